@@ -1,0 +1,125 @@
+/**
+ * The command line: declarations only. Each action imports its command module when it runs, so
+ * `memory --version` and the merge driver never load what they do not use.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExitCode, MemoryError } from "./errors.js";
+import { packageRoot } from "./paths.js";
+import { createOutput } from "./ui.js";
+
+const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function buildProgram(): Command {
+  const out = createOutput();
+  const program = new Command("memory")
+    .description("One shared, git-backed memory in plain markdown for a team of agents and people.")
+    .version(version(), "-V, --version")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memory: ${s.replace(/^error: /, "")}`) });
+
+  program
+    .command("init")
+    .description("create the bank, set its merge attributes, register the merge drivers, record the persona")
+    .option("--persona <name>", "persona of this clone (dev, qa, architect…)")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", example("memory init --persona dev"))
+    .action(async (o: { persona?: string; json?: boolean }) => {
+      const { init, renderInit } = await import("./commands/init.js");
+      renderInit(await init({ persona: o.persona }), out, !!o.json);
+    });
+
+  program
+    .command("add")
+    .alias("remember")
+    .description("append an entry to the buffer of its type: pattern, lesson (solution, bug, gotcha), decision")
+    .argument("<type>", "pattern | lesson | solution | bug | gotcha | decision")
+    .argument("<title>", "one line")
+    .option("-m, --message <body>", "the entry's markdown body; - reads it from stdin")
+    .option("--tags <list>", "comma-separated tags")
+    .option("--persona <name>", "author, instead of this clone's persona")
+    .option("--json", 'print {"id", "file"} as JSON')
+    .addHelpText("after", example(
+      'memory add pattern "Retry pushes with jitter" -m "Back off 50-400 ms; 6 tries covered 8 racing clones." --tags git,sync',
+      'git log -1 --format=%B | memory remember lesson "Flaky push test" -m -',
+    ))
+    .action(async (type: string, title: string, o: { message?: string; tags?: string; persona?: string; json?: boolean }) => {
+      const { add, renderAdd } = await import("./commands/add.js");
+      const body = o.message === "-" ? await readStdin() : o.message;
+      renderAdd(await add({ type, title, body, tags: o.tags ? [o.tags] : [], persona: o.persona }), out, !!o.json);
+    });
+
+  program
+    .command("status")
+    .description("branch, ahead/behind, pending pushes, persona, and how full each buffer is")
+    .option("--json", "print the status as JSON")
+    .addHelpText("after", example("memory status", "memory status --json | jq '.buffers[] | select(.ready) | .label'"))
+    .action(async (o: { json?: boolean }) => {
+      const { status, renderStatus } = await import("./commands/status.js");
+      renderStatus(await status(), out, !!o.json);
+    });
+
+  program
+    .command("doctor")
+    .description("check the bank: files parse, attributes apply, drivers registered, no conflicts, ADR numbers unique")
+    .option("--fix", "repair what can be repaired")
+    .option("--json", "print the checks as JSON")
+    .addHelpText("after", example("memory doctor", "memory doctor --fix"))
+    .action(async (o: { fix?: boolean; json?: boolean }) => {
+      const { doctor, renderDoctor } = await import("./commands/doctor.js");
+      const result = await doctor({ fix: !!o.fix });
+      renderDoctor(result, out, !!o.json);
+      if (!result.ok) throw new MemoryError("", ExitCode.Problems);
+    });
+
+  program
+    .command("config")
+    .description("print the effective config (the file's settings over the defaults)")
+    .option("--json", "print it as JSON: a valid config file")
+    .addHelpText("after", example("memory config", "memory config --json > .claude/memory.config.json"))
+    .action(async (o: { json?: boolean }) => {
+      const { config, renderConfig } = await import("./commands/config.js");
+      renderConfig(await config(), out, !!o.json);
+    });
+
+  program.addOption(new Option("--no-color", "no colours (also NO_COLOR=1)").hideHelp());
+  program.addHelpText("after", example("memory init --persona dev", 'memory add pattern "Name things after the domain"', "memory status"));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; the only place errors become exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
+  try {
+    await buildProgram().parseAsync(argv);
+    return ExitCode.Ok;
+  } catch (err) {
+    return exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; anything else commander rejects is a usage error.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (err instanceof MemoryError) {
+    if (err.message) process.stderr.write(`memory: ${err.message}\n`);
+    return err.code;
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`memory: unexpected error; this is a bug, please report it with the output of \`memory --version\`\n${detail}\n`);
+  return ExitCode.Internal;
+}

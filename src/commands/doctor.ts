@@ -1,0 +1,200 @@
+import { access, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { duplicateAdrNumbers } from "../core/adr.js";
+import { readStamp, stampTime } from "../core/context.js";
+import { parseBuffer } from "../core/entries.js";
+import { conflictMarkerLine, splitLines } from "../core/text.js";
+import { ParseError } from "../errors.js";
+import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
+import { checkAttr, unmergedPaths } from "../git/repo.js";
+import { readTextIfExists } from "../fs.js";
+import { bankFiles, openWorkspace, persona, type BankFile, type Workspace } from "../workspace.js";
+import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./init.js";
+import { json, type Output } from "../ui.js";
+
+export interface DoctorOptions {
+  cwd?: string;
+  fix?: boolean;
+  persona?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Check {
+  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr";
+  ok: boolean;
+  /** What is wrong, one line each, naming file and line where there is one. */
+  problems: string[];
+  /** What `--fix` repaired in this run. */
+  fixed: string[];
+  /** The next step for what is left. */
+  hint?: string;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  checks: Check[];
+}
+
+interface Scope {
+  ws: Workspace;
+  files: BankFile[];
+  persona: string | undefined;
+}
+
+interface Rule {
+  id: Check["id"];
+  /** Returns the problems found, one line each. */
+  probe: (scope: Scope) => Promise<string[]>;
+  /** Repairs what it can; the probe runs again afterwards. */
+  fix?: (scope: Scope) => Promise<void>;
+  hint: string;
+}
+
+const RULES: Rule[] = [
+  {
+    id: "bank",
+    probe: async ({ files }) => {
+      const missing: string[] = [];
+      for (const f of files) if (!(await exists(f.abs))) missing.push(`${f.rel} is missing`);
+      return missing;
+    },
+    fix: async ({ ws, persona: name }) => void (await createMissingBankFiles(ws, name ?? "unknown")),
+    hint: "run `memory init` or `memory doctor --fix` to create missing files",
+  },
+  {
+    id: "markers",
+    probe: async ({ files }) => {
+      const found: string[] = [];
+      for (const f of files) {
+        const text = await readTextIfExists(f.abs);
+        const line = text === null ? 0 : conflictMarkerLine(splitLines(text).lines);
+        if (line) found.push(`${f.rel}:${line}: git conflict markers`);
+      }
+      return found;
+    },
+    hint: "resolve the markers by hand (keep every entry), then run `memory doctor` again",
+  },
+  {
+    id: "parse",
+    probe: async ({ files }) => {
+      const problems: string[] = [];
+      for (const f of files) {
+        const text = await readTextIfExists(f.abs);
+        if (text === null || conflictMarkerLine(splitLines(text).lines)) continue;
+        const problem = f.key === "context" ? contextProblem(f.rel, text) : f.merge === "union" ? bufferProblem(f.rel, text) : undefined;
+        if (problem) problems.push(problem);
+      }
+      return problems;
+    },
+    hint: "edit the named line, then run `memory doctor` again",
+  },
+  {
+    id: "unmerged",
+    probe: async ({ ws, files }) =>
+      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
+    hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
+  },
+  {
+    id: "attributes",
+    probe: async ({ ws, files }) => {
+      const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
+      return files
+        .filter((f) => attrs.get(f.rel) !== driverName(f.merge))
+        .map((f) => `${f.rel} merges with "${attrs.get(f.rel) ?? "unspecified"}", not ${driverName(f.merge)}`);
+    },
+    fix: async ({ ws }) => void (await ensureBankAttributes(ws)),
+    hint: "run `memory doctor --fix`, or check .gitattributes and .git/info/attributes for a line overriding the bank's",
+  },
+  {
+    id: "drivers",
+    probe: async ({ ws }) => {
+      const problems: string[] = [];
+      for (const s of STRATEGIES) {
+        const key = `merge.${driverName(s)}.driver`;
+        const value = ws.gitConfig.get(key);
+        if (value === undefined) problems.push(`${key} is not registered in .git/config`);
+        else if (value !== driverCommand(s)) problems.push(`${key} runs "${value}", not this memory`);
+      }
+      return problems;
+    },
+    fix: async ({ ws }) => void (await registerDrivers(ws)),
+    hint: "run `memory doctor --fix` to register the drivers",
+  },
+  {
+    id: "persona",
+    probe: async ({ persona: name }) => (name ? [] : ["no persona: entries would have no author"]),
+    hint: "run `memory init --persona NAME` (or set MEMORY_PERSONA)",
+  },
+  {
+    id: "adr",
+    probe: async ({ ws }) => {
+      const dir = ws.config.buffers.decisions.target;
+      const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
+      return [...duplicateAdrNumbers(names)].map(([n, files]) => `ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
+    },
+    hint: "renumber the later ADR and update links to it",
+  },
+];
+
+export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
+  const ws = await openWorkspace(options.cwd, options.env);
+  const files = bankFiles(ws);
+  const scope: Scope = { ws, files, persona: persona(ws, options.persona)?.name };
+  const checks: Check[] = [];
+  for (const rule of RULES) {
+    let problems = await rule.probe(scope);
+    const fixed: string[] = [];
+    if (problems.length > 0 && options.fix && rule.fix) {
+      await rule.fix(scope);
+      const left = await rule.probe(scope);
+      fixed.push(...problems.filter((p) => !left.includes(p)));
+      problems = left;
+    }
+    checks.push({ id: rule.id, ok: problems.length === 0, problems, fixed, ...(problems.length ? { hint: rule.hint } : {}) });
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+function contextProblem(rel: string, text: string): string | undefined {
+  const stamp = readStamp(text);
+  if (!stamp.hasFrontmatter) return `${rel}:1: no frontmatter with an updated: stamp (the newest copy cannot be told)`;
+  if (stamp.updated === undefined) return `${rel}:2: frontmatter has no updated: stamp`;
+  if (stampTime(stamp) === undefined) return `${rel}:${stamp.line}: updated: "${stamp.updated}" is not an ISO 8601 time`;
+  return undefined;
+}
+
+function bufferProblem(rel: string, text: string): string | undefined {
+  try {
+    parseBuffer(text, { file: rel });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ParseError) return `${err.file}:${err.line}: ${err.reason}`;
+    throw err;
+  }
+}
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+const LABELS: Record<Check["id"], string> = {
+  bank: "bank files present",
+  parse: "bank files parse",
+  markers: "no conflict markers",
+  unmerged: "no unmerged bank files",
+  attributes: "merge attributes apply",
+  drivers: "merge drivers registered",
+  persona: "persona known",
+  adr: "ADR numbers unique",
+};
+
+export function renderDoctor(result: DoctorResult, out: Output, asJson: boolean): void {
+  if (asJson) return out.data(json(result));
+  const c = out.color;
+  const lines: string[] = [];
+  for (const check of result.checks) {
+    lines.push(`${check.ok ? c.green("✓") : c.red("✗")} ${LABELS[check.id]}`);
+    for (const f of check.fixed) lines.push(`    fixed: ${f}`);
+    for (const p of check.problems) lines.push(`    ${p}`);
+    if (check.hint) lines.push(`    → ${check.hint}`);
+  }
+  out.data(lines.join("\n"));
+}

@@ -1,0 +1,83 @@
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ensureAttributes } from "../core/attributes.js";
+import { isoSeconds, now } from "../core/clock.js";
+import { driverName, driverSettings } from "../git/drivers.js";
+import { setLocalConfig } from "../git/repo.js";
+import { readTextIfExists, writeTextAtomic } from "../fs.js";
+import { renderTemplate } from "../bank.js";
+import { bankFiles, openWorkspace, requirePersona, type Workspace } from "../workspace.js";
+import { json, type Output } from "../ui.js";
+
+export interface InitOptions {
+  cwd?: string;
+  persona?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InitResult {
+  persona: string;
+  bank: string;
+  /** Bank files created from templates (repo-relative). */
+  created: string[];
+  attributes: { added: string[]; updated: string[] };
+  /** git config keys written in this clone. */
+  configured: string[];
+}
+
+export async function init(options: InitOptions = {}): Promise<InitResult> {
+  const ws = await openWorkspace(options.cwd, options.env);
+  const persona = requirePersona(ws, options.persona);
+  const created = await createMissingBankFiles(ws, persona.name);
+  const attributes = await ensureBankAttributes(ws);
+  const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
+  return { persona: persona.name, bank: ws.config.bank, created, attributes, configured };
+}
+
+/** Writes each missing bank file from its template; never touches one that exists. */
+export async function createMissingBankFiles(ws: Workspace, persona: string): Promise<string[]> {
+  const created: string[] = [];
+  await mkdir(join(ws.root, ws.config.bank), { recursive: true });
+  const vars = { persona, now: isoSeconds(now(ws.env)) };
+  for (const file of bankFiles(ws)) {
+    const exists = await access(file.abs).then(() => true, () => false);
+    if (exists) continue;
+    await writeTextAtomic(file.abs, await renderTemplate(file.key, vars));
+    created.push(file.rel);
+  }
+  return created;
+}
+
+export async function ensureBankAttributes(ws: Workspace): Promise<{ added: string[]; updated: string[] }> {
+  const path = join(ws.root, ".gitattributes");
+  const change = ensureAttributes(
+    await readTextIfExists(path),
+    bankFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) })),
+  );
+  if (change.changed) await writeTextAtomic(path, change.text);
+  return { added: change.added, updated: change.updated };
+}
+
+/** Writes the driver settings (and any extra ones) that differ from this clone's config; returns the keys written. */
+export async function registerDrivers(ws: Workspace, extra: Array<[string, string]> = []): Promise<string[]> {
+  const written: string[] = [];
+  for (const [key, value] of [...driverSettings(), ...extra]) {
+    if (ws.gitConfig.get(key) === value) continue;
+    await setLocalConfig(ws.root, key, value);
+    ws.gitConfig.set(key, value);
+    written.push(key);
+  }
+  return written;
+}
+
+export function renderInit(result: InitResult, out: Output, asJson: boolean): void {
+  if (asJson) return out.data(json(result));
+  const changed = result.created.length + result.attributes.added.length + result.attributes.updated.length + result.configured.length;
+  if (result.created.length > 0) out.success(`created ${result.created.length} bank files in ${result.bank}/`);
+  const attrs = result.attributes.added.length + result.attributes.updated.length;
+  if (attrs > 0) out.success(`.gitattributes: merge drivers set for ${attrs} bank files`);
+  if (result.configured.some((k) => k.startsWith("merge."))) out.success("merge drivers registered in .git/config");
+  if (result.configured.includes("memory.persona")) out.success(`persona of this clone: ${result.persona}`);
+  if (changed === 0) out.info(`already set up (persona ${result.persona}); nothing changed`);
+  else if (result.created.length > 0) out.info("next: `memory add pattern \"…\"`, then `memory save` to share the bank");
+}

@@ -1,0 +1,40 @@
+/** activeContext.md: markdown under a small frontmatter whose `updated:` stamp decides which copy is newest. Pure. */
+import { splitLines } from "./text.js";
+
+export interface ContextStamp {
+  /** The `updated:` value as written, or undefined. */
+  updated: string | undefined;
+  by: string | undefined;
+  /** 1-based line of `updated:` (0 when absent), for error messages. */
+  line: number;
+  /** Whether the file opens with a frontmatter block at all. */
+  hasFrontmatter: boolean;
+}
+
+/** Reads `updated:` and `by:` from the frontmatter without a YAML parser: the merge driver must start fast. */
+export function readStamp(text: string): ContextStamp {
+  const { lines } = splitLines(text);
+  const stamp: ContextStamp = { updated: undefined, by: undefined, line: 0, hasFrontmatter: false };
+  if (lines[0]?.trimEnd() !== "---") return stamp;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trimEnd() === "---" || line.trimEnd() === "...") {
+      stamp.hasFrontmatter = true;
+      break;
+    }
+    const m = /^(updated|by):[ \t]*(.*?)[ \t]*$/.exec(line);
+    if (!m) continue;
+    const value = m[2]!.replace(/^(['"])(.*)\1$/, "$2");
+    if (m[1] === "updated") [stamp.updated, stamp.line] = [value, i + 1];
+    else stamp.by = value;
+  }
+  if (!stamp.hasFrontmatter) return { updated: undefined, by: undefined, line: 0, hasFrontmatter: false };
+  return stamp;
+}
+
+/** The stamp as milliseconds, or undefined when it is missing or not a time. */
+export function stampTime(stamp: ContextStamp): number | undefined {
+  if (!stamp.updated) return undefined;
+  const ms = Date.parse(stamp.updated);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,236 @@
+/**
+ * The buffer file format: a free-form header, then entries. Pure: strings in, strings out.
+ *
+ *   # Patterns buffer                                  ← header (anything, kept verbatim)
+ *
+ *   <!-- entry id=01JD… type=pattern by=dev at=2026-11-22T10:04:05Z tags=git,sync -->
+ *   ## Retry pushes with jitter                        ← title
+ *
+ *   Body: any markdown, with its own headings and code fences.
+ *
+ * An entry starts at a marker line outside code fences and runs to the next one. The marker is an HTML
+ * comment, so rendered markdown shows only the title and body; `##` lines in a body never split an entry.
+ */
+import { ParseError, MemoryError } from "../errors.js";
+import { ID_PATTERN, idTime } from "./ids.js";
+import { isoSeconds } from "./clock.js";
+import {
+  FenceTracker,
+  conflictMarkerLine,
+  isBlank,
+  joinLines,
+  splitLines,
+  trimLeadingBlank,
+  trimTrailingBlank,
+  type TextShape,
+} from "./text.js";
+
+export interface EntryFields {
+  id: string;
+  type: string;
+  /** The persona that wrote it. */
+  author: string;
+  /** ISO 8601 UTC creation time. */
+  createdAt: string;
+  title: string;
+  tags: string[];
+  /** Markdown, LF line endings, no leading or trailing blank lines. */
+  body: string;
+}
+
+export interface Entry extends EntryFields {
+  /** The entry's text as lines, from its marker to its last non-blank line: what is compared and written. */
+  lines: string[];
+  /** 1-based line of the marker in the file it was read from; 0 for an entry not read from a file. */
+  line: number;
+}
+
+export interface BufferDoc {
+  shape: TextShape;
+  /** Lines before the first entry (title, intro, frontmatter), without trailing blank lines. */
+  header: string[];
+  entries: Entry[];
+}
+
+export interface ParseOptions {
+  /** Named in errors. */
+  file?: string;
+  /** Type given to entries whose marker has none (hand-written ones). */
+  defaultType?: string;
+}
+
+const MARKER = /^<!--\s*entry(?=\s|-->)/;
+const HEADING = /^#{1,6}[ \t]+(.*\S)[ \t]*$/;
+const ATTR = /\s*([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
+
+export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
+
+/** Parses a buffer file. Throws a ParseError naming the file and line when it cannot be read. */
+export function parseBuffer(source: string, options: ParseOptions = {}): BufferDoc {
+  const file = options.file ?? "buffer";
+  const { lines, ...shape } = splitLines(source);
+  const markerLine = conflictMarkerLine(lines);
+  if (markerLine) {
+    throw new ParseError(file, markerLine, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
+  }
+
+  const starts: number[] = [];
+  const fence = new FenceTracker();
+  for (let i = frontmatterEnd(lines); i < lines.length; i++) {
+    const line = lines[i]!;
+    if (fence.feed(line)) continue;
+    if (isMarkerLine(line)) starts.push(i);
+  }
+
+  const header = trimTrailingBlank(lines.slice(0, starts[0] ?? lines.length));
+  const entries: Entry[] = [];
+  const seen = new Map<string, number>();
+  starts.forEach((start, k) => {
+    const region = trimTrailingBlank(lines.slice(start, starts[k + 1] ?? lines.length));
+    const entry = readEntry(region, start + 1, file, options.defaultType ?? "");
+    const first = seen.get(entry.id);
+    if (first !== undefined) {
+      throw new ParseError(file, start + 1, `entry id ${entry.id} is used twice (first at line ${first})`, "give one of them a new id");
+    }
+    seen.set(entry.id, start + 1);
+    entries.push(entry);
+  });
+  return { shape, header, entries };
+}
+
+/** Writes a buffer file: header, then entries separated by one blank line, ending with a newline. */
+export function serializeBuffer(doc: BufferDoc): string {
+  const out = [...doc.header];
+  for (const entry of doc.entries) {
+    if (out.length > 0 && !isBlank(out[out.length - 1]!)) out.push("");
+    out.push(...entry.lines);
+  }
+  return joinLines(out, doc.shape);
+}
+
+/** Builds an entry from its fields, normalizing title, tags and body so that it reads back the same. */
+export function createEntry(fields: EntryFields): Entry {
+  const title = fields.title.replace(/\s+/g, " ").trim();
+  if (title === "") throw new MemoryError("an entry needs a title; give it as the second argument");
+  if (!ID_PATTERN.test(fields.id)) throw new MemoryError(`not a valid entry id: "${fields.id}"`);
+  const tags = normalizeTags(fields.tags);
+  const bodyLines = normalizeBody(fields.body);
+  const attrs: Array<[string, string]> = [
+    ["id", fields.id],
+    ["type", fields.type],
+    ["by", fields.author],
+    ["at", fields.createdAt],
+  ];
+  if (tags.length > 0) attrs.push(["tags", tags.join(",")]);
+  const marker = `<!-- entry ${attrs.map(([k, v]) => `${k}=${quote(v)}`).join(" ")} -->`;
+  const lines = [marker, `## ${title}`, ...(bodyLines.length > 0 ? ["", ...bodyLines] : [])];
+  return { ...fields, title, tags, body: bodyLines.join("\n"), lines, line: 0 };
+}
+
+/** Splits a comma-separated tag list; trims, drops empties and repeats. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of tags.flatMap((t) => t.split(","))) {
+    const tag = raw.replace(/\s+/g, " ").trim();
+    if (tag !== "" && !out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
+/** Non-blank lines of all entries: the "lines" that thresholds count. */
+export function countLines(doc: BufferDoc): number {
+  let n = 0;
+  for (const e of doc.entries) for (const l of e.lines) if (!isBlank(l)) n++;
+  return n;
+}
+
+function readEntry(region: string[], lineNo: number, file: string, defaultType: string): Entry {
+  const attrs = readMarker(region[0]!, lineNo, file);
+  const id = attrs.get("id");
+  if (id === undefined) throw new ParseError(file, lineNo, "entry marker has no id=…", "add one, e.g. id=note-1");
+  if (!ID_PATTERN.test(id)) throw new ParseError(file, lineNo, `entry id "${id}" may only hold letters, digits, '.', '_' and '-'`);
+
+  let createdAt = attrs.get("at");
+  if (createdAt !== undefined && Number.isNaN(Date.parse(createdAt))) {
+    throw new ParseError(file, lineNo, `entry ${id} has at="${createdAt}", which is not an ISO 8601 time`, "write it like 2026-01-31T09:30:00Z");
+  }
+  if (createdAt === undefined) {
+    const t = idTime(id);
+    createdAt = t === undefined ? "" : isoSeconds(new Date(t));
+  }
+
+  let h = 1;
+  while (h < region.length && isBlank(region[h]!)) h++;
+  const heading = h < region.length ? HEADING.exec(region[h]!) : null;
+  if (!heading || !heading[1]) {
+    throw new ParseError(file, lineNo + Math.min(h, region.length - 1), `entry ${id} has no title heading`, "put a line like `## Title` right after its marker");
+  }
+  return {
+    id,
+    type: attrs.get("type") ?? defaultType,
+    author: attrs.get("by") ?? "unknown",
+    createdAt,
+    title: heading[1].trim(),
+    tags: normalizeTags([attrs.get("tags") ?? ""]),
+    body: trimLeadingBlank(region.slice(h + 1)).join("\n"),
+    lines: region,
+    line: lineNo,
+  };
+}
+
+function readMarker(line: string, lineNo: number, file: string): Map<string, string> {
+  const close = line.lastIndexOf("-->");
+  if (close < 0 || line.slice(close + 3).trim() !== "") {
+    throw new ParseError(file, lineNo, "entry marker does not end with -->", "keep the marker on one line: <!-- entry id=… -->");
+  }
+  const inner = line.slice(line.indexOf("entry") + 5, close);
+  const attrs = new Map<string, string>();
+  ATTR.lastIndex = 0;
+  let pos = 0;
+  while (pos < inner.length && inner.slice(pos).trim() !== "") {
+    ATTR.lastIndex = pos;
+    const m = ATTR.exec(inner);
+    if (!m) {
+      const near = inner.slice(pos).trim().slice(0, 30);
+      throw new ParseError(file, lineNo, `cannot read the entry marker near "${near}"`, "write attributes as key=value or key=\"value with spaces\"");
+    }
+    attrs.set(m[1]!, unquote(m[2]!, lineNo, file));
+    pos = ATTR.lastIndex;
+  }
+  return attrs;
+}
+
+function quote(value: string): string {
+  if (/^[^\s"=]+$/.test(value) && !value.includes("--")) return value;
+  // JSON string, with '>' escaped so that no value can close the HTML comment early.
+  return JSON.stringify(value).replace(/>/g, "\\u003e");
+}
+
+function unquote(raw: string, lineNo: number, file: string): string {
+  if (!raw.startsWith('"')) return raw;
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    throw new ParseError(file, lineNo, `cannot read the quoted value ${raw.slice(0, 30)}`, 'escape quotes inside it as \\"');
+  }
+}
+
+/**
+ * Makes a body safe to store: trims blank edges, indents lines that would read as an entry marker
+ * (one space keeps them rendering the same), and closes a code fence left open so it cannot swallow
+ * the entries after it.
+ */
+function normalizeBody(body: string): string[] {
+  const lines = trimTrailingBlank(trimLeadingBlank(body.split(/\r?\n/)));
+  const fence = new FenceTracker();
+  const out = lines.map((line) => (!fence.feed(line) && isMarkerLine(line) ? ` ${line}` : line));
+  if (fence.open) out.push(fence.closer());
+  return out;
+}
+
+/** The end (exclusive) of a YAML frontmatter block at the top of the file, or 0 when there is none. */
+function frontmatterEnd(lines: readonly string[]): number {
+  if (lines[0] !== "---") return 0;
+  for (let i = 1; i < lines.length; i++) if (lines[i] === "---" || lines[i] === "...") return i + 1;
+  return 0;
+}

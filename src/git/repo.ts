@@ -1,0 +1,91 @@
+/** Small read-mostly git queries, each one git process (or none, where a file read answers). */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { MemoryError } from "../errors.js";
+import { git, GitError } from "./run.js";
+
+export interface RepoPaths {
+  /** The work tree's top folder. */
+  root: string;
+  /** This work tree's git dir (where HEAD and MERGE_HEAD live). */
+  gitDir: string;
+  /** The git dir shared by all work trees (where config and the lock live). */
+  commonDir: string;
+}
+
+export async function findRepo(cwd: string): Promise<RepoPaths> {
+  let out: string;
+  try {
+    out = (await git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], { cwd })).stdout;
+  } catch (err) {
+    if (err instanceof GitError) {
+      throw new MemoryError(`not inside a git work tree (${cwd}); run memory in a clone of your repository, or \`git init\` one`);
+    }
+    throw err;
+  }
+  const [root, gitDir, common] = out.trimEnd().split("\n");
+  if (!root || !gitDir || !common) {
+    throw new MemoryError(`not inside a git work tree (${cwd}); run memory in a clone of your repository`);
+  }
+  // --git-common-dir is relative to the cwd when it is not absolute.
+  return { root, gitDir, commonDir: common.startsWith("/") ? common : join(cwd, common) };
+}
+
+export interface Head {
+  /** Short branch name, or null when HEAD is detached. */
+  branch: string | null;
+}
+
+/** Reads HEAD straight from the git dir: cheaper than a process, and works on a branch with no commits yet. */
+export async function readHead(gitDir: string): Promise<Head> {
+  const text = (await readFile(join(gitDir, "HEAD"), "utf8")).trim();
+  const m = /^ref:\s*refs\/heads\/(.+)$/.exec(text);
+  return { branch: m ? m[1]! : null };
+}
+
+/** All git config visible here, keys as git prints them (section and name lowercased). Last value wins. */
+export type GitConfig = Map<string, string>;
+
+export async function readGitConfig(cwd: string): Promise<GitConfig> {
+  const { stdout } = await git(["config", "--list", "-z"], { cwd, okCodes: [1] });
+  const map: GitConfig = new Map();
+  for (const item of stdout.split("\0")) {
+    if (item === "") continue;
+    const nl = item.indexOf("\n");
+    map.set(nl < 0 ? item : item.slice(0, nl), nl < 0 ? "true" : item.slice(nl + 1));
+  }
+  return map;
+}
+
+/** Sets a value in this clone's own config (`.git/config`), never the user's global one. */
+export async function setLocalConfig(cwd: string, key: string, value: string): Promise<void> {
+  await git(["config", "--local", key, value], { cwd });
+}
+
+/** The value of one attribute for each path, as git will apply it (`unspecified` when none). */
+export async function checkAttr(cwd: string, attr: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const { stdout } = await git(["check-attr", "-z", attr, "--", ...paths], { cwd });
+  const parts = stdout.split("\0");
+  const result = new Map<string, string>();
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i]!, parts[i + 2]!);
+  return result;
+}
+
+/** Paths among `paths` that the index holds as unmerged (a merge left them conflicted). */
+export async function unmergedPaths(cwd: string, paths: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(["ls-files", "-u", "-z", "--", ...paths], { cwd });
+  const found = new Set<string>();
+  for (const rec of stdout.split("\0")) {
+    const tab = rec.indexOf("\t");
+    if (tab >= 0) found.add(rec.slice(tab + 1));
+  }
+  return [...found];
+}
+
+/** Commits HEAD has that `ref` lacks, and the reverse; undefined when either side does not exist yet. */
+export async function aheadBehind(cwd: string, ref: string): Promise<{ ahead: number; behind: number } | undefined> {
+  const res = await git(["rev-list", "--left-right", "--count", `HEAD...${ref}`, "--"], { cwd, okCodes: [128] });
+  if (res.code !== 0) return undefined;
+  const [ahead, behind] = res.stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}

@@ -1,0 +1,87 @@
+/**
+ * The one place that runs git. Every git effect of the tool goes through `git()`.
+ *
+ * Why not simple-git: it treats a command as failed only when it exits non-zero *and* writes to stderr,
+ * so `merge-base --is-ancestor`, `diff --quiet` and `symbolic-ref -q` lose their answers; it refuses
+ * `-c merge.<name>.driver=…`, which every sync call passes; and importing it costs ~23 ms per process.
+ * A plain spawn with an argument array (never a shell string) gives exact exit codes and nothing else.
+ */
+import { spawn } from "node:child_process";
+import { MemoryError } from "../errors.js";
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  cwd: string;
+  /** Exit codes that are answers, not failures (e.g. 1 for `symbolic-ref -q`). 0 is always accepted. */
+  okCodes?: number[];
+  input?: string;
+  /** Milliseconds before git is stopped; network commands get longer. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class GitError extends MemoryError {
+  readonly result: GitResult;
+  readonly args: readonly string[];
+  constructor(args: readonly string[], result: GitResult) {
+    const detail = (result.stderr || result.stdout).trim().split("\n").pop() ?? "";
+    super(`git ${args.filter((a) => !a.startsWith("merge.")).join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
+    this.name = "GitError";
+    this.result = result;
+    this.args = args;
+  }
+}
+
+/** Environment every git call runs with: no prompts, no editors, stable messages. */
+export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_MERGE_AUTOEDIT: "no",
+    GIT_EDITOR: "true",
+    LC_ALL: "C",
+    ...extra,
+  };
+}
+
+export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  const { cwd, okCodes = [], input, timeoutMs = 60_000, env } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new MemoryError(`cannot run git (${e.message}); install git and make sure it is on PATH`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const result = {
+        code: code ?? 128,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      };
+      if (timedOut) {
+        reject(new MemoryError(`git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal}); check the remote and try again`));
+      } else if (result.code === 0 || okCodes.includes(result.code)) {
+        resolve(result);
+      } else {
+        reject(new GitError(args, result));
+      }
+    });
+    child.stdin.on("error", () => {}); // git may exit before reading its input; its exit code says what happened
+    child.stdin.end(input ?? "");
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * One `memory` process at a time per clone: agents' hooks can fire `add` and `save` together, and a
+ * read-modify-write of a buffer must not interleave. The lock is a file in the git dir, never committed.
+ */
+import { open, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { MemoryError } from "./errors.js";
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+export async function acquireLock(commonDir: string, timeoutMs = 15_000): Promise<Lock> {
+  const path = join(commonDir, "memory.lock");
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(path, "wx");
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return { release: () => unlink(path).catch(() => {}) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = Number.parseInt((await readFile(path, "utf8").catch(() => "")).trim(), 10);
+    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
+      await unlink(path).catch(() => {}); // left by a process that died; take it over
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new MemoryError(
+        `another memory command is running in this clone (pid ${Number.isNaN(holder) ? "unknown" : holder}); wait for it, or delete ${path} if no such process exists`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 5), 500) * (0.5 + Math.random())));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function withLock<T>(commonDir: string, work: () => Promise<T>): Promise<T> {
+  const lock = await acquireLock(commonDir);
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,82 @@
+/** Everything a command needs to know about the clone it runs in, read once at the boundary. */
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { BUFFER_NAMES, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type MergeStrategy } from "./core/config.js";
+import { resolvePersona, type Persona } from "./core/persona.js";
+import { MemoryError } from "./errors.js";
+import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "./git/repo.js";
+
+export interface Workspace extends RepoPaths {
+  config: Config;
+  /** The config file's repo-relative path when one exists, else null (defaults). */
+  configFile: string | null;
+  gitConfig: GitConfig;
+  env: NodeJS.ProcessEnv;
+}
+
+export type BankFileKey = "context" | "log" | BufferName;
+
+export interface BankFile {
+  key: BankFileKey;
+  /** Path relative to the repository root, with `/`: what git and messages use. */
+  rel: string;
+  abs: string;
+  merge: MergeStrategy;
+}
+
+export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<Workspace> {
+  const repo = await findRepo(cwd);
+  const [configText, gitConfig] = await Promise.all([
+    readFile(join(repo.root, CONFIG_FILE), "utf8").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw new MemoryError(`cannot read ${CONFIG_FILE}: ${err.message}`);
+    }),
+    readGitConfig(repo.root),
+  ]);
+  const config = configText === null ? defaultConfig() : parseConfig(configText);
+  return { ...repo, config, configFile: configText === null ? null : CONFIG_FILE, gitConfig, env };
+}
+
+/** The bank's files in a fixed order: context, buffers, log. */
+export function bankFiles(ws: Workspace): BankFile[] {
+  const { config } = ws;
+  const file = (key: BankFileKey, name: string, merge: MergeStrategy): BankFile => {
+    const rel = `${config.bank.replace(/\/+$/, "")}/${name}`;
+    return { key, rel, abs: join(ws.root, rel), merge };
+  };
+  return [
+    file("context", config.context.file, config.context.merge),
+    ...BUFFER_NAMES.map((b) => file(b, config.buffers[b].file, config.buffers[b].merge)),
+    file("log", config.log.file, config.log.merge),
+  ];
+}
+
+export function bankFile(ws: Workspace, key: BankFileKey): BankFile {
+  return bankFiles(ws).find((f) => f.key === key)!;
+}
+
+export function persona(ws: Workspace, flag?: string): Persona | undefined {
+  return resolvePersona({
+    flag,
+    env: ws.env.MEMORY_PERSONA,
+    gitPersona: ws.gitConfig.get("memory.persona"),
+    gitUserName: ws.gitConfig.get("user.name"),
+  });
+}
+
+export function requirePersona(ws: Workspace, flag?: string): Persona {
+  const found = persona(ws, flag);
+  if (!found) {
+    throw new MemoryError("no persona for this clone; pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`");
+  }
+  return found;
+}
+
+/** Refuses when the bank folder does not exist yet. */
+export async function requireBank(ws: Workspace): Promise<void> {
+  const dir = join(ws.root, ws.config.bank);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new MemoryError(`no memory bank at ${ws.config.bank}; run \`memory init\` first`);
+  }
+}
