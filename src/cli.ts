@@ -3,17 +3,12 @@
  * `memory --version` and the merge driver never load what they do not use.
  */
 import { Command, CommanderError, Option } from "commander";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ExitCode, MemoryError } from "./errors.js";
-import { packageRoot } from "./paths.js";
-import { createOutput } from "./ui.js";
+import { version } from "./version.js";
+import { createOutput, type Output } from "./ui.js";
 
 const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
-function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,8 +16,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function buildProgram(): Command {
-  const out = createOutput();
+export function buildProgram(out: Output): Command {
   const program = new Command("memory")
     .description("One shared, git-backed memory in plain markdown for a team of agents and people.")
     .version(version(), "-V, --version")
@@ -103,7 +97,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(await createOutput()).parseAsync(argv);
     return ExitCode.Ok;
   } catch (err) {
     return exitCodeFor(err);

@@ -216,14 +216,18 @@ function unquote(raw: string, lineNo: number, file: string): string {
 }
 
 /**
- * Makes a body safe to store: trims blank edges, indents lines that would read as an entry marker
- * (one space keeps them rendering the same), and closes a code fence left open so it cannot swallow
- * the entries after it.
+ * Makes a body safe to store: trims blank edges, indents lines that would read as an entry marker or
+ * a conflict marker (one space keeps them rendering the same), and closes a code fence left open so
+ * it cannot swallow the entries after it.
  */
 function normalizeBody(body: string): string[] {
-  const lines = trimTrailingBlank(trimLeadingBlank(body.split(/\r?\n/)));
+  const lines = trimTrailingBlank(trimLeadingBlank(body.split(/\r\n|\r|\n/)));
   const fence = new FenceTracker();
-  const out = lines.map((line) => (!fence.feed(line) && isMarkerLine(line) ? ` ${line}` : line));
+  const out = lines.map((line) => {
+    const inFence = fence.feed(line);
+    // Conflict markers are looked for everywhere, fences included: a real conflict can cut through one.
+    return (!inFence && isMarkerLine(line)) || line.startsWith("<<<<<<<") ? ` ${line}` : line;
+  });
   if (fence.open) out.push(fence.closer());
   return out;
 }

@@ -85,12 +85,21 @@ export class FenceTracker {
 }
 
 const MARKER_START = /^<{7}(?: |$)/;
+const MARKER_MIDDLE = /^={7}$/;
 const MARKER_END = /^>{7}(?: |$)/;
 
-/** The 1-based line of the first git conflict marker pair (`<<<<<<<` … `>>>>>>>`), or 0 when there is none. */
+/**
+ * The 1-based line of the first git conflict block (`<<<<<<<`, then `=======`, then `>>>>>>>`),
+ * or 0 when there is none. All three are required, so a quoted marker line alone is not a conflict.
+ */
 export function conflictMarkerLine(lines: readonly string[]): number {
-  const start = lines.findIndex((l) => MARKER_START.test(l));
-  if (start < 0) return 0;
-  for (let i = start + 1; i < lines.length; i++) if (MARKER_END.test(lines[i]!)) return start + 1;
+  let start = -1;
+  let middle = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (MARKER_START.test(line)) [start, middle] = [i, false];
+    else if (start >= 0 && MARKER_MIDDLE.test(line)) middle = true;
+    else if (start >= 0 && middle && MARKER_END.test(line)) return start + 1;
+  }
   return 0;
 }

@@ -1,0 +1,40 @@
+// Shared by the benchmarks: a clean environment and a median timer for whole processes.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "memory.js");
+
+/** A temp folder with its own git identity; NODE_EXTRA_CA_CERTS removed, as on a user's machine. */
+export function sandbox() {
+  const root = mkdtempSync(join(tmpdir(), "memory-bench-"));
+  const home = join(root, "home");
+  mkdirSync(home);
+  writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+  const env = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, ".gitconfig"), GIT_CONFIG_NOSYSTEM: "1", NO_COLOR: "1" };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.MEMORY_PERSONA;
+  const run = (cwd, cmd, args) => {
+    const res = spawnSync(cmd, args, { cwd, env, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${res.stderr}`);
+    return res.stdout;
+  };
+  return { root, env, run, memory: (cwd, ...args) => run(cwd, process.execPath, [CLI, ...args]), git: (cwd, ...args) => run(cwd, "git", args) };
+}
+
+/** Median wall time in ms of `fn` over `runs` runs, after one warm-up. */
+export function median(fn, runs = 15) {
+  fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export const fmt = (ms) => `${ms.toFixed(1)} ms`;

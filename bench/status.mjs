@@ -1,0 +1,20 @@
+// `memory status` against the floor it stands on: starting node plus `git status` on the same repo.
+import { join } from "node:path";
+import { fmt, median, sandbox } from "./lib.mjs";
+
+const { root, memory, git, run } = sandbox();
+const repo = join(root, "repo");
+git(root, "init", "-q", "-b", "main", repo);
+git(repo, "commit", "-q", "--allow-empty", "-m", "initial");
+memory(repo, "init", "--persona", "bench");
+for (let i = 0; i < 50; i++) memory(repo, "add", i % 2 ? "pattern" : "lesson", `entry ${i}`, "-m", "a line\nanother line");
+
+const runs = Number(process.env.RUNS ?? 15);
+const nodeStart = median(() => run(repo, process.execPath, ["-e", ""]), runs);
+const gitStatus = median(() => git(repo, "status", "--porcelain"), runs);
+const status = median(() => memory(repo, "status"), runs);
+const floor = nodeStart + gitStatus;
+console.log(`node start       ${fmt(nodeStart)}`);
+console.log(`git status       ${fmt(gitStatus)}`);
+console.log(`memory status    ${fmt(status)}`);
+console.log(`ratio            ${(status / floor).toFixed(2)}x the floor (node start + git status), median of ${runs}`);

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// A self-contained tour: a bare origin in a temp folder, two persona clones, and the built CLI.
+// Runs offline, leaves your own git config alone (the demo brings its own identity), and cleans up.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const cli = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "memory.js");
+const root = mkdtempSync(join(tmpdir(), "memory-demo-"));
+const home = join(root, "home");
+mkdirSync(home);
+writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Demo\n\temail = demo@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+const env = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, ".gitconfig"), GIT_CONFIG_NOSYSTEM: "1" };
+delete env.MEMORY_PERSONA;
+
+const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${s}\u001b[22m` : s);
+function run(cwd, cmd, args, { show = true } = {}) {
+  const shown = [cmd === process.execPath ? "memory" : cmd, ...args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(" ");
+  if (show) console.log(`\n${bold(`${cwd === root ? "" : `[${cwd.split("/").pop()}] `}$ ${shown}`)}`);
+  const res = spawnSync(cmd, cmd === process.execPath ? [cli, ...args] : args, { cwd, env, encoding: "utf8" });
+  if (show) process.stdout.write(res.stdout + res.stderr);
+  if (res.status !== 0) throw new Error(`${shown} exited ${res.status}\n${res.stderr}`);
+  return res.stdout;
+}
+const memory = (cwd, ...args) => run(cwd, process.execPath, args);
+const git = (cwd, ...args) => run(cwd, "git", args, { show: false });
+
+try {
+  console.log(`Demo in ${root}: a bare origin and two persona clones, dev and qa.`);
+  const origin = join(root, "origin.git");
+  git(root, "init", "-q", "--bare", "-b", "main", origin);
+  const seed = join(root, "seed");
+  git(root, "clone", "-q", origin, seed);
+  writeFileSync(join(seed, "README.md"), "# shop\n");
+  git(seed, "add", "README.md");
+  git(seed, "commit", "-q", "-m", "initial");
+  git(seed, "push", "-q", "origin", "main");
+
+  const dev = join(root, "dev");
+  const qa = join(root, "qa");
+  git(root, "clone", "-q", origin, dev);
+  git(root, "clone", "-q", origin, qa);
+
+  memory(dev, "init", "--persona", "dev");
+  memory(dev, "add", "pattern", "Retry pushes with jitter", "-m", "Back off 50-400 ms between attempts; six tries covered eight racing clones.", "--tags", "git,sync");
+  memory(dev, "add", "decision", "Cache product pages for 60 s", "-m", "Context: the catalogue API is slow under load.\nProposal: a 60 s cache in front of it.");
+  git(dev, "add", "-A");
+  git(dev, "commit", "-q", "-m", "memory: bank");
+  git(dev, "push", "-q", "origin", "main");
+  console.log("\n(dev commits and pushes the bank with git)");
+
+  git(qa, "pull", "-q", "origin", "main");
+  memory(qa, "init", "--persona", "qa");
+  memory(qa, "remember", "gotcha", "Fixtures need LF endings", "-m", "The parser test failed on Windows: fixtures were checked out with CRLF.");
+  memory(qa, "status");
+  memory(qa, "doctor");
+  console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
+} finally {
+  if (!process.env.KEEP_DEMO) rmSync(root, { recursive: true, force: true });
+}

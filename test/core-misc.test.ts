@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ensureAttributes, ATTRIBUTES_COMMENT } from "../src/core/attributes.js";
+import { parseBuffer, createEntry } from "../src/core/entries.js";
+import { bufferStatus, thresholdWarning } from "../src/core/thresholds.js";
+import { defaultConfig } from "../src/core/config.js";
+import { resolvePersona } from "../src/core/persona.js";
+import { readStamp, stampTime } from "../src/core/context.js";
+import { duplicateAdrNumbers } from "../src/core/adr.js";
+import { idTime, newId } from "../src/core/ids.js";
+import { now } from "../src/core/clock.js";
+
+const wanted = [
+  { path: ".claude/memory-bank/patterns-buffer.md", driver: "memory-union" },
+  { path: ".claude/memory-bank/activeContext.md", driver: "memory-latest" },
+];
+
+describe(".gitattributes", () => {
+  it("adds the bank's lines under a comment, after what is there", () => {
+    const res = ensureAttributes("*.png binary\n", wanted);
+    expect(res.text).toBe(
+      `*.png binary\n\n${ATTRIBUTES_COMMENT}\n.claude/memory-bank/patterns-buffer.md merge=memory-union\n.claude/memory-bank/activeContext.md merge=memory-latest\n`,
+    );
+    expect(res.added).toHaveLength(2);
+  });
+
+  it("changes nothing the second time", () => {
+    const once = ensureAttributes(null, wanted).text;
+    const twice = ensureAttributes(once, wanted);
+    expect(twice.changed).toBe(false);
+    expect(twice.text).toBe(once);
+  });
+
+  it("corrects a line that names another merge, keeping its other attributes", () => {
+    const res = ensureAttributes(".claude/memory-bank/patterns-buffer.md merge=union -diff\r\n", wanted.slice(0, 1));
+    expect(res.text).toBe(".claude/memory-bank/patterns-buffer.md merge=memory-union -diff\r\n");
+    expect(res.updated).toEqual([".claude/memory-bank/patterns-buffer.md"]);
+  });
+
+  it("quotes paths with spaces", () => {
+    expect(ensureAttributes("", [{ path: "my bank/a.md", driver: "memory-union" }]).text).toContain('"my bank/a.md" merge=memory-union');
+  });
+});
+
+describe("thresholds", () => {
+  const cfg = defaultConfig();
+  const docWith = (n: number, bodyLines: number) => {
+    const doc = parseBuffer("# P\n");
+    for (let i = 0; i < n; i++) {
+      doc.entries.push(createEntry({ id: `e${i}`, type: "pattern", author: "dev", createdAt: "2026-01-01T00:00:00Z", title: "t", tags: [], body: "x\n".repeat(bodyLines) }));
+    }
+    return doc;
+  };
+
+  it("words the near warning as the spec does", () => {
+    // 3 entries × (marker + title + 4 body lines) = 18 lines
+    const s = bufferStatus("patterns", "patterns-buffer", "f", cfg.buffers.patterns, docWith(3, 4), 0.8);
+    expect([s.lines, s.items, s.ready, s.near]).toEqual([18, 3, false, true]);
+    expect(thresholdWarning(s)).toBe("patterns-buffer has 18 lines (near harvest threshold 20)");
+  });
+
+  it("is ready at the threshold and says so", () => {
+    const s = bufferStatus("decisions", "decisions-inbox", "f", cfg.buffers.decisions, docWith(5, 0), 0.8);
+    expect([s.ready, s.near]).toEqual([true, true]);
+    expect(thresholdWarning(s)).toMatch(/^decisions-inbox has 5 items \(at harvest threshold 5/);
+  });
+
+  it("says nothing below the near share", () => {
+    const s = bufferStatus("patterns", "patterns-buffer", "f", cfg.buffers.patterns, docWith(1, 3), 0.8);
+    expect(s.near).toBe(false);
+    expect(thresholdWarning(s)).toBeUndefined();
+  });
+});
+
+describe("persona", () => {
+  it("takes the flag, then env, then git config, then user.name", () => {
+    expect(resolvePersona({ flag: "qa", env: "dev", gitPersona: "arch", gitUserName: "Ann" })).toEqual({ name: "qa", source: "flag" });
+    expect(resolvePersona({ env: "dev", gitPersona: "arch", gitUserName: "Ann" })?.name).toBe("dev");
+    expect(resolvePersona({ env: "  ", gitPersona: "arch" })?.name).toBe("arch");
+    expect(resolvePersona({ gitUserName: "Ann  Lee" })).toEqual({ name: "Ann Lee", source: "git config user.name" });
+    expect(resolvePersona({})).toBeUndefined();
+  });
+});
+
+describe("activeContext stamp", () => {
+  it("reads updated: and by: from the frontmatter", () => {
+    const s = readStamp("---\r\nupdated: '2026-11-22T10:00:00Z'\r\nby: qa\r\n---\r\n# Ctx\r\n");
+    expect([s.updated, s.by, s.line, stampTime(s)]).toEqual(["2026-11-22T10:00:00Z", "qa", 2, Date.parse("2026-11-22T10:00:00Z")]);
+  });
+
+  it("finds no stamp without a closed frontmatter", () => {
+    expect(readStamp("# Ctx\nupdated: 2026\n").hasFrontmatter).toBe(false);
+    expect(readStamp("---\nupdated: 2026-01-01\n").updated).toBeUndefined();
+    expect(stampTime(readStamp("---\nupdated: soon\n---\n"))).toBeUndefined();
+  });
+});
+
+describe("ids, clock, ADR numbers", () => {
+  it("makes time-sortable unique ids", () => {
+    const a = newId(1_700_000_000_000);
+    const b = newId(1_700_000_000_001);
+    expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(a < b).toBe(true);
+    expect(idTime(a)).toBe(1_700_000_000_000);
+    expect(new Set(Array.from({ length: 1000 }, () => newId(5))).size).toBe(1000);
+  });
+
+  it("takes MEMORY_NOW and refuses a bad one", () => {
+    expect(now({ MEMORY_NOW: "2026-01-02T03:04:05Z" }).toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    expect(() => now({ MEMORY_NOW: "tomorrow" })).toThrow(/MEMORY_NOW is not an ISO 8601 time/);
+  });
+
+  it("finds duplicate ADR numbers", () => {
+    const dups = duplicateAdrNumbers(["ADR-001-a.md", "ADR-002-b.md", "ADR-002-c.md", "README.md", "adr-3.md"]);
+    expect([...dups]).toEqual([[2, ["ADR-002-b.md", "ADR-002-c.md"]]]);
+  });
+});
