@@ -2,7 +2,7 @@
  * One `memory` process at a time per clone: agents' hooks can fire `add` and `save` together, and a
  * read-modify-write of a buffer must not interleave. The lock is a file in the git dir, never committed.
  */
-import { open, readFile, unlink } from "node:fs/promises";
+import { open, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "./errors.js";
 
@@ -23,17 +23,26 @@ export async function acquireLock(commonDir: string, timeoutMs = 15_000): Promis
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const holder = Number.parseInt((await readFile(path, "utf8").catch(() => "")).trim(), 10);
-    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
-      await unlink(path).catch(() => {}); // left by a process that died; take it over
+    const known = Number.isInteger(holder) && holder > 0;
+    // Left by a process that died (or died before writing its pid): take it over.
+    if ((known && !isAlive(holder)) || (!known && (await ageMs(path)) > STALE_EMPTY_MS)) {
+      await unlink(path).catch(() => {});
       continue;
     }
     if (Date.now() >= deadline) {
       throw new MemoryError(
-        `another memory command is running in this clone (pid ${Number.isNaN(holder) ? "unknown" : holder}); wait for it, or delete ${path} if no such process exists`,
+        `another memory command is running in this clone (pid ${known ? holder : "unknown"}); wait for it, or delete ${path} if no such process exists`,
       );
     }
     await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 5), 500) * (0.5 + Math.random())));
   }
+}
+
+const STALE_EMPTY_MS = 10_000;
+
+async function ageMs(path: string): Promise<number> {
+  const info = await stat(path).catch(() => null);
+  return info ? Date.now() - info.mtimeMs : 0;
 }
 
 function isAlive(pid: number): boolean {

@@ -279,3 +279,13 @@ describe("memory config and the command line", () => {
     expect(res.stderr).toContain("MEMORY_NOW is not an ISO 8601 time");
   });
 });
+
+describe("the lock", () => {
+  it("takes over a lock left by a process that no longer exists", () => {
+    const { sb, repo } = initialized();
+    sb.write(repo, ".git/memory.lock", "999999\n");
+    const res = sb.memory(repo, ["add", "pattern", "after a crash"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(existsSync(join(repo, ".git/memory.lock"))).toBe(false);
+  });
+});
