@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Kept tiny: git runs this once per conflicted bank file, and agents' hooks run it on every session.
+// Kept tiny: git runs the merge driver once per conflicted bank file, and agents' hooks run the CLI on
+// every session, so the two commonest calls skip the command-line parser.
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+if (args[0] === "merge-driver") {
+  const { runMergeDriver } = await import("../dist/commands/merge-driver.js");
+  process.exitCode = await runMergeDriver(args.slice(1));
+} else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { version } = await import("../dist/version.js");
   process.stdout.write(`${version()}\n`);
 } else {

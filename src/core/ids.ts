@@ -38,4 +38,4 @@ export function idTime(id: string): number | undefined {
 }
 
 /** Ids may be hand-written too; keep them to characters that are safe in a file name and a comment. */
-export const ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$/;
+export const ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,127}$/;

@@ -1,0 +1,203 @@
+/**
+ * The three merges git runs on bank files. Pure: base, ours and theirs as text in, the result out.
+ * Every result is the same whichever side is "ours", because `git pull --rebase` swaps the sides.
+ */
+import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
+import { readStamp, stampTime } from "./context.js";
+import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
+
+export interface MergeInput {
+  base: string;
+  ours: string;
+  theirs: string;
+  /** Path, for error messages. */
+  file?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Buffers: union by entry id
+
+/**
+ * 3-way merge of two buffers by entry id:
+ * - deleted on one side and unchanged on the other → deleted (a drained buffer stays drained);
+ * - changed on one side → the change; edited on one side and deleted on the other → the edit (nothing lost);
+ * - changed on both sides differently → both kept: the smaller text keeps the id, the other is kept as
+ *   a second entry with id `<id>.edit-<hash>`, so the next person can fold them together;
+ * - new on either side → kept.
+ * Order: kept base entries in base order, then new entries by (time, id).
+ */
+export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
+  const opts = { file: file ?? "buffer" };
+  const [b, o, t] = [parseBuffer(base, opts), parseBuffer(ours, opts), parseBuffer(theirs, opts)];
+  const baseById = indexById(b.entries);
+  const oursById = indexById(o.entries);
+  const theirsById = indexById(t.entries);
+
+  const kept = new Map<string, Entry>();
+  const keep = (e: Entry): void => {
+    if (!kept.has(e.id)) kept.set(e.id, e);
+  };
+  const ids = new Set([...baseById.keys(), ...oursById.keys(), ...theirsById.keys()]);
+  for (const id of ids) {
+    const [be, oe, te] = [baseById.get(id), oursById.get(id), theirsById.get(id)];
+    const [bt, ot, tt] = [be && textOf(be), oe && textOf(oe), te && textOf(te)];
+    if (oe && te) {
+      if (ot === tt || tt === bt) keep(oe);
+      else if (ot === bt) keep(te);
+      else for (const e of bothChanged(oe, te)) keep(e);
+    } else if (oe) {
+      // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
+      if (!be || ot !== bt) keep(oe);
+    } else if (te) {
+      if (!be || tt !== bt) keep(te);
+    }
+  }
+
+  const ordered: Entry[] = [];
+  for (const e of b.entries) {
+    const k = kept.get(e.id);
+    if (k) ordered.push(k);
+  }
+  const fresh = [...kept.values()].filter((e) => !baseById.has(e.id)).sort(byTimeThenId);
+  ordered.push(...fresh);
+
+  const doc: BufferDoc = {
+    shape: mergeShape(b, o, t, base),
+    header: mergeLines(b.header, o.header, t.header),
+    entries: ordered,
+  };
+  return serializeBuffer(doc);
+}
+
+function indexById(entries: readonly Entry[]): Map<string, Entry> {
+  return new Map(entries.map((e) => [e.id, e]));
+}
+
+const textOf = (e: Entry): string => e.lines.join("\n");
+
+function byTimeThenId(a: Entry, b: Entry): number {
+  const ta = Date.parse(a.createdAt);
+  const tb = Date.parse(b.createdAt);
+  const [na, nb] = [Number.isNaN(ta) ? 0 : ta, Number.isNaN(tb) ? 0 : tb];
+  if (na !== nb) return na - nb;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */
+function bothChanged(a: Entry, b: Entry): Entry[] {
+  const [first, second] = textOf(a) <= textOf(b) ? [a, b] : [b, a];
+  const altId = `${first.id}.edit-${shortHash(textOf(second))}`;
+  const marker = second.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
+  return [first, { ...second, id: altId, lines: [marker, ...second.lines.slice(1)] }];
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a stable short name for a text, not a security measure. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * 3-way merge of a list of lines kept whole (a header): one side's change wins; when both changed, the
+ * greater version followed by the lines only the other has, so neither edit is lost.
+ */
+function mergeLines(base: string[], ours: string[], theirs: string[]): string[] {
+  const [b, o, t] = [base.join("\n"), ours.join("\n"), theirs.join("\n")];
+  if (o === t || t === b) return ours;
+  if (o === b) return theirs;
+  const [first, second] = o >= t ? [ours, theirs] : [theirs, ours];
+  const have = new Set(first);
+  return [...first, ...second.filter((l) => !have.has(l))];
+}
+
+/** Line endings and BOM: the base's, else the sides' when they agree, else plain LF. */
+function mergeShape(b: { shape: TextShape }, o: { shape: TextShape }, t: { shape: TextShape }, baseText: string): TextShape {
+  if (baseText !== "") return b.shape;
+  if (o.shape.eol === t.shape.eol && o.shape.bom === t.shape.bom) return o.shape;
+  return { eol: "\n", bom: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// activeContext: latest wins
+
+export interface ContextMergeResult {
+  text: string;
+  /** Which input the result came from ("ours" or "theirs"); "ours" when both were equal. */
+  from: "ours" | "theirs";
+}
+
+/**
+ * The copy with the later `updated:` stamp wins, decided by the stamp and never by side. A side that did
+ * not change the file yields to the one that did; equal stamps go to the greater text, so both sides agree.
+ */
+export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeResult {
+  if (ours === theirs || theirs === base) return { text: ours, from: "ours" };
+  if (ours === base) return { text: theirs, from: "theirs" };
+  const to = stampTime(readStamp(ours));
+  const tt = stampTime(readStamp(theirs));
+  if (to !== undefined && (tt === undefined || to > tt)) return { text: ours, from: "ours" };
+  if (tt !== undefined && (to === undefined || tt > to)) return { text: theirs, from: "theirs" };
+  return ours >= theirs ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session log: union of lines, ordered by time
+
+const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
+
+/**
+ * Header (lines before the first timestamped one) merged like a buffer header; after it, every line of
+ * either side, each exact line once, ordered by its timestamp (a line without one travels with the line
+ * above it). A line deleted on one side and present in the base is dropped.
+ */
+export function mergeLog({ base, ours, theirs }: MergeInput): string {
+  const [b, o, t] = [splitLog(base), splitLog(ours), splitLog(theirs)];
+  const inBase = new Set(b.events.map((e) => e.text));
+  const inOurs = new Set(o.events.map((e) => e.text));
+  const inTheirs = new Set(t.events.map((e) => e.text));
+  const events = new Map<string, LogEvent>();
+  for (const e of [...o.events, ...t.events]) {
+    const deleted = inBase.has(e.text) && (!inOurs.has(e.text) || !inTheirs.has(e.text));
+    if (!deleted && !events.has(e.text)) events.set(e.text, e);
+  }
+  const sorted = [...events.values()].sort((x, y) => x.time - y.time || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
+  const header = mergeLines(b.header, o.header, t.header);
+  const lines = [...header];
+  if (sorted.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
+  for (const e of sorted) lines.push(...e.text.split("\n"));
+  const shape = mergeShape(b, o, t, base);
+  return joinLines(lines, shape);
+}
+
+interface LogEvent {
+  time: number;
+  /** The timestamped line and any untimed lines under it. */
+  text: string;
+}
+
+function splitLog(text: string): { shape: TextShape; header: string[]; events: LogEvent[] } {
+  const { lines, ...shape } = splitLines(text);
+  const first = lines.findIndex((l) => LOG_TIME.test(l));
+  const headerEnd = first < 0 ? lines.length : first;
+  let end = headerEnd;
+  while (end > 0 && isBlank(lines[end - 1]!)) end--;
+  const events: LogEvent[] = [];
+  for (let i = headerEnd; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (isBlank(line)) continue;
+    const m = LOG_TIME.exec(line);
+    const last = events[events.length - 1];
+    if (m || !last) events.push({ time: m ? Date.parse(m[1]!) || 0 : 0, text: line });
+    else last.text += `\n${line}`;
+  }
+  return { shape, header: lines.slice(0, end), events };
+}
+
+/** A session log line: `- 2026-11-22T10:04:05Z · dev · save · 2 entries`. */
+export function logLine(at: string, persona: string, event: string, detail?: string): string {
+  return `- ${at} · ${persona} · ${event}${detail ? ` · ${detail.replace(/\s+/g, " ").trim()}` : ""}`;
+}
