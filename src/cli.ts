@@ -56,6 +56,46 @@ export function buildProgram(out: Output): Command {
     });
 
   program
+    .command("start")
+    .description("pull what the other clones learned, log the start, and show what is new since you last looked")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the digest as JSON")
+    .addHelpText("after", example("memory start", "memory start --json | jq '.newEntries[].title'"))
+    .action(async (o: { persona?: string; json?: boolean }) => {
+      const { start, renderStart } = await import("./commands/start.js");
+      const result = await withSpinner("syncing the bank", (progress) => start({ persona: o.persona, progress }));
+      renderStart(result, out, !!o.json);
+    });
+
+  program
+    .command("save")
+    .description("commit the bank (only the bank), merge the remote through the drivers, and push")
+    .option("-m, --message <msg>", "commit message and log note")
+    .option("--no-push", "commit here only; the next start or save pushes")
+    .option("--allow-secret", "save even when new text looks like a key or token")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", example('memory save -m "caching decisions"', "memory save --no-push"))
+    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean }) => {
+      const { save, renderSave } = await import("./commands/save.js");
+      const result = await withSpinner("saving the bank", (progress) =>
+        save({ message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona, progress }),
+      );
+      renderSave(result, out, !!o.json);
+    });
+
+  program
+    .command("merge-driver", { hidden: true })
+    .description("what git runs to merge a bank file; not for people")
+    .argument("<strategy>", "union | latest | log")
+    .argument("<files...>", "%O %A %B %P")
+    .action(async (strategy: string, files: string[]) => {
+      const { runMergeDriver } = await import("./commands/merge-driver.js");
+      const code = await runMergeDriver([strategy, ...files]);
+      if (code !== 0) throw new MemoryError("", code);
+    });
+
+  program
     .command("status")
     .description("branch, ahead/behind, pending pushes, persona, and how full each buffer is")
     .option("--json", "print the status as JSON")
@@ -91,6 +131,18 @@ export function buildProgram(out: Output): Command {
   program.addOption(new Option("--no-color", "no colours (also NO_COLOR=1)").hideHelp());
   program.addHelpText("after", example("memory init --persona dev", 'memory add pattern "Name things after the domain"', "memory status"));
   return program;
+}
+
+/** Runs work with a spinner on a terminal (stderr), or silently elsewhere. */
+async function withSpinner<T>(label: string, work: (progress: (message: string) => void) => Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY || process.env.CI) return work(() => {});
+  const { default: ora } = await import("ora");
+  const spinner = ora({ text: label, stream: process.stderr }).start();
+  try {
+    return await work((message) => (spinner.text = message));
+  } finally {
+    spinner.stop();
+  }
 }
 
 /** Runs the CLI and returns the exit code; the only place errors become exit codes. */

@@ -4,6 +4,8 @@ import { ensureAttributes } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
 import { setLocalConfig } from "../git/repo.js";
+import { git } from "../git/run.js";
+import { readSeen, writeSeen } from "../session.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { renderTemplate } from "../bank.js";
 import { bankFiles, openWorkspace, requirePersona, type Workspace } from "../workspace.js";
@@ -31,7 +33,15 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
+  await startLooking(ws);
   return { persona: persona.name, bank: ws.config.bank, created, attributes, configured };
+}
+
+/** Records the current commit as where this clone started looking, so its first start reports all it missed. */
+async function startLooking(ws: Workspace): Promise<void> {
+  if (await readSeen(ws.gitDir)) return;
+  const head = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
+  if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 }
 
 /** Writes each missing bank file from its template; never touches one that exists. */

@@ -1,5 +1,5 @@
 /** activeContext.md: markdown under a small frontmatter whose `updated:` stamp decides which copy is newest. Pure. */
-import { splitLines } from "./text.js";
+import { joinLines, splitLines } from "./text.js";
 
 export interface ContextStamp {
   /** The `updated:` value as written, or undefined. */
@@ -37,4 +37,24 @@ export function stampTime(stamp: ContextStamp): number | undefined {
   if (!stamp.updated) return undefined;
   const ms = Date.parse(stamp.updated);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The file without its `updated:` and `by:` lines: what decides whether the content changed. */
+export function withoutStamp(text: string): string {
+  const { lines } = splitLines(text);
+  if (lines[0]?.trimEnd() !== "---") return lines.join("\n");
+  const end = lines.findIndex((l, i) => i > 0 && (l.trimEnd() === "---" || l.trimEnd() === "..."));
+  if (end < 0) return lines.join("\n");
+  return lines.filter((l, i) => i === 0 || i >= end || !/^(updated|by):/.test(l)).join("\n");
+}
+
+/** Sets `updated:` and `by:` in the frontmatter (adding one if the file has none), keeping everything else. */
+export function stampContext(text: string, updated: string, by: string): string {
+  const { lines, ...shape } = splitLines(text);
+  const quoteIfNeeded = (v: string) => (/^[\w .@+-]*$/.test(v) && !/^\s|\s$/.test(v) ? v : JSON.stringify(v));
+  const stamp = [`updated: ${updated}`, `by: ${quoteIfNeeded(by)}`];
+  const end = lines[0]?.trimEnd() === "---" ? lines.findIndex((l, i) => i > 0 && (l.trimEnd() === "---" || l.trimEnd() === "...")) : -1;
+  if (end < 0) return joinLines(["---", ...stamp, "---", ...lines], shape);
+  const front = lines.slice(1, end).filter((l) => !/^(updated|by):/.test(l));
+  return joinLines(["---", ...stamp, ...front, ...lines.slice(end)], shape);
 }

@@ -98,6 +98,16 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
   return { shape, header, entries };
 }
 
+/** The entries of a text that may be an old or broken version: none when it does not parse. */
+export function readEntries(text: string | null | undefined): Entry[] {
+  if (!text) return [];
+  try {
+    return parseBuffer(text).entries;
+  } catch {
+    return [];
+  }
+}
+
 /** Writes a buffer file: header, then entries separated by one blank line, ending with a newline. */
 export function serializeBuffer(doc: BufferDoc): string {
   const out = [...doc.header];

@@ -89,3 +89,29 @@ export async function aheadBehind(cwd: string, ref: string): Promise<{ ahead: nu
   const [ahead, behind] = res.stdout.trim().split(/\s+/).map(Number);
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
+
+/**
+ * Contents of several blobs (`<rev>:<path>`, `:<path>`, `:1:<path>`…) in one git process;
+ * null for a spec that names nothing.
+ */
+export async function readBlobs(cwd: string, specs: readonly string[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  if (specs.length === 0) return result;
+  // Sizes in the output are in bytes, so it is read as bytes.
+  const stdout = (await git(["cat-file", "--batch"], { cwd, input: specs.map((s) => `${s}\n`).join("") })).bytes;
+  let pos = 0;
+  for (const spec of specs) {
+    const nl = stdout.indexOf(0x0a, pos);
+    const header = stdout.subarray(pos, nl).toString("utf8");
+    pos = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      result.set(spec, null); // "<spec> missing" or "ambiguous"
+      continue;
+    }
+    const size = Number(m[2]);
+    result.set(spec, m[1] === "blob" ? stdout.subarray(pos, pos + size).toString("utf8") : null);
+    pos += size + 1;
+  }
+  return result;
+}

@@ -8,11 +8,14 @@
  */
 import { spawn } from "node:child_process";
 import { MemoryError } from "../errors.js";
+import { driverArgs } from "./drivers.js";
 
 export interface GitResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, for output measured in bytes (`cat-file --batch`). */
+  bytes: Buffer;
 }
 
 export interface GitOptions {
@@ -30,7 +33,7 @@ export class GitError extends MemoryError {
   readonly args: readonly string[];
   constructor(args: readonly string[], result: GitResult) {
     const detail = (result.stderr || result.stdout).trim().split("\n").pop() ?? "";
-    super(`git ${args.filter((a) => !a.startsWith("merge.")).join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
+    super(`git ${args.join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
     this.name = "GitError";
     this.result = result;
     this.args = args;
@@ -49,10 +52,17 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
+let drivers: string[] | undefined;
+
+/**
+ * Runs git with the bank's merge drivers passed as `-c` settings, so every merge we start uses them
+ * even in a clone whose .git/config lacks them.
+ */
 export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
   const { cwd, okCodes = [], input, timeoutMs = 60_000, env } = options;
+  drivers ??= driverArgs();
   return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", [...drivers!, ...args], { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -68,11 +78,8 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const result = {
-        code: code ?? 128,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      };
+      const bytes = Buffer.concat(out);
+      const result = { code: code ?? 128, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), bytes };
       if (timedOut) {
         reject(new MemoryError(`git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal}); check the remote and try again`));
       } else if (result.code === 0 || okCodes.includes(result.code)) {

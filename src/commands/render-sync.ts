@@ -1,0 +1,14 @@
+import type { SyncReport } from "../sync.js";
+import type { Output } from "../ui.js";
+
+/** How a sync went, on stderr: merged, pushed, or why the push is pending. */
+export function renderSync(sync: SyncReport, out: Output): void {
+  if (!sync.upstream) return out.info("no remote: the bank stays in this clone");
+  if (sync.unreachable) {
+    const n = sync.pendingPush;
+    return out.warn(`push pending: ${sync.upstream} is unreachable (${sync.unreachable}); ${n} commit${n === 1 ? "" : "s"} kept here, the next start or save delivers ${n === 1 ? "it" : "them"}`);
+  }
+  if (sync.merged !== "none") out.info(`merged ${sync.upstream} (${sync.merged})`);
+  if (sync.pushed) out.success(`pushed to ${sync.upstream}${sync.attempts > 1 ? ` after ${sync.attempts} attempts` : ""}`);
+  else if (sync.pendingPush > 0) out.info(`${sync.pendingPush} commit${sync.pendingPush === 1 ? "" : "s"} not pushed yet`);
+}

@@ -1,0 +1,81 @@
+/** What start, save and harvest check before touching anything, and helpers they share. */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseBuffer } from "./core/entries.js";
+import { conflictMarkerLine, splitLines } from "./core/text.js";
+import { ParseError, MemoryError } from "./errors.js";
+import { readHead, unmergedPaths } from "./git/repo.js";
+import { refuseBadState } from "./git/sync.js";
+import { readTextIfExists, writeTextAtomic } from "./fs.js";
+import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "./workspace.js";
+
+export interface Session {
+  ws: Workspace;
+  branch: string;
+  persona: string;
+  files: BankFile[];
+}
+
+export interface SessionOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  persona?: string;
+}
+
+/** Opens the clone and refuses the states the spec lists, before anything is written. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const ws = await openWorkspace(options.cwd, options.env);
+  await requireBank(ws);
+  const persona = requirePersona(ws, options.persona).name;
+  const branch = await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch);
+  return { ws, branch, persona, files: bankFiles(ws) };
+}
+
+/** Refuses unmerged bank files, conflict markers and buffers that do not parse (naming file and line). */
+export async function checkBank(session: Session): Promise<void> {
+  const { ws, files } = session;
+  const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
+  if (unmerged.length > 0) {
+    throw new MemoryError(`${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge; run \`memory doctor --fix\``);
+  }
+  for (const f of files) {
+    const text = await readTextIfExists(f.abs);
+    if (text === null) continue;
+    const line = conflictMarkerLine(splitLines(text).lines);
+    if (line) throw new ParseError(f.rel, line, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
+    if (f.merge === "union") parseBuffer(text, { file: f.rel });
+  }
+}
+
+/** Appends one line to the session log, keeping its line endings. */
+export async function appendLog(session: Session, line: string): Promise<void> {
+  const log = session.files.find((f) => f.key === "log")!;
+  const text = (await readTextIfExists(log.abs)) ?? "";
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const body = text === "" || text.endsWith("\n") ? text : text + eol;
+  await writeTextAtomic(log.abs, `${body}${line}${eol}`);
+}
+
+/** Where this clone last looked (for start's digest): kept in the git dir, never committed. */
+export interface SeenState {
+  commit: string;
+  at: string;
+}
+
+const stateFile = (gitDir: string) => join(gitDir, "memory", "state.json");
+
+export async function readSeen(gitDir: string): Promise<SeenState | null> {
+  try {
+    const raw = JSON.parse(await readFile(stateFile(gitDir), "utf8")) as Partial<SeenState>;
+    return typeof raw.commit === "string" && typeof raw.at === "string" ? { commit: raw.commit, at: raw.at } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeSeen(gitDir: string, state: SeenState): Promise<void> {
+  await writeTextAtomic(stateFile(gitDir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The paths a bank commit takes: the bank folder and `.gitattributes`. */
+export const commitPaths = (ws: Workspace): string[] => [ws.config.bank, ".gitattributes"];

@@ -1,0 +1,118 @@
+/**
+ * The sync loop shared by start, save and harvest: fetch, merge through the drivers, push; when the push
+ * is rejected because another clone pushed first, back off with jitter and go round again, a bounded
+ * number of times. Never force-pushes. An unreachable remote leaves the local commits in place
+ * ("push pending"); the next sync delivers them.
+ */
+import { ExitCode, MemoryError } from "./errors.js";
+import { findUpstream, type Upstream } from "./git/remote.js";
+import { aheadBehind } from "./git/repo.js";
+import { git } from "./git/run.js";
+import { fetchUpstream, mergeRef, pushHead } from "./git/sync.js";
+import type { Workspace } from "./workspace.js";
+
+export const MAX_PUSH_ATTEMPTS = 12;
+
+export interface SyncReport {
+  /** `origin`, or null when the clone has no remote. */
+  remote: string | null;
+  upstream: string | null;
+  /** What merging the remote did. */
+  merged: "none" | "fast-forward" | "merge";
+  pushed: boolean;
+  /** Local commits the remote does not have (yet). */
+  pendingPush: number;
+  /** Why the remote could not be reached, when it could not. */
+  unreachable: string | null;
+  /** Push attempts made (more than 1 when other clones pushed first). */
+  attempts: number;
+}
+
+export interface SyncOptions {
+  persona: string;
+  /** false: fetch and merge only. */
+  push: boolean;
+  /** Called before each retry, e.g. to re-plan a harvest on the new base. */
+  onRejected?: (attempt: number) => Promise<void>;
+  progress?: (message: string) => void;
+  maxAttempts?: number;
+}
+
+export async function syncWithRemote(ws: Workspace, branch: string, options: SyncOptions): Promise<SyncReport> {
+  const up = findUpstream(ws.gitConfig, branch);
+  const report: SyncReport = {
+    remote: up?.remote ?? null,
+    upstream: up ? `${up.remote}/${up.branch}` : null,
+    merged: "none",
+    pushed: false,
+    pendingPush: 0,
+    unreachable: null,
+    attempts: 0,
+  };
+  if (!up) return report;
+  const max = options.maxAttempts ?? MAX_PUSH_ATTEMPTS;
+
+  for (let attempt = 1; attempt <= max; attempt++) {
+    options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
+    const fetched = await fetchUpstream(ws.root, up);
+    if (fetched.kind === "unreachable") {
+      report.unreachable = fetched.reason;
+      report.pendingPush = await pending(ws.root, up);
+      return report;
+    }
+    if (fetched.kind === "ok") await mergeRemote(ws, up, options.persona, report);
+    if (!options.push) {
+      report.pendingPush = await pending(ws.root, up);
+      return report;
+    }
+    report.attempts = attempt;
+    const pushed = await pushHead(ws.root, up);
+    if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
+      report.pushed = pushed.kind === "pushed";
+      report.pendingPush = 0;
+      return report;
+    }
+    if (pushed.kind === "unreachable") {
+      report.unreachable = pushed.reason;
+      report.pendingPush = await pending(ws.root, up);
+      return report;
+    }
+    if (pushed.kind === "failed") {
+      throw new MemoryError(`push to ${report.upstream} failed: ${pushed.reason}; your commit is kept here, fix the cause (a pre-push hook?) and run memory save again`);
+    }
+    await options.onRejected?.(attempt);
+    await sleep(backoff(attempt));
+  }
+  throw new MemoryError(
+    `push to ${report.upstream} was rejected ${max} times (other clones kept pushing first); your commit is kept here, run memory save again`,
+    ExitCode.Failed,
+  );
+}
+
+async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {
+  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${up.remote}/${up.branch} (${persona})`);
+  if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
+  else if (merged.kind === "conflict") {
+    const files = merged.files.length ? merged.files.join(", ") : "files outside the bank";
+    throw new MemoryError(
+      `merging ${up.remote}/${up.branch} conflicts in ${files}; the merge was aborted and your files are as they were. Merge it yourself (\`git merge ${up.remote}/${up.branch}\`), then run memory again`,
+    );
+  } else if (merged.kind === "refused") {
+    throw new MemoryError(`cannot merge ${up.remote}/${up.branch}: ${merged.reason}; commit or stash them, then run memory again (nothing was changed)`);
+  }
+}
+
+/** Commits here that the remote-tracking ref lacks (all of them when the remote has no such branch). */
+async function pending(root: string, up: Upstream): Promise<number> {
+  const counts = await aheadBehind(root, up.trackingRef);
+  if (counts) return counts.ahead;
+  const res = await git(["rev-list", "--count", "HEAD", "--"], { cwd: root, okCodes: [128] });
+  return res.code === 0 ? Number(res.stdout.trim()) : 0;
+}
+
+/** 50 ms doubling to 1.6 s, times a random 0.5–1.5 so racing clones spread out. */
+export function backoff(attempt: number, random = Math.random()): number {
+  return Math.round(50 * 2 ** Math.min(attempt - 1, 5) * (0.5 + random));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
