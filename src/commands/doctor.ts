@@ -6,8 +6,11 @@ import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { ParseError } from "../errors.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
-import { checkAttr, unmergedPaths } from "../git/repo.js";
-import { readTextIfExists } from "../fs.js";
+import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
+import { git } from "../git/run.js";
+import { splitConflict } from "../core/conflicts.js";
+import { MERGERS } from "./merge-driver.js";
+import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { bankFiles, openWorkspace, persona, type BankFile, type Workspace } from "../workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./init.js";
 import { json, type Output } from "../ui.js";
@@ -62,6 +65,13 @@ const RULES: Rule[] = [
     hint: "run `memory init` or `memory doctor --fix` to create missing files",
   },
   {
+    id: "unmerged",
+    probe: async ({ ws, files }) =>
+      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
+    fix: async ({ ws, files }) => remergeUnmerged(ws, files),
+    hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
+  },
+  {
     id: "markers",
     probe: async ({ files }) => {
       const found: string[] = [];
@@ -72,6 +82,7 @@ const RULES: Rule[] = [
       }
       return found;
     },
+    fix: async ({ files }) => remergeMarkers(files),
     hint: "resolve the markers by hand (keep every entry), then run `memory doctor` again",
   },
   {
@@ -87,12 +98,6 @@ const RULES: Rule[] = [
       return problems;
     },
     hint: "edit the named line, then run `memory doctor` again",
-  },
-  {
-    id: "unmerged",
-    probe: async ({ ws, files }) =>
-      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
-    hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
   },
   {
     id: "attributes",
@@ -153,6 +158,46 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
     checks.push({ id: rule.id, ok: problems.length === 0, problems, fixed, ...(problems.length ? { hint: rule.hint } : {}) });
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * A plain `git pull` in a clone without the drivers leaves bank files conflicted with stages :1: :2: :3:.
+ * Runs the right driver on those stages, stages the result, and finishes the merge if bank files were
+ * its only conflicts.
+ */
+async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> {
+  const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
+  if (unmerged.length === 0) return;
+  const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
+  for (const rel of unmerged) {
+    const file = files.find((f) => f.rel === rel)!;
+    const [base, ours, theirs] = [1, 2, 3].map((n) => blobs.get(`:${n}:${rel}`) ?? "");
+    let merged: string;
+    try {
+      merged = MERGERS[file.merge]({ base: base!, ours: ours!, theirs: theirs!, file: rel });
+    } catch {
+      continue; // a side that does not parse: left for a person, the check reports it
+    }
+    await writeTextAtomic(file.abs, merged);
+    await git(["add", "--", rel], { cwd: ws.root });
+  }
+  const left = await unmergedPaths(ws.root, []);
+  if (left.length === 0 && (await exists(join(ws.gitDir, "MERGE_HEAD")))) {
+    await git(["commit", "--no-edit", "--no-verify", "--quiet"], { cwd: ws.root });
+  }
+}
+
+/** Conflict markers with no merge in progress (a conflicted file was committed): merge the two sides again. */
+async function remergeMarkers(files: BankFile[]): Promise<void> {
+  for (const f of files) {
+    const text = await readTextIfExists(f.abs);
+    if (text === null || !conflictMarkerLine(splitLines(text).lines)) continue;
+    try {
+      await writeTextAtomic(f.abs, MERGERS[f.merge]({ ...splitConflict(text), file: f.rel }));
+    } catch {
+      // a side that does not parse: left for a person, the check reports it
+    }
+  }
 }
 
 function contextProblem(rel: string, text: string): string | undefined {

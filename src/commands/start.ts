@@ -56,8 +56,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const buffers = files.filter((f) => f.merge === "union" && BUFFER_NAMES.some((b) => b === f.key));
     const context = files.find((f) => f.key === "context")!;
     const since = seenValid ? seen.commit : before;
-    const specs = since ? [...buffers.map((f) => `${since}:${f.rel}`), `${before}:${context.rel}`, `${since}:${context.rel}`] : [];
-    const old = await readBlobs(ws.root, specs);
+    const old = await readBlobs(ws.root, since ? buffers.map((f) => `${since}:${f.rel}`) : []);
 
     const newEntries: NewEntry[] = [];
     for (const f of buffers) {
@@ -68,17 +67,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     }
     newEntries.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
 
-    const contextNow = (await readTextIfExists(context.abs)) ?? "";
-    let contextReplaced: ContextChange | null = null;
-    for (const ref of [before, since]) {
-      const then = ref ? old.get(`${ref}:${context.rel}`) : null;
-      if (then == null || withoutStamp(then) === withoutStamp(contextNow)) continue;
-      const stamp = readStamp(contextNow);
-      if (stamp.by !== persona) {
-        contextReplaced = { by: stamp.by ?? null, updated: stamp.updated ?? null, previous: `git show ${ref.slice(0, 12)}:${context.rel}` };
-      }
-      break;
-    }
+    const contextReplaced = since ? await findReplacedContext(ws.root, context.rel, (await readTextIfExists(context.abs)) ?? "", since, persona) : null;
 
     const head = (await git(["rev-parse", "HEAD"], { cwd: ws.root, okCodes: [128] })).stdout.trim();
     if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
@@ -90,6 +79,30 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     }
     return { sync, commit, newEntries, contextReplaced, warnings };
   });
+}
+
+/**
+ * activeContext is another persona's now and differs from what it was when this clone last looked: say
+ * whose it is, and where this persona's own last copy is (a commit of ours that a merge replaced, found
+ * among the commits since then), else the copy seen last.
+ */
+async function findReplacedContext(root: string, rel: string, current: string, since: string, persona: string): Promise<ContextChange | null> {
+  const stamp = readStamp(current);
+  if (stamp.by === persona) return null;
+  // --full-history: by default git drops the side of a merge whose copy lost, which is the one we want.
+  const log = await git(["log", "--full-history", "--format=%H", "-n", "50", `${since}..HEAD`, "--", rel], { cwd: root });
+  const commits = [...log.stdout.split("\n").filter(Boolean), since];
+  const copies = await readBlobs(root, commits.map((c) => `${c}:${rel}`));
+  const copy = (c: string) => copies.get(`${c}:${rel}`) ?? null;
+  const seenCopy = copy(since);
+  if (seenCopy !== null && withoutStamp(seenCopy) === withoutStamp(current)) return null;
+  const differs = (c: string) => {
+    const text = copy(c);
+    return text !== null && withoutStamp(text) !== withoutStamp(current);
+  };
+  const mine = commits.find((c) => differs(c) && readStamp(copy(c)!).by === persona) ?? (differs(since) ? since : undefined);
+  if (!mine) return null;
+  return { by: stamp.by ?? null, updated: stamp.updated ?? null, previous: `git show ${mine.slice(0, 12)}:${rel}` };
 }
 
 export function renderStart(result: StartResult, out: Output, asJson: boolean): void {

@@ -47,7 +47,7 @@ export async function readHead(gitDir: string): Promise<Head> {
 export type GitConfig = Map<string, string>;
 
 export async function readGitConfig(cwd: string): Promise<GitConfig> {
-  const { stdout } = await git(["config", "--list", "-z"], { cwd, okCodes: [1] });
+  const { stdout } = await git(["config", "--list", "-z"], { cwd, okCodes: [1], drivers: false });
   const map: GitConfig = new Map();
   for (const item of stdout.split("\0")) {
     if (item === "") continue;

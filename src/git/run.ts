@@ -26,6 +26,8 @@ export interface GitOptions {
   /** Milliseconds before git is stopped; network commands get longer. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** false for calls that read config: the `-c` driver settings would show up as if registered. */
+  drivers?: boolean;
 }
 
 export class GitError extends MemoryError {
@@ -61,8 +63,9 @@ let drivers: string[] | undefined;
 export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
   const { cwd, okCodes = [], input, timeoutMs = 60_000, env } = options;
   drivers ??= driverArgs();
+  const full = options.drivers === false ? args : [...drivers, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...drivers!, ...args], { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", full, { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -25,7 +25,8 @@ const exists = (path: string): Promise<boolean> => access(path).then(() => true,
 export async function refuseBadState(gitDir: string, branch: string | null): Promise<string> {
   for (const [file, what] of IN_PROGRESS) {
     if (await exists(join(gitDir, file))) {
-      throw new MemoryError(`${what} is in progress in this clone; finish it or abort it (e.g. \`git merge --abort\`), then run memory again`);
+      const fix = file === "MERGE_HEAD" ? "; if only bank files conflict, `memory doctor --fix` finishes it" : "";
+      throw new MemoryError(`${what} is in progress in this clone; finish it or abort it (e.g. \`git merge --abort\`), then run memory again${fix}`);
     }
   }
   if (!branch) throw new MemoryError("HEAD is detached; check out a branch (`git switch main`), then run memory again");

@@ -1,0 +1,362 @@
+/**
+ * start and save against real git: a bare origin, several clones, the built CLI as a process.
+ * The failure cases come from the research notes on syncing markdown through git.
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { BANK, Sandbox } from "./helpers.js";
+import { parseBuffer } from "../src/core/entries.js";
+
+const PATTERNS = `${BANK}/patterns-buffer.md`;
+const LESSONS = `${BANK}/lessons-buffer.md`;
+const CONTEXT = `${BANK}/activeContext.md`;
+
+/** An origin with a bank already on it, and clones for the given personas, each initialized. */
+function team(...personas: string[]): { sb: Sandbox; origin: string; clones: Record<string, string> } {
+  const sb = new Sandbox();
+  const origin = sb.origin();
+  const first = sb.clone(origin, "setup");
+  expect(sb.memory(first, ["init", "--persona", "setup"]).code).toBe(0);
+  const saved = sb.memory(first, ["save", "-m", "memory: bank"], { env: { MEMORY_NOW: "2026-11-22T08:00:00Z" } });
+  expect(saved.code, saved.stderr).toBe(0);
+  const clones: Record<string, string> = {};
+  for (const p of personas) {
+    clones[p] = sb.clone(origin, p);
+    expect(sb.memory(clones[p]!, ["init", "--persona", p]).code).toBe(0);
+  }
+  return { sb, origin, clones };
+}
+
+const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => e.title);
+const head = (sb: Sandbox, cwd: string): string => sb.git(cwd, "rev-parse", "HEAD").trim();
+
+function ok(run: { code: number; stderr: string; stdout: string }): typeof run {
+  expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
+  return run;
+}
+
+describe("save and start between clones", () => {
+  it("shares entries both ways; start names what others added and by whom", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "pattern", "Retry with jitter", "-m", "Back off.\n- tags: same"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["add", "pattern", "Name by domain", "-m", "Say what it is.\n- tags: same"]));
+    const saved = ok(sb.memory(qa, ["save", "--json"]));
+    expect(JSON.parse(saved.stdout)).toMatchObject({ added: { "patterns-buffer": 1 }, sync: { pushed: true, merged: "merge" } });
+
+    const started = ok(sb.memory(dev, ["start", "--json"]));
+    const digest = JSON.parse(started.stdout);
+    expect(digest.newEntries.map((e: { title: string; author: string }) => [e.title, e.author])).toEqual([["Name by domain", "qa"]]);
+    const qaStart = ok(sb.memory(qa, ["start"]));
+    expect(qaStart.stdout).toContain('patterns-buffer: "Retry with jitter" by dev');
+
+    expect(sb.read(dev, PATTERNS)).toBe(sb.read(qa, PATTERNS));
+    const doc = parseBuffer(sb.read(dev, PATTERNS));
+    expect(doc.entries.map((e) => e.body)).toEqual(["Back off.\n- tags: same", "Say what it is.\n- tags: same"]);
+    expect(sb.git(dev, "status", "--porcelain")).toBe("");
+    const again = ok(sb.memory(dev, ["start"]));
+    expect(again.stdout).toContain("Nothing new from others since you last looked.");
+  });
+
+  it("gives the same bytes under a plain git merge and git pull --rebase", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "lesson", "From dev", "-m", "one\n\n```\n## fenced\n```\n- tags: x"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["add", "lesson", "From qa", "-m", "two\n\n```\n## fenced\n```\n- tags: x"]));
+    sb.git(qa, "add", "-A");
+    sb.git(qa, "commit", "-q", "-m", "qa entry");
+    const mine = head(sb, qa);
+    sb.git(qa, "pull", "-q", "--rebase", "origin", "main");
+    const rebased = sb.read(qa, LESSONS);
+    sb.git(qa, "reset", "-q", "--hard", mine);
+    sb.git(qa, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+    const merged = sb.read(qa, LESSONS);
+    expect(rebased).toBe(merged);
+    expect(titles(merged)).toEqual(["From dev", "From qa"]);
+    expect(merged).not.toMatch(/^(<{7}|>{7})/m);
+  });
+
+  it("keeps a drained buffer drained while an entry appended meanwhile survives", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "pattern", "old one"]));
+    ok(sb.memory(dev, ["add", "pattern", "old two"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["start"]));
+    // dev drains the buffer (as a harvest does) while qa appends
+    const doc = sb.read(dev, PATTERNS).split("<!-- entry")[0]!.trimEnd() + "\n";
+    sb.write(dev, PATTERNS, doc);
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["add", "pattern", "new three"]));
+    ok(sb.memory(qa, ["save"]));
+    ok(sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["new three"]);
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["new three"]);
+  });
+
+  it("keeps both texts of an entry edited on two clones, and an edit over a deletion", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "lesson", "shared", "-m", "original"]));
+    ok(sb.memory(dev, ["add", "lesson", "doomed", "-m", "original"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["start"]));
+    sb.write(dev, LESSONS, sb.read(dev, LESSONS).replace("original", "dev's version").replace(/<!-- entry[^\n]*\n## doomed\n\noriginal\n?/, ""));
+    sb.write(qa, LESSONS, sb.read(qa, LESSONS).replace("original", "qa's version").replace(/\n\noriginal\n$/, "\n\nqa kept this\n"));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["save"]));
+    ok(sb.memory(dev, ["start"]));
+    const bodies = parseBuffer(sb.read(dev, LESSONS)).entries.map((e) => e.body).sort();
+    expect(bodies).toEqual(["dev's version", "qa kept this", "qa's version"]);
+    ok(sb.memory(qa, ["start"]));
+    expect(sb.read(qa, LESSONS)).toBe(sb.read(dev, LESSONS));
+  });
+
+  it("merges two banks created independently (add/add with no common bank)", () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const a = sb.clone(origin, "a");
+    const b = sb.clone(origin, "b");
+    ok(sb.memory(a, ["init", "--persona", "dev"]));
+    ok(sb.memory(b, ["init", "--persona", "qa"]));
+    ok(sb.memory(a, ["add", "pattern", "from a"]));
+    ok(sb.memory(b, ["add", "pattern", "from b"]));
+    ok(sb.memory(a, ["save"]));
+    ok(sb.memory(b, ["save"]));
+    ok(sb.memory(a, ["start"]));
+    expect(titles(sb.read(a, PATTERNS)).sort()).toEqual(["from a", "from b"]);
+    expect(sb.read(a, PATTERNS)).toBe(sb.read(b, PATTERNS));
+    expect(ok(sb.memory(a, ["doctor"])).stdout).not.toContain("✗");
+  });
+});
+
+describe("activeContext: the latest stamp wins", () => {
+  const edit = (sb: Sandbox, cwd: string, text: string) => sb.write(cwd, CONTEXT, sb.read(cwd, CONTEXT).replace(/## Current focus\n[^#]*/, `## Current focus\n\n${text}\n\n`));
+
+  it("under memory, whichever clone saves last, and start says where the replaced text is", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    edit(sb, dev, "dev works on checkout");
+    ok(sb.memory(dev, ["save"], { env: { MEMORY_NOW: "2026-11-22T11:00:00Z" } }));
+    edit(sb, qa, "qa works on search");
+    ok(sb.memory(qa, ["save"], { env: { MEMORY_NOW: "2026-11-22T10:00:00Z" } })); // saved later, stamped earlier
+    expect(sb.read(qa, CONTEXT)).toContain("dev works on checkout");
+    const started = ok(sb.memory(qa, ["start", "--json"]));
+    const replaced = JSON.parse(started.stdout).contextReplaced;
+    // qa's own save already merged dev's copy in; start still says so and where qa's text went
+    expect(replaced).toMatchObject({ by: "dev", updated: "2026-11-22T11:00:00Z" });
+    const [, ref, path] = /^git show (\S+):(\S+)$/.exec(replaced.previous)!;
+    expect(sb.git(qa, "show", `${ref}:${path}`)).toContain("qa works on search");
+    ok(sb.memory(dev, ["start"]));
+    expect(sb.read(dev, CONTEXT)).toBe(sb.read(qa, CONTEXT));
+  });
+
+  it("under a plain git pull --rebase, with the later stamp on either side", () => {
+    for (const [devTime, qaTime, winner] of [
+      ["2026-11-22T09:00:00Z", "2026-11-22T12:00:00Z", "qa"],
+      ["2026-11-22T12:00:00Z", "2026-11-22T09:00:00Z", "dev"],
+    ] as const) {
+      const { sb, clones } = team("dev", "qa");
+      const { dev, qa } = clones as { dev: string; qa: string };
+      edit(sb, dev, "dev text");
+      ok(sb.memory(dev, ["save"], { env: { MEMORY_NOW: devTime } }));
+      edit(sb, qa, "qa text");
+      ok(sb.memory(qa, ["save", "--no-push"], { env: { MEMORY_NOW: qaTime } }));
+      sb.git(qa, "pull", "-q", "--rebase", "origin", "main");
+      expect(sb.read(qa, CONTEXT)).toContain(`${winner} text`);
+      expect(sb.read(qa, CONTEXT)).toMatch(new RegExp(`by: ${winner}\\n`));
+    }
+  });
+});
+
+describe("doctor --fix after a plain git pull in a clone without the drivers", () => {
+  it("re-merges the conflicted buffer from git's stages and finishes the merge", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", "--remove-section", `merge.memory-${s}`);
+    ok(sb.memory(dev, ["add", "pattern", "dev entry", "-m", "x\n- tags: same"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["add", "pattern", "qa entry", "-m", "y\n- tags: same"]));
+    sb.git(qa, "add", "-A");
+    sb.git(qa, "commit", "-q", "-m", "qa");
+    let failed = false;
+    try {
+      sb.git(qa, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+    } catch {
+      failed = true;
+    }
+    expect(failed).toBe(true);
+    expect(sb.read(qa, PATTERNS)).toMatch(/^<{7}/m);
+    const refused = sb.memory(qa, ["save"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("memory doctor --fix");
+    const found = sb.memory(qa, ["doctor"]);
+    expect(found.code).toBe(3);
+    expect(found.stdout).toContain(`${PATTERNS} is unmerged`);
+    const fixed = ok(sb.memory(qa, ["doctor", "--fix"]));
+    expect(fixed.stdout).toContain("fixed:");
+    expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["dev entry", "qa entry"]);
+    expect(sb.git(qa, "status", "--porcelain")).toBe("");
+    ok(sb.memory(qa, ["save"]));
+  });
+
+  it("re-merges conflict markers that were committed", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    ok(sb.memory(dev, ["add", "lesson", "kept"]));
+    const text = sb.read(dev, LESSONS);
+    const [headPart, entry] = [text.split("<!-- entry")[0]!, `<!-- entry${text.split("<!-- entry")[1]}`];
+    const other = entry.replace(/id=\S+/, "id=other-1").replace("## kept", "## other");
+    sb.write(dev, LESSONS, `${headPart}<<<<<<< HEAD\n${entry}=======\n${other}>>>>>>> theirs\n`);
+    expect(sb.memory(dev, ["doctor"]).code).toBe(3);
+    ok(sb.memory(dev, ["doctor", "--fix"]));
+    expect(titles(sb.read(dev, LESSONS))).toEqual(["kept", "other"]);
+  });
+});
+
+describe("the user's own work is left alone", () => {
+  it("commits only the bank: staged, unstaged and untracked work stays as it was", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(dev, "staged.txt", "staged\n");
+    sb.git(dev, "add", "staged.txt");
+    sb.write(dev, "README.md", "# project\nunstaged edit\n");
+    sb.write(dev, "notes/untracked.txt", "mine\n");
+    ok(sb.memory(dev, ["add", "pattern", "p"]));
+    sb.write(dev, PATTERNS, `${sb.read(dev, PATTERNS)}`);
+    const before = sb.git(dev, "status", "--porcelain", "--", ".", `:!${BANK}`);
+    const cached = sb.git(dev, "diff", "--cached", "--", "staged.txt");
+    ok(sb.memory(dev, ["save"]));
+    expect(sb.git(dev, "status", "--porcelain", "--", ".", `:!${BANK}`)).toBe(before);
+    expect(sb.git(dev, "diff", "--cached", "--", "staged.txt")).toBe(cached);
+    expect(sb.git(dev, "show", "--name-only", "--format=", "HEAD").trim().split("\n").sort()).toEqual([`${BANK}/SESSION_LOG.md`, PATTERNS].sort());
+    expect(sb.read(dev, "README.md")).toBe("# project\nunstaged edit\n");
+  });
+
+  it("refuses to merge over uncommitted changes the remote also changed, touching nothing", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.write(dev, "README.md", "# project\nfrom dev\n");
+    sb.git(dev, "commit", "-q", "-am", "readme");
+    sb.git(dev, "push", "-q", "origin", "main");
+    sb.write(qa, "README.md", "# project\nqa's unsaved work\n");
+    ok(sb.memory(qa, ["add", "pattern", "p"]));
+    const res = sb.memory(qa, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("README.md would be overwritten by the merge");
+    expect(sb.read(qa, "README.md")).toBe("# project\nqa's unsaved work\n");
+    expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(sb.git(qa, "log", "-1", "--format=%s")).toContain("memory: save");
+  });
+
+  it("aborts a merge that conflicts outside the bank and leaves the tree as it was", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.write(dev, "src.txt", "dev\n");
+    sb.git(dev, "add", "src.txt");
+    sb.git(dev, "commit", "-q", "-m", "dev src");
+    sb.git(dev, "push", "-q", "origin", "main");
+    sb.write(qa, "src.txt", "qa\n");
+    sb.git(qa, "add", "src.txt");
+    sb.git(qa, "commit", "-q", "-m", "qa src");
+    const before = head(sb, qa);
+    ok(sb.memory(qa, ["add", "lesson", "l"]));
+    const res = sb.memory(qa, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("conflicts in src.txt; the merge was aborted");
+    expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(sb.read(qa, "src.txt")).toBe("qa\n");
+    expect(sb.git(qa, "status", "--porcelain")).toBe("");
+    expect(sb.git(qa, "rev-parse", "HEAD~1").trim()).toBe(before); // the bank commit is kept on top
+  });
+});
+
+describe("refusals and offline work", () => {
+  it("refuses a detached HEAD and a merge in progress, with HEAD unmoved", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    const h = head(sb, dev);
+    sb.git(dev, "checkout", "-q", "--detach");
+    for (const cmd of ["start", "save"]) {
+      const res = sb.memory(dev, [cmd]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("HEAD is detached");
+    }
+    sb.git(dev, "checkout", "-q", "main");
+    sb.write(dev, join(".git", "MERGE_HEAD"), `${h}\n`);
+    const res = sb.memory(dev, ["start"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("a merge is in progress");
+    expect(head(sb, dev)).toBe(h);
+  });
+
+  it("keeps the commit when the remote is unreachable, says so, and delivers it later", () => {
+    const { sb, origin, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.git(dev, "remote", "set-url", "origin", join(sb.dir, "nowhere.git"));
+    ok(sb.memory(dev, ["add", "pattern", "written offline"]));
+    const res = ok(sb.memory(dev, ["save"]));
+    expect(res.stderr).toContain("push pending");
+    expect(JSON.parse(ok(sb.memory(dev, ["status", "--json"])).stdout).pendingPush).toBe(1);
+    const offlineStart = ok(sb.memory(dev, ["start", "--json"]));
+    expect(JSON.parse(offlineStart.stdout).sync.unreachable).toBeTruthy();
+    sb.git(dev, "remote", "set-url", "origin", origin);
+    ok(sb.memory(dev, ["start"]));
+    expect(JSON.parse(ok(sb.memory(dev, ["status", "--json"])).stdout).pendingPush).toBe(0);
+    const qaStart = ok(sb.memory(qa, ["start"]));
+    expect(qaStart.stdout).toContain('"written offline" by dev');
+  });
+
+  it("works without a remote: the commit stays local", () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    ok(sb.memory(repo, ["init", "--persona", "dev"]));
+    ok(sb.memory(repo, ["add", "pattern", "local"]));
+    const res = ok(sb.memory(repo, ["save", "--json"]));
+    expect(JSON.parse(res.stdout).sync).toMatchObject({ remote: null, pushed: false });
+    expect(sb.git(repo, "log", "-1", "--format=%s").trim()).toBe("memory: save (dev)");
+    ok(sb.memory(repo, ["start"]));
+  });
+
+  it("refuses text that looks like a secret unless --allow-secret, naming the entry", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    const id = ok(sb.memory(dev, ["add", "gotcha", "Deploy creds", "-m", "key: AKIAABCDEFGHIJKLMNOP"])).stdout.trim();
+    const before = head(sb, dev);
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`(entry ${id} "Deploy creds"): an AWS access key id looks like a secret`);
+    expect(head(sb, dev)).toBe(before);
+    ok(sb.memory(dev, ["save", "--allow-secret"]));
+  });
+});
+
+describe("many clones at once", () => {
+  it("eight clones add and save at the same moment, then all start: every entry once, clones identical", async () => {
+    const names = ["dev", "qa", "architect", "lead", "ops", "ux", "data", "sec"];
+    const { sb, clones } = team(...names);
+    for (const n of names) {
+      ok(sb.memory(clones[n]!, ["add", "pattern", `pattern from ${n}`, "-m", "same closing line\n- tags: shared"]));
+      ok(sb.memory(clones[n]!, ["add", "lesson", `lesson from ${n}`]));
+    }
+    const saves = await Promise.all(names.map((n) => sb.memoryAsync(clones[n]!, ["save", "--json"])));
+    for (const s of saves) expect(s.code, s.stderr).toBe(0);
+    expect(saves.every((s) => JSON.parse(s.stdout).sync.pushed)).toBe(true);
+    for (const n of names) ok(sb.memory(clones[n]!, ["start"]));
+    // the last starts pushed their log lines; one more round brings every clone to the same commit
+    for (const n of names) ok(sb.memory(clones[n]!, ["start"]));
+    const ref = clones[names[0]!]!;
+    for (const n of names) {
+      const cwd = clones[n]!;
+      for (const f of [PATTERNS, LESSONS, CONTEXT]) expect(sb.read(cwd, f), `${n} ${f}`).toBe(sb.read(ref, f));
+      expect(sb.read(cwd, PATTERNS)).not.toMatch(/^(<{7}|={7}|>{7})/m);
+    }
+    const patterns = titles(sb.read(ref, PATTERNS));
+    expect(patterns.sort()).toEqual(names.map((n) => `pattern from ${n}`).sort());
+    expect(titles(sb.read(ref, LESSONS)).sort()).toEqual(names.map((n) => `lesson from ${n}`).sort());
+  });
+});
