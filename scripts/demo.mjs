@@ -2,7 +2,7 @@
 // A self-contained tour: a bare origin in a temp folder, two persona clones, and the built CLI.
 // Runs offline, leaves your own git config alone (the demo brings its own identity), and cleans up.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,18 +44,22 @@ try {
   git(root, "clone", "-q", origin, qa);
 
   memory(dev, "init", "--persona", "dev");
+  memory(qa, "init", "--persona", "qa");
+
   memory(dev, "add", "pattern", "Retry pushes with jitter", "-m", "Back off 50-400 ms between attempts; six tries covered eight racing clones.", "--tags", "git,sync");
   memory(dev, "add", "decision", "Cache product pages for 60 s", "-m", "Context: the catalogue API is slow under load.\nProposal: a 60 s cache in front of it.");
-  git(dev, "add", "-A");
-  git(dev, "commit", "-q", "-m", "memory: bank");
-  git(dev, "push", "-q", "origin", "main");
-  console.log("\n(dev commits and pushes the bank with git)");
+  memory(dev, "save", "-m", "memory: caching notes");
 
-  git(qa, "pull", "-q", "origin", "main");
-  memory(qa, "init", "--persona", "qa");
+  // qa worked at the same time, without pulling first: save merges both banks by entry
   memory(qa, "remember", "gotcha", "Fixtures need LF endings", "-m", "The parser test failed on Windows: fixtures were checked out with CRLF.");
+  memory(qa, "save");
+
+  memory(dev, "start");
+  memory(qa, "start");
   memory(qa, "status");
   memory(qa, "doctor");
+  console.log("\n(both clones now hold the same three entries; the log shows who did what)");
+  process.stdout.write(readFileSync(join(qa, ".claude/memory-bank/SESSION_LOG.md"), "utf8"));
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
 } finally {
   if (!process.env.KEEP_DEMO) rmSync(root, { recursive: true, force: true });

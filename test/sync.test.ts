@@ -3,7 +3,7 @@
  * The failure cases come from the research notes on syncing markdown through git.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -358,5 +358,58 @@ describe("many clones at once", () => {
     const patterns = titles(sb.read(ref, PATTERNS));
     expect(patterns.sort()).toEqual(names.map((n) => `pattern from ${n}`).sort());
     expect(titles(sb.read(ref, LESSONS)).sort()).toEqual(names.map((n) => `lesson from ${n}`).sort());
+  });
+});
+
+describe("hooks, locks and broken configuration", () => {
+  it("commits past a failing pre-commit hook, and keeps the commit when a pre-push hook refuses", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(dev, ".git/hooks/pre-commit", "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n");
+    sb.write(dev, ".git/hooks/pre-push", "#!/bin/sh\necho 'tests failed' >&2\nexit 1\n");
+    for (const h of ["pre-commit", "pre-push"]) chmodSync(join(dev, ".git/hooks", h), 0o755);
+    ok(sb.memory(dev, ["add", "pattern", "through hooks"]));
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("push to origin/main failed");
+    expect(res.stderr).toContain("your commit is kept here");
+    expect(sb.git(dev, "log", "-1", "--format=%s")).toContain("memory: save");
+  });
+
+  it("refuses while another git process holds index.lock", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(dev, ".git/index.lock", "");
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("index.lock exists");
+  });
+
+  it("merges through the drivers even when .git/config names a broken driver command", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.git(qa, "config", "--local", "merge.memory-union.driver", "no-such-command %O %A %B");
+    ok(sb.memory(dev, ["add", "pattern", "from dev"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(qa, ["add", "pattern", "from qa"]));
+    ok(sb.memory(qa, ["save"]));
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["from dev", "from qa"]);
+    const doc = sb.memory(qa, ["doctor"]);
+    expect(doc.code).toBe(3);
+    expect(doc.stdout).toContain('merge.memory-union.driver runs "no-such-command %O %A %B", not this memory');
+  });
+
+  it("reports a commit that cannot be signed, leaving the bank changes in place", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.git(dev, "config", "commit.gpgsign", "true");
+    sb.git(dev, "config", "gpg.program", "false");
+    ok(sb.memory(dev, ["add", "pattern", "unsigned"]));
+    const before = head(sb, dev);
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("git could not commit the bank (failed to write commit object); your changes are still in the files");
+    expect(head(sb, dev)).toBe(before);
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["unsigned"]);
   });
 });

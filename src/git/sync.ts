@@ -55,7 +55,14 @@ export async function commitOnly(root: string, paths: readonly string[], message
   for (const p of paths) if (await exists(join(root, p))) present.push(p);
   if (present.length > 0) await git(["add", "--intent-to-add", "--", ...present], { cwd: root });
   // --no-verify: a bank commit holds no code, and the user's pre-commit hook may itself call memory.
-  await git(["commit", "--only", "--no-verify", "--quiet", "-m", message, "--", ...changed], { cwd: root });
+  try {
+    await git(["commit", "--only", "--no-verify", "--quiet", "-m", message, "--", ...changed], { cwd: root });
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError(
+      `git could not commit the bank (${lastLine(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files. Fix the cause (git identity? commit signing?) and run memory again`,
+    );
+  }
   return (await git(["rev-parse", "HEAD"], { cwd: root })).stdout.trim();
 }
 
