@@ -5,7 +5,7 @@ import { parseBuffer } from "./core/entries.js";
 import { conflictMarkerLine, splitLines } from "./core/text.js";
 import { ParseError, MemoryError } from "./errors.js";
 import { readHead, unmergedPaths } from "./git/repo.js";
-import { refuseBadState } from "./git/sync.js";
+import { refuseBadState, trackFiles } from "./git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "./fs.js";
 import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "./workspace.js";
 
@@ -77,5 +77,9 @@ export async function writeSeen(gitDir: string, state: SeenState): Promise<void>
   await writeTextAtomic(stateFile(gitDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** The paths a bank commit takes: the bank folder and `.gitattributes`. */
-export const commitPaths = (ws: Workspace): string[] => [ws.config.bank, ".gitattributes"];
+/** What a bank commit takes: the bank folder and `.gitattributes`. */
+export const bankPaths = (session: Session): string[] => [session.ws.config.bank, ".gitattributes"];
+
+/** Records the bank's new files in the index, so they are seen as changes and can be committed. */
+export const trackBank = (session: Session): Promise<void> =>
+  trackFiles(session.ws.root, [...session.files.map((f) => f.rel), ".gitattributes"]);

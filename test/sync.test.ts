@@ -237,6 +237,25 @@ describe("the user's own work is left alone", () => {
     expect(sb.read(dev, "README.md")).toBe("# project\nunstaged edit\n");
   });
 
+  it("shares the bank even where .gitignore hides .claude/, without un-ignoring anything else", () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    sb.write(dev, ".gitignore", ".claude/\n");
+    sb.git(dev, "add", ".gitignore");
+    sb.git(dev, "commit", "-q", "-m", "ignore .claude");
+    ok(sb.memory(dev, ["init", "--persona", "dev"]));
+    sb.write(dev, ".claude/settings.local.json", "{}\n");
+    ok(sb.memory(dev, ["add", "pattern", "shared anyway"]));
+    const saved = ok(sb.memory(dev, ["save", "--json"]));
+    expect(JSON.parse(saved.stdout).added).toEqual({ "patterns-buffer": 1 });
+    const files = sb.git(dev, "ls-files").split("\n");
+    expect(files).toContain(PATTERNS);
+    expect(files).not.toContain(".claude/settings.local.json");
+    const qa = sb.clone(origin, "qa");
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["shared anyway"]);
+  });
+
   it("refuses to merge over uncommitted changes the remote also changed, touching nothing", () => {
     const { sb, clones } = team("dev", "qa");
     const { dev, qa } = clones as { dev: string; qa: string };

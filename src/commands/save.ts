@@ -9,7 +9,7 @@ import { readBlobs } from "../git/repo.js";
 import { changedPaths, commitOnly } from "../git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { withLock } from "../lock.js";
-import { appendLog, checkBank, commitPaths, openSession, type Session, type SessionOptions } from "../session.js";
+import { appendLog, checkBank, bankPaths, trackBank, openSession, type Session, type SessionOptions } from "../session.js";
 import { syncWithRemote, type SyncReport } from "../sync.js";
 import { json, type Output } from "../ui.js";
 import { renderSync } from "./render-sync.js";
@@ -37,6 +37,7 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
   return withLock(ws.commonDir, async () => {
     await checkBank(session);
     const at = isoSeconds(now(ws.env));
+    await trackBank(session);
     const changes = await describeChanges(session);
     if (changes.secrets.length > 0 && !options.allowSecret) {
       throw new MemoryError(`${changes.secrets[0]} looks like a secret; remove it, or pass --allow-secret if it is not one (nothing was committed)`);
@@ -51,7 +52,7 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
       const detail = options.message ?? summarize(changes.added, contextStamped);
       await appendLog(session, logLine(at, persona, "save", detail));
     }
-    const commit = await commitOnly(ws.root, commitPaths(ws), options.message ?? `memory: save (${persona})`);
+    const commit = await commitOnly(ws.root, bankPaths(session), options.message ?? `memory: save (${persona})`);
     const sync = options.push === false ? null : await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress });
     return { commit, added: changes.added, contextStamped, sync };
   });
@@ -68,7 +69,7 @@ interface Changes {
 /** Compares the bank in the work tree with HEAD's: new entries, a changed context, secrets in new text. */
 async function describeChanges(session: Session): Promise<Changes> {
   const { ws, files } = session;
-  const changed = new Set(await changedPaths(ws.root, commitPaths(ws)));
+  const changed = new Set(await changedPaths(ws.root, bankPaths(session)));
   const changes: Changes = { any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
   const touched = files.filter((f) => changed.has(f.rel));
   if (touched.length === 0) return changes;

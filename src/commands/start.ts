@@ -11,7 +11,7 @@ import { commitOnly } from "../git/sync.js";
 import { loadBufferStatus } from "../bank.js";
 import { readTextIfExists } from "../fs.js";
 import { withLock } from "../lock.js";
-import { appendLog, checkBank, commitPaths, openSession, readSeen, writeSeen, type SessionOptions } from "../session.js";
+import { appendLog, checkBank, bankPaths, trackBank, openSession, readSeen, writeSeen, type SessionOptions } from "../session.js";
 import { syncWithRemote, type SyncReport } from "../sync.js";
 import { json, type Output } from "../ui.js";
 import { renderSync } from "./render-sync.js";
@@ -46,7 +46,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // The start line and any uncommitted bank changes go into a commit first: dirty bank files would
     // block the merge of incoming ones, and the tree is left clean.
     await appendLog(session, logLine(isoSeconds(now(ws.env)), persona, "start", session.branch));
-    const commit = await commitOnly(ws.root, commitPaths(ws), `memory: start (${persona})`);
+    await trackBank(session);
+    const commit = await commitOnly(ws.root, bankPaths(session), `memory: start (${persona})`);
     const before = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await git(["cat-file", "-e", `${seen.commit}^{commit}`], { cwd: ws.root, okCodes: [1, 128] })).code === 0;

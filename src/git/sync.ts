@@ -43,6 +43,17 @@ export async function changedPaths(root: string, paths: readonly string[]): Prom
 }
 
 /**
+ * Makes new files known to the index (`add -N`: recorded, content not staged) so that `commitOnly` can
+ * take them. `--force`: these are the tool's own files, shared even where a .gitignore rule (a common
+ * `.claude/` line) would hide them.
+ */
+export async function trackFiles(root: string, files: readonly string[]): Promise<void> {
+  const present: string[] = [];
+  for (const f of files) if (await exists(join(root, f))) present.push(f);
+  if (present.length > 0) await git(["add", "--intent-to-add", "--force", "--", ...present], { cwd: root });
+}
+
+/**
  * Commits the given paths only. The user's other staged changes stay staged and out of the commit;
  * unstaged and untracked work elsewhere is not touched. Returns the new commit, or null when the paths
  * had nothing to commit.
@@ -50,10 +61,6 @@ export async function changedPaths(root: string, paths: readonly string[]): Prom
 export async function commitOnly(root: string, paths: readonly string[], message: string): Promise<string | null> {
   const changed = await changedPaths(root, paths);
   if (changed.length === 0) return null;
-  // New files must be known to the index for `commit --only` to take them; -N records them without staging content.
-  const present: string[] = [];
-  for (const p of paths) if (await exists(join(root, p))) present.push(p);
-  if (present.length > 0) await git(["add", "--intent-to-add", "--", ...present], { cwd: root });
   // --no-verify: a bank commit holds no code, and the user's pre-commit hook may itself call memory.
   try {
     await git(["commit", "--only", "--no-verify", "--quiet", "-m", message, "--", ...changed], { cwd: root });
