@@ -24,11 +24,13 @@ export function sandbox() {
   return { root, env, run, memory: (cwd, ...args) => run(cwd, process.execPath, [CLI, ...args]), git: (cwd, ...args) => run(cwd, "git", args) };
 }
 
-/** Median wall time in ms of `fn` over `runs` runs, after one warm-up. */
-export function median(fn, runs = 15) {
+/** Median wall time in ms of `fn` over `runs` runs, after one warm-up; `before` runs untimed ahead of each. */
+export function median(fn, runs = 15, before = () => {}) {
+  before();
   fn();
   const times = [];
   for (let i = 0; i < runs; i++) {
+    before();
     const t = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);

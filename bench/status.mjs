@@ -1,4 +1,5 @@
 // `memory status` against the floor it stands on: starting node plus `git status` on the same repo.
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fmt, median, sandbox } from "./lib.mjs";
 
@@ -18,3 +19,4 @@ console.log(`node start       ${fmt(nodeStart)}`);
 console.log(`git status       ${fmt(gitStatus)}`);
 console.log(`memory status    ${fmt(status)}`);
 console.log(`ratio            ${(status / floor).toFixed(2)}x the floor (node start + git status), median of ${runs}`);
+rmSync(root, { recursive: true, force: true });
