@@ -85,6 +85,35 @@ export function buildProgram(out: Output): Command {
     });
 
   program
+    .command("harvest")
+    .description("promote buffers at their thresholds into Patterns.md, post-mortems and numbered ADRs, in one commit")
+    .option("--dry-run", "print the plan; change nothing")
+    .option("-y, --yes", "turn every decision into an ADR without asking")
+    .option("--all", "harvest every non-empty buffer, not only those at their threshold")
+    .option("--only <name>", "only this buffer: patterns, lessons or decisions (or patterns-buffer…)")
+    .option("--no-push", "commit here only; the next start or save pushes")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the plan and result as JSON")
+    .addHelpText("after", example("memory harvest --dry-run", "memory harvest --yes", "memory harvest --all --only lessons"))
+    .action(async (o: { dryRun?: boolean; yes?: boolean; all?: boolean; only?: string; push: boolean; persona?: string; json?: boolean }) => {
+      const [{ harvest, renderHarvest }, { findBuffer }, { openWorkspace }] = await Promise.all([
+        import("./commands/harvest.js"),
+        import("./core/config.js"),
+        import("./workspace.js"),
+      ]);
+      let only: ReturnType<typeof findBuffer>;
+      if (o.only !== undefined) {
+        only = findBuffer((await openWorkspace()).config, o.only);
+        if (!only) throw new MemoryError(`no buffer named "${o.only}"; use patterns, lessons or decisions`, ExitCode.Usage);
+      }
+      const ask = process.stdin.isTTY && process.stderr.isTTY ? askInTerminal : undefined;
+      const result = await withSpinner("harvesting", (progress) =>
+        harvest({ dryRun: !!o.dryRun, yes: !!o.yes, all: !!o.all, only, push: o.push, persona: o.persona, ask, progress }),
+      );
+      renderHarvest(result, out, !!o.json);
+    });
+
+  program
     .command("merge-driver", { hidden: true })
     .description("what git runs to merge a bank file; not for people")
     .argument("<strategy>", "union | latest | log")
@@ -131,6 +160,17 @@ export function buildProgram(out: Output): Command {
   program.addOption(new Option("--no-color", "no colours (also NO_COLOR=1)").hideHelp());
   program.addHelpText("after", example("memory init --persona dev", 'memory add pattern "Name things after the domain"', "memory status"));
   return program;
+}
+
+/** A yes/no question on the terminal; anything but y or yes is no. */
+async function askInTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /** Runs work with a spinner on a terminal (stderr), or silently elsewhere. */

@@ -51,6 +51,11 @@ export function bankFiles(ws: Workspace): BankFile[] {
   ];
 }
 
+/** Every file `.gitattributes` must give a merge driver: the bank's, and the patterns reference (merged by entry). */
+export function mergedFiles(ws: Workspace): Array<{ rel: string; merge: MergeStrategy }> {
+  return [...bankFiles(ws), { rel: ws.config.buffers.patterns.target, merge: "union" }];
+}
+
 export function bankFile(ws: Workspace, key: BankFileKey): BankFile {
   return bankFiles(ws).find((f) => f.key === key)!;
 }

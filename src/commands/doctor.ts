@@ -11,7 +11,7 @@ import { git } from "../git/run.js";
 import { splitConflict } from "../core/conflicts.js";
 import { MERGERS } from "./merge-driver.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
-import { bankFiles, openWorkspace, persona, type BankFile, type Workspace } from "../workspace.js";
+import { bankFiles, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./init.js";
 import { json, type Output } from "../ui.js";
 
@@ -101,7 +101,8 @@ const RULES: Rule[] = [
   },
   {
     id: "attributes",
-    probe: async ({ ws, files }) => {
+    probe: async ({ ws }) => {
+      const files = mergedFiles(ws);
       const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
       return files
         .filter((f) => attrs.get(f.rel) !== driverName(f.merge))

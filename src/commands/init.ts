@@ -8,7 +8,7 @@ import { git } from "../git/run.js";
 import { readSeen, writeSeen } from "../session.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { renderTemplate } from "../bank.js";
-import { bankFiles, openWorkspace, requirePersona, type Workspace } from "../workspace.js";
+import { bankFiles, mergedFiles, openWorkspace, requirePersona, type Workspace } from "../workspace.js";
 import { json, type Output } from "../ui.js";
 
 export interface InitOptions {
@@ -62,7 +62,7 @@ export async function ensureBankAttributes(ws: Workspace): Promise<{ added: stri
   const path = join(ws.root, ".gitattributes");
   const change = ensureAttributes(
     await readTextIfExists(path),
-    bankFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) })),
+    mergedFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) })),
   );
   if (change.changed) await writeTextAtomic(path, change.text);
   return { added: change.added, updated: change.updated };

@@ -52,13 +52,18 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
       const detail = options.message ?? summarize(changes.added, contextStamped);
       await appendLog(session, logLine(at, persona, "save", detail));
     }
-    const commit = await commitOnly(ws.root, bankPaths(session), options.message ?? `memory: save (${persona})`);
+    const ctx = session.files.find((f) => f.key === "context")!.rel;
+    const log = session.files.find((f) => f.key === "log")!.rel;
+    const known = new Set([...changes.paths, ...(contextStamped ? [ctx] : []), ...(changes.any ? [log] : [])]);
+    const commit = await commitOnly(ws.root, bankPaths(session), options.message ?? `memory: save (${persona})`, [...known]);
     const sync = options.push === false ? null : await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress });
     return { commit, added: changes.added, contextStamped, sync };
   });
 }
 
 interface Changes {
+  /** Changed paths under the bank and `.gitattributes`. */
+  paths: string[];
   any: boolean;
   added: Record<string, number>;
   contextChanged: boolean;
@@ -70,7 +75,7 @@ interface Changes {
 async function describeChanges(session: Session): Promise<Changes> {
   const { ws, files } = session;
   const changed = new Set(await changedPaths(ws.root, bankPaths(session)));
-  const changes: Changes = { any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
+  const changes: Changes = { paths: [...changed], any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
   const touched = files.filter((f) => changed.has(f.rel));
   if (touched.length === 0) return changes;
   const heads = await readBlobs(ws.root, touched.map((f) => `HEAD:${f.rel}`));

@@ -62,6 +62,7 @@ export interface ParseOptions {
 const MARKER = /^<!--\s*entry(?=\s|-->)/;
 const HEADING = /^#{1,6}[ \t]+(.*\S)[ \t]*$/;
 const ATTR = /\s*([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
+const REST = /\s*$/y;
 
 export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
 
@@ -86,7 +87,9 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
   const entries: Entry[] = [];
   const seen = new Map<string, number>();
   starts.forEach((start, k) => {
-    const region = trimTrailingBlank(lines.slice(start, starts[k + 1] ?? lines.length));
+    let end = starts[k + 1] ?? lines.length;
+    while (end > start + 1 && isBlank(lines[end - 1]!)) end--;
+    const region = lines.slice(start, end);
     const entry = readEntry(region, start + 1, file, options.defaultType ?? "");
     const first = seen.get(entry.id);
     if (first !== undefined) {
@@ -139,6 +142,7 @@ export function createEntry(fields: EntryFields): Entry {
 
 /** Splits a comma-separated tag list; trims, drops empties and repeats. */
 export function normalizeTags(tags: readonly string[]): string[] {
+  if (tags.length === 0 || (tags.length === 1 && tags[0] === "")) return [];
   const out: string[] = [];
   for (const raw of tags.flatMap((t) => t.split(","))) {
     const tag = raw.replace(/\s+/g, " ").trim();
@@ -197,7 +201,9 @@ function readMarker(line: string, lineNo: number, file: string): Map<string, str
   const attrs = new Map<string, string>();
   ATTR.lastIndex = 0;
   let pos = 0;
-  while (pos < inner.length && inner.slice(pos).trim() !== "") {
+  for (;;) {
+    REST.lastIndex = pos;
+    if (REST.test(inner)) break;
     ATTR.lastIndex = pos;
     const m = ATTR.exec(inner);
     if (!m) {

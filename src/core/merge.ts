@@ -40,16 +40,15 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
   const ids = new Set([...baseById.keys(), ...oursById.keys(), ...theirsById.keys()]);
   for (const id of ids) {
     const [be, oe, te] = [baseById.get(id), oursById.get(id), theirsById.get(id)];
-    const [bt, ot, tt] = [be && textOf(be), oe && textOf(oe), te && textOf(te)];
     if (oe && te) {
-      if (ot === tt || tt === bt) keep(oe);
-      else if (ot === bt) keep(te);
+      if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
+      else if (be && sameText(oe, be)) keep(te);
       else for (const e of bothChanged(oe, te)) keep(e);
     } else if (oe) {
       // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
-      if (!be || ot !== bt) keep(oe);
+      if (!be || !sameText(oe, be)) keep(oe);
     } else if (te) {
-      if (!be || tt !== bt) keep(te);
+      if (!be || !sameText(te, be)) keep(te);
     }
   }
 
@@ -58,8 +57,8 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
     const k = kept.get(e.id);
     if (k) ordered.push(k);
   }
-  const fresh = [...kept.values()].filter((e) => !baseById.has(e.id)).sort(byTimeThenId);
-  ordered.push(...fresh);
+  const fresh = [...kept.values()].filter((e) => !baseById.has(e.id));
+  ordered.push(...sortByTimeThenId(fresh));
 
   const doc: BufferDoc = {
     shape: mergeShape(b, o, t, base),
@@ -75,12 +74,20 @@ function indexById(entries: readonly Entry[]): Map<string, Entry> {
 
 const textOf = (e: Entry): string => e.lines.join("\n");
 
-function byTimeThenId(a: Entry, b: Entry): number {
-  const ta = Date.parse(a.createdAt);
-  const tb = Date.parse(b.createdAt);
-  const [na, nb] = [Number.isNaN(ta) ? 0 : ta, Number.isNaN(tb) ? 0 : tb];
-  if (na !== nb) return na - nb;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** Compares line by line: cheaper than joining two texts that usually differ early or not at all. */
+function sameText(a: Entry, b: Entry): boolean {
+  if (a.lines.length !== b.lines.length) return false;
+  for (let i = 0; i < a.lines.length; i++) if (a.lines[i] !== b.lines[i]) return false;
+  return true;
+}
+
+function sortByTimeThenId(entries: Entry[]): Entry[] {
+  const keyed = entries.map((e) => {
+    const t = Date.parse(e.createdAt);
+    return { e, t: Number.isNaN(t) ? 0 : t };
+  });
+  keyed.sort((a, b) => a.t - b.t || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
+  return keyed.map((k) => k.e);
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */

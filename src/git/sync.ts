@@ -55,11 +55,11 @@ export async function trackFiles(root: string, files: readonly string[]): Promis
 
 /**
  * Commits the given paths only. The user's other staged changes stay staged and out of the commit;
- * unstaged and untracked work elsewhere is not touched. Returns the new commit, or null when the paths
- * had nothing to commit.
+ * unstaged and untracked work elsewhere is not touched. `known`: the changed paths, when the caller has
+ * just listed them (saves a git process). Returns the new commit, or null when nothing changed.
  */
-export async function commitOnly(root: string, paths: readonly string[], message: string): Promise<string | null> {
-  const changed = await changedPaths(root, paths);
+export async function commitOnly(root: string, paths: readonly string[], message: string, known?: readonly string[]): Promise<string | null> {
+  const changed = known ?? (await changedPaths(root, paths));
   if (changed.length === 0) return null;
   // --no-verify: a bank commit holds no code, and the user's pre-commit hook may itself call memory.
   try {
@@ -89,15 +89,6 @@ export async function fetchUpstream(root: string, up: Upstream): Promise<FetchRe
   return { kind: "unreachable", reason: lastLine(res.stderr) };
 }
 
-export async function refExists(root: string, ref: string): Promise<boolean> {
-  return (await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: root, okCodes: [1] })).code === 0;
-}
-
-export async function isAncestor(root: string, ancestor: string, of: string): Promise<boolean> {
-  // Exit 1 means "no", an answer and not a failure: one of the codes simple-git would have lost.
-  return (await git(["merge-base", "--is-ancestor", ancestor, of], { cwd: root, okCodes: [1] })).code === 0;
-}
-
 export type MergeResult =
   | { kind: "up-to-date" }
   | { kind: "merged"; fastForward: boolean }
@@ -108,8 +99,11 @@ export type MergeResult =
 
 /** Merges `ref` into HEAD through the drivers; on any conflict aborts, so nothing is left half done. */
 export async function mergeRef(root: string, gitDir: string, ref: string, message: string): Promise<MergeResult> {
-  if (await isAncestor(root, ref, "HEAD")) return { kind: "up-to-date" };
-  const fastForward = await isAncestor(root, "HEAD", ref);
+  // One process answers both "is the remote already in HEAD?" and "can HEAD fast-forward to it?".
+  const counts = await git(["rev-list", "--left-right", "--count", `HEAD...${ref}`, "--"], { cwd: root });
+  const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
+  if (behind === 0) return { kind: "up-to-date" };
+  const fastForward = ahead === 0;
   // Unrelated histories happen when two clones of an empty repository each made the first commit.
   const res = await git(["merge", "--no-edit", "--no-verify", "--quiet", "--allow-unrelated-histories", "-m", message, ref], {
     cwd: root,
