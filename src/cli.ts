@@ -28,11 +28,12 @@ export function buildProgram(out: Output): Command {
     .command("init")
     .description("create the bank, set its merge attributes, register the merge drivers, record the persona")
     .option("--persona <name>", "persona of this clone (dev, qa, architect…)")
+    .option("--ci", "also write .github/workflows/memory-harvest.yml")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", example("memory init --persona dev"))
-    .action(async (o: { persona?: string; json?: boolean }) => {
+    .addHelpText("after", example("memory init --persona dev", "memory init --persona lead --ci"))
+    .action(async (o: { persona?: string; ci?: boolean; json?: boolean }) => {
       const { init, renderInit } = await import("./commands/init.js");
-      renderInit(await init({ persona: o.persona }), out, !!o.json);
+      renderInit(await init({ persona: o.persona, ci: !!o.ci }), out, !!o.json);
     });
 
   program

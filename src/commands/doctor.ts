@@ -1,6 +1,6 @@
-import { access, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { duplicateAdrNumbers } from "../core/adr.js";
+import { access, readdir, readFile, unlink } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
 import { readStamp, stampTime } from "../core/context.js";
 import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
@@ -8,6 +8,7 @@ import { ParseError } from "../errors.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
 import { git } from "../git/run.js";
+import { commitOnly, trackFiles } from "../git/sync.js";
 import { splitConflict } from "../core/conflicts.js";
 import { MERGERS } from "./merge-driver.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
@@ -138,7 +139,8 @@ const RULES: Rule[] = [
       const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
       return [...duplicateAdrNumbers(names)].map(([n, files]) => `ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
     },
-    hint: "renumber the later ADR and update links to it",
+    fix: async ({ ws }) => renumberDuplicateAdrs(ws),
+    hint: "renumber the later ADR and update links to it (`memory doctor --fix` does both)",
   },
 ];
 
@@ -199,6 +201,65 @@ async function remergeMarkers(files: BankFile[]): Promise<void> {
       // a side that does not parse: left for a person, the check reports it
     }
   }
+}
+
+/**
+ * Two branches each created ADR-004: the one that entered history first keeps its number; the others get
+ * the next free numbers, their headings follow, and links to their old file names are updated.
+ */
+async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
+  const dir = ws.config.buffers.decisions.target;
+  const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
+  const dups = duplicateAdrNumbers(names);
+  if (dups.size === 0) return;
+  let next = Math.max(...names.map((n) => adrNumber(n) ?? 0)) + 1;
+  const renames: Array<[string, string]> = [];
+  for (const [, files] of dups) {
+    const added = await Promise.all(files.map((f) => firstAdded(ws.root, `${dir}/${f}`)));
+    const order = files.map((f, i) => ({ f, t: added[i]! })).sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : 1));
+    for (const { f } of order.slice(1)) {
+      const renamed = f.replace(/^ADR-\d+/i, `ADR-${String(next++).padStart(ws.config.adr.digits, "0")}`);
+      renames.push([f, renamed]);
+    }
+  }
+  for (const [from, to] of renames) {
+    const oldPath = join(ws.root, dir, from);
+    const text = (await readTextIfExists(oldPath)) ?? "";
+    const [oldNo, newNo] = [from, to].map((n) => /^ADR-\d+/i.exec(n)![0]);
+    await writeTextAtomic(join(ws.root, dir, to), text.replace(new RegExp(`^(#\\s+)${oldNo}\\b`, "m"), `$1${newNo}`));
+    const tracked = (await git(["ls-files", "--error-unmatch", "--", `${dir}/${from}`], { cwd: ws.root, okCodes: [1] })).code === 0;
+    if (tracked) await git(["rm", "--quiet", "--cached", "--", `${dir}/${from}`], { cwd: ws.root });
+    await unlink(oldPath);
+  }
+  // Links to the old file names, in every markdown file under the docs folders and the bank.
+  const touched: string[] = [];
+  const roots = [...new Set([dir, ...Object.values(ws.config.buffers).map((b) => b.target.replace(/\/[^/]*\.md$/, "")), ws.config.bank])];
+  for (const root of roots) {
+    for (const file of await markdownFiles(join(ws.root, root))) {
+      const text = await readFile(file, "utf8");
+      let updated = text;
+      for (const [from, to] of renames) updated = updated.split(from.replace(/\.md$/, "")).join(to.replace(/\.md$/, ""));
+      if (updated !== text) {
+        await writeTextAtomic(file, updated);
+        touched.push(relative(ws.root, file));
+      }
+    }
+  }
+  const moved = renames.flatMap(([from, to]) => [`${dir}/${from}`, `${dir}/${to}`]);
+  await trackFiles(ws.root, renames.map(([, to]) => `${dir}/${to}`));
+  await commitOnly(ws.root, [...new Set([...moved, ...touched])], `memory: renumber ${renames.map(([f, t]) => `${f.replace(/\.md$/, "")} → ${/^ADR-\d+/i.exec(t)![0]}`).join(", ")}`);
+}
+
+/** When a file first entered history (seconds), or +Infinity when it is not committed. */
+async function firstAdded(root: string, rel: string): Promise<number> {
+  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd: root });
+  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
+  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
+}
+
+async function markdownFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => join(e.parentPath ?? e.path, e.name));
 }
 
 function contextProblem(rel: string, text: string): string | undefined {

@@ -179,7 +179,10 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   if (asJson) return out.data(json({ ...result, plan: planForJson(result.plan) }));
   const { plan } = result;
   const lines: string[] = [];
-  if (plan.empty) lines.push("Nothing to harvest: no buffer is at its threshold (see `memory status`, or use --all).");
+  if (plan.empty) {
+    const nonEmpty = plan.buffers.some((b) => b.count > 0);
+    lines.push(nonEmpty ? "Nothing to harvest: no buffer is at its threshold (see `memory status`, or use --all)." : "Nothing to harvest: the buffers are empty.");
+  }
   else {
     lines.push(result.dryRun ? "Harvest plan (dry run, nothing written):" : "Harvested:");
     for (const b of plan.buffers) {

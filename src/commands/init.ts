@@ -1,4 +1,5 @@
-import { access, mkdir } from "node:fs/promises";
+import { access, mkdir, readFile } from "node:fs/promises";
+import { templatesDir } from "../paths.js";
 import { join } from "node:path";
 import { ensureAttributes } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
@@ -14,6 +15,8 @@ import { json, type Output } from "../ui.js";
 export interface InitOptions {
   cwd?: string;
   persona?: string;
+  /** Also write the GitHub Actions harvest workflow. */
+  ci?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -25,7 +28,11 @@ export interface InitResult {
   attributes: { added: string[]; updated: string[] };
   /** git config keys written in this clone. */
   configured: string[];
+  /** The CI workflow written (repo-relative), or null. */
+  ci: string | null;
 }
+
+export const CI_WORKFLOW = ".github/workflows/memory-harvest.yml";
 
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const ws = await openWorkspace(options.cwd, options.env);
@@ -34,7 +41,16 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
   await startLooking(ws);
-  return { persona: persona.name, bank: ws.config.bank, created, attributes, configured };
+  const ci = options.ci ? await writeWorkflow(ws) : null;
+  return { persona: persona.name, bank: ws.config.bank, created, attributes, configured, ci };
+}
+
+/** Copies the harvest workflow into `.github/workflows/` unless one is there already. */
+async function writeWorkflow(ws: Workspace): Promise<string | null> {
+  const path = join(ws.root, CI_WORKFLOW);
+  if ((await readTextIfExists(path)) !== null) return null;
+  await writeTextAtomic(path, await readFile(join(templatesDir, "ci", "memory-harvest.yml"), "utf8"));
+  return CI_WORKFLOW;
 }
 
 /** Records the current commit as where this clone started looking, so its first start reports all it missed. */
@@ -82,7 +98,8 @@ export async function registerDrivers(ws: Workspace, extra: Array<[string, strin
 
 export function renderInit(result: InitResult, out: Output, asJson: boolean): void {
   if (asJson) return out.data(json(result));
-  const changed = result.created.length + result.attributes.added.length + result.attributes.updated.length + result.configured.length;
+  const changed = result.created.length + result.attributes.added.length + result.attributes.updated.length + result.configured.length + (result.ci ? 1 : 0);
+  if (result.ci) out.success(`wrote ${result.ci}: harvests on a schedule and on pushes to main`);
   if (result.created.length > 0) out.success(`created ${result.created.length} bank files in ${result.bank}/`);
   const attrs = result.attributes.added.length + result.attributes.updated.length;
   if (attrs > 0) out.success(`.gitattributes: merge drivers set for ${attrs} bank files`);
