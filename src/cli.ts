@@ -107,11 +107,17 @@ export function buildProgram(out: Output): Command {
         only = findBuffer((await openWorkspace()).config, o.only);
         if (!only) throw new MemoryError(`no buffer named "${o.only}"; use patterns, lessons or decisions`, ExitCode.Usage);
       }
-      const ask = process.stdin.isTTY && process.stderr.isTTY ? askInTerminal : undefined;
-      const result = await withSpinner("harvesting", (progress) =>
-        harvest({ dryRun: !!o.dryRun, yes: !!o.yes, all: !!o.all, only, push: o.push, persona: o.persona, ask, progress }),
-      );
-      renderHarvest(result, out, !!o.json);
+      const options = { dryRun: !!o.dryRun, yes: !!o.yes, all: !!o.all, only, push: o.push, persona: o.persona };
+      // Questions only where someone can answer them; no spinner then, it would draw over the prompt.
+      const prompt = process.stdin.isTTY && process.stderr.isTTY && !o.yes && !o.dryRun ? await terminalPrompt() : undefined;
+      try {
+        const result = prompt
+          ? await harvest({ ...options, ask: prompt.ask })
+          : await withSpinner("harvesting", (progress) => harvest({ ...options, progress }));
+        renderHarvest(result, out, !!o.json);
+      } finally {
+        prompt?.close();
+      }
     });
 
   program
@@ -163,15 +169,31 @@ export function buildProgram(out: Output): Command {
   return program;
 }
 
-/** A yes/no question on the terminal; anything but y or yes is no. */
-async function askInTerminal(question: string): Promise<boolean> {
-  const { createInterface } = await import("node:readline/promises");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
+/**
+ * Yes/no questions on the terminal. Lines are queued as they arrive, so answers typed ahead of their
+ * question are kept; anything but y or yes is no, and so is the end of input (Ctrl+D).
+ */
+async function terminalPrompt(): Promise<{ ask: (question: string) => Promise<boolean>; close: () => void }> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines: string[] = [];
+  const waiting: Array<(line: string | null) => void> = [];
+  let ended = false;
+  rl.on("line", (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
+  rl.on("close", () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w(null);
+  });
+  const yes = (line: string | null) => line !== null && /^y(es)?$/i.test(line.trim());
+  return {
+    ask: async (question) => {
+      process.stderr.write(question);
+      if (lines.length > 0) return yes(lines.shift()!);
+      if (ended) return process.stderr.write("\n"), false;
+      return yes(await new Promise<string | null>((r) => waiting.push(r)));
+    },
+    close: () => rl.close(),
+  };
 }
 
 /** Runs work with a spinner on a terminal (stderr), or silently elsewhere. */

@@ -78,7 +78,11 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     for (let attempt = 1; ; attempt++) {
       const sync = push ? await syncWithRemote(ws, session.branch, { persona, push: false, progress: options.progress }) : null;
       const planned = await plan();
-      if (planned.empty) return { dryRun: false, plan: planned, commit: null, sync, unasked, attempts: attempt };
+      if (planned.empty) {
+        // Nothing (left) to harvest, but commits made on the way (the bank saved first, a merge) still go out.
+        const delivered = push && sync && !sync.unreachable ? await syncWithRemote(ws, session.branch, { persona, push: true }) : sync;
+        return { dryRun: false, plan: planned, commit: null, sync: delivered, unasked, attempts: attempt };
+      }
       const commit = await apply(session, planned);
       if (!push || !up || sync?.unreachable) {
         return { dryRun: false, plan: planned, commit, sync: sync && { ...sync, pendingPush: sync.pendingPush + 1 }, unasked, attempts: attempt };
@@ -180,8 +184,15 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   const { plan } = result;
   const lines: string[] = [];
   if (plan.empty) {
+    const declined = plan.buffers.reduce((n, b) => n + b.kept.length, 0);
     const nonEmpty = plan.buffers.some((b) => b.count > 0);
-    lines.push(nonEmpty ? "Nothing to harvest: no buffer is at its threshold (see `memory status`, or use --all)." : "Nothing to harvest: the buffers are empty.");
+    lines.push(
+      declined > 0
+        ? `Nothing harvested: ${declined} decision${declined === 1 ? "" : "s"} not accepted, kept in the inbox.`
+        : nonEmpty
+          ? "Nothing to harvest: no buffer is at its threshold (see `memory status`, or use --all)."
+          : "Nothing to harvest: the buffers are empty.",
+    );
   }
   else {
     lines.push(result.dryRun ? "Harvest plan (dry run, nothing written):" : "Harvested:");
