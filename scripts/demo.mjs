@@ -2,7 +2,7 @@
 // A self-contained tour: a bare origin in a temp folder, two persona clones, and the built CLI.
 // Runs offline, leaves your own git config alone (the demo brings its own identity), and cleans up.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,29 @@ try {
   memory(qa, "doctor");
   console.log("\n(both clones now hold the same three entries; the log shows who did what)");
   process.stdout.write(readFileSync(join(qa, ".claude/memory-bank/SESSION_LOG.md"), "utf8"));
+
+  console.log("\n(the team keeps working until buffers pass their thresholds)");
+  const more = [
+    ["pattern", "Name things after the domain", "Cart, not DataManager.\nReviewers stop asking what it holds."],
+    ["pattern", "One writer per file", "Hooks and agents append; only harvest rewrites.\nNo lost updates."],
+    ["pattern", "Plan, then apply", "Compute the whole change first.\nThe plan doubles as the dry run."],
+    ["pattern", "Ids, not positions", "Refer to entries by id.\nOrder changes; ids do not.\nMerges key on them."],
+    ["decision", "Move search to Postgres full-text", "Context: Elasticsearch costs more than it saves at our size."],
+    ["decision", "Weekly dependency updates", "Context: drift made the last upgrade a two-day job."],
+    ["decision", "Feature flags in config, not code", "Context: three hotfixes this quarter were flag flips."],
+    ["decision", "Retire the v1 API in March", "Context: two clients left on it, both agreed."],
+  ];
+  for (const [type, title, body] of more.slice(0, 4)) memory(dev, "add", type, title, "-m", body);
+  for (const [type, title, body] of more.slice(4)) memory(qa, "add", type, title, "-m", body);
+  memory(dev, "save");
+  memory(qa, "save");
+  memory(dev, "start");
+  memory(dev, "harvest", "--dry-run", "--yes");
+  memory(dev, "harvest", "--yes");
+  memory(qa, "start");
+  const adr = join(qa, "Docs/03-Reference/ADR");
+  console.log(`\n(qa now has the docs dev harvested: ${readdirSync(adr).join(", ")})`);
+  process.stdout.write(readFileSync(join(adr, readdirSync(adr)[0]), "utf8").split("\n").slice(0, 12).join("\n") + "\n…\n");
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
 } finally {
   if (!process.env.KEEP_DEMO) rmSync(root, { recursive: true, force: true });

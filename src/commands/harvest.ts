@@ -187,8 +187,10 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
     const declined = plan.buffers.reduce((n, b) => n + b.kept.length, 0);
     const nonEmpty = plan.buffers.some((b) => b.count > 0);
     lines.push(
-      declined > 0
-        ? `Nothing harvested: ${declined} decision${declined === 1 ? "" : "s"} not accepted, kept in the inbox.`
+      declined > 0 && result.dryRun
+        ? `Nothing to harvest until ${declined === 1 ? "a decision is" : `${declined} decisions are`} accepted (in a terminal, or with --yes).`
+        : declined > 0
+          ? `Nothing harvested: ${declined} decision${declined === 1 ? "" : "s"} not accepted, kept in the inbox.`
         : nonEmpty
           ? "Nothing to harvest: no buffer is at its threshold (see `memory status`, or use --all)."
           : "Nothing to harvest: the buffers are empty.",
@@ -211,8 +213,8 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   }
   out.data(lines.join("\n"));
   const n = result.unasked;
-  if (n > 0 && result.dryRun) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);
-  else if (n > 0) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
+  if (n > 0 && result.dryRun && !plan.empty) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);
+  else if (n > 0 && !result.dryRun) (n > 0) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
   if (result.commit) out.success(`harvest committed (${result.commit.slice(0, 7)})`);
   if (result.sync) renderSync(result.sync, out);
 }
