@@ -214,7 +214,7 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   out.data(lines.join("\n"));
   const n = result.unasked;
   if (n > 0 && result.dryRun && !plan.empty) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);
-  else if (n > 0 && !result.dryRun) (n > 0) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
+  else if (n > 0 && !result.dryRun) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
   if (result.commit) out.success(`harvest committed (${result.commit.slice(0, 7)})`);
   if (result.sync) renderSync(result.sync, out);
 }
