@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createEntry, parseBuffer, serializeBuffer } from "../src/core/entries.js";
+import { defaultConfig } from "../src/core/config.js";
+import { harvestedIds, planHarvest, render, slugify, type HarvestInput } from "../src/core/harvest.js";
+
+const T = { patterns: "# Patterns\n", postMortem: "---\nsource: {{id}}\n---\n# {{title}}\n\n{{body}}\n", adr: "---\nsource: {{id}}\n---\n# ADR-{{number}}: {{title}}\n" };
+
+function buffer(type: string, n: number, bodyLines = 1, start = 0): string {
+  const doc = parseBuffer(`# ${type}\n`);
+  for (let i = start; i < start + n; i++) {
+    doc.entries.push(createEntry({ id: `${type}-${i}`, type, author: "dev", createdAt: "2026-11-22T10:00:00Z", title: `${type} ${i}`, tags: [], body: Array(bodyLines).fill(`x ${i}`).join("\n") }));
+  }
+  return serializeBuffer(doc);
+}
+
+function input(over: Partial<HarvestInput> = {}): HarvestInput {
+  return {
+    config: defaultConfig(),
+    buffers: {
+      patterns: { path: "bank/p.md", text: buffer("pattern", 0) },
+      lessons: { path: "bank/l.md", text: buffer("lesson", 0) },
+      decisions: { path: "bank/d.md", text: buffer("decision", 0) },
+    },
+    patternsDoc: null,
+    postMortems: new Map(),
+    adrs: new Map(),
+    templates: T,
+    date: "2026-11-22",
+    acceptDecision: () => true,
+    ...over,
+  };
+}
+
+describe("planHarvest", () => {
+  it("takes a buffer at its threshold and leaves one below it", () => {
+    const plan = planHarvest(input({
+      buffers: {
+        patterns: { path: "bank/p.md", text: buffer("pattern", 5, 2) }, // 20 lines
+        lessons: { path: "bank/l.md", text: buffer("lesson", 4, 1) }, // 12 lines
+        decisions: { path: "bank/d.md", text: buffer("decision", 4) },
+      },
+    }));
+    expect(plan.buffers.map((b) => [b.label, b.count, b.selected])).toEqual([
+      ["patterns-buffer", 20, true],
+      ["lessons-buffer", 12, false],
+      ["decisions-inbox", 4, false],
+    ]);
+    expect(plan.files.map((f) => [f.path, f.action, f.entries.length])).toEqual([["Docs/03-Reference/Patterns.md", "create", 5]]);
+    expect(parseBuffer(plan.buffers[0]!.content!).entries).toEqual([]);
+    expect(plan.buffers[1]!.content).toBeUndefined();
+  });
+
+  it("numbers ADRs after the highest existing, ignoring other files, and honours digits", () => {
+    const config = defaultConfig();
+    config.adr.digits = 4;
+    const plan = planHarvest(input({
+      config,
+      all: true,
+      buffers: { ...input().buffers, decisions: { path: "bank/d.md", text: buffer("decision", 2) } },
+      adrs: new Map([["ADR-0009-x.md", ""], ["ADR-0002-y.md", ""], ["README.md", ""], ["template.md", ""]]),
+    }));
+    expect(plan.files.map((f) => [f.path, f.number])).toEqual([
+      ["Docs/03-Reference/ADR/ADR-0010-decision-0.md", 10],
+      ["Docs/03-Reference/ADR/ADR-0011-decision-1.md", 11],
+    ]);
+  });
+
+  it("keeps declined decisions and skips entries the docs already hold", () => {
+    const plan = planHarvest(input({
+      all: true,
+      buffers: { ...input().buffers, decisions: { path: "bank/d.md", text: buffer("decision", 3) } },
+      adrs: new Map([["ADR-001-old.md", "---\nsource: decision-0\n---\n"]]),
+      acceptDecision: (e) => e.id !== "decision-1",
+    }));
+    const d = plan.buffers[2]!;
+    expect([d.harvested, d.kept, d.alreadyHarvested]).toEqual([["decision-2"], ["decision-1"], ["decision-0"]]);
+    expect(parseBuffer(d.content!).entries.map((e) => e.id)).toEqual(["decision-1"]);
+    expect(plan.files.map((f) => f.path)).toEqual(["Docs/03-Reference/ADR/ADR-002-decision-2.md"]);
+  });
+
+  it("appends to an existing Patterns.md and names post-mortems without collisions", () => {
+    const existing = buffer("pattern", 1, 1, 100).replace("# pattern", "# Patterns");
+    const plan = planHarvest(input({
+      all: true,
+      patternsDoc: existing,
+      buffers: { ...input().buffers, patterns: { path: "p", text: buffer("pattern", 1) }, lessons: { path: "l", text: buffer("lesson", 2).replace(/lesson \d\n/g, "Same title\n") } },
+      postMortems: new Map([["2026-11-22-same-title.md", "no source here"]]),
+    }));
+    const pats = plan.files.find((f) => f.kind === "patterns")!;
+    expect(pats.action).toBe("update");
+    expect(parseBuffer(pats.content).entries.map((e) => e.id)).toEqual(["pattern-100", "pattern-0"]);
+    expect(plan.files.filter((f) => f.kind === "post-mortem").map((f) => f.path)).toEqual([
+      "Docs/06-PostMortems/2026-11-22-same-title-2.md",
+      "Docs/06-PostMortems/2026-11-22-same-title-3.md",
+    ]);
+  });
+
+  it("puts every selected entry in exactly one output", () => {
+    fc.assert(
+      fc.property(fc.nat(12), fc.nat(12), fc.nat(12), fc.func(fc.boolean()), (p, l, d, accept) => {
+        const plan = planHarvest(input({
+          all: true,
+          buffers: { patterns: { path: "p", text: buffer("pattern", p) }, lessons: { path: "l", text: buffer("lesson", l) }, decisions: { path: "d", text: buffer("decision", d) } },
+          acceptDecision: (e) => accept(e.id),
+        }));
+        const written = plan.files.flatMap((f) => f.entries);
+        expect(new Set(written).size).toBe(written.length);
+        const texts = { patterns: buffer("pattern", p), lessons: buffer("lesson", l), decisions: buffer("decision", d) };
+        for (const b of plan.buffers) {
+          const left = parseBuffer(b.content ?? texts[b.name]).entries.map((e) => e.id);
+          for (const id of b.harvested) expect(written.filter((w) => w === id)).toHaveLength(1);
+          for (const id of b.kept) expect(left).toContain(id);
+          expect(b.harvested.some((id) => left.includes(id))).toBe(false);
+        }
+        expect(written).toHaveLength(p + l + plan.buffers[2]!.harvested.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("harvest helpers", () => {
+  it("slugs can never leave their folder", () => {
+    expect(slugify(`Use "quotes" & $(rm -rf ~) ../../etc/passwd`, "x")).toBe("use-quotes-rm-rf-etc-passwd");
+    expect(slugify("Ünïcöde café — 日本", "x")).toBe("unicode-cafe");
+    expect(slugify("../..", "decision")).toBe("decision");
+    expect(slugify("a".repeat(100), "x")).toHaveLength(60);
+    fc.assert(fc.property(fc.string(), (t) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slugify(t, "fallback"))));
+  });
+
+  it("fills placeholders once, never expanding text inside a value", () => {
+    expect(render("{{title}}: {{body}} {{unknown}}", { title: "T", body: "{{title}}" })).toBe("T: {{title}} {{unknown}}");
+  });
+
+  it("finds harvested ids in entry markers and source: lines", () => {
+    const ids = harvestedIds({
+      patternsDoc: `${buffer("pattern", 2)}\n    <!-- entry id=indented-not-counted -->\n`,
+      postMortems: new Map([["a.md", "---\nsource: 'lesson-9'\n---\n"]]),
+      adrs: new Map([["ADR-001-x.md", "---\nstatus: proposed\nsource: decision-3\n---\n"]]),
+    });
+    expect([...ids].sort()).toEqual(["decision-3", "lesson-9", "pattern-0", "pattern-1"]);
+  });
+});
