@@ -1,6 +1,6 @@
 /** memory harvest against real repos: the built CLI as a process, a bare origin, racing clones. */
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { BANK, CLI, Sandbox } from "./helpers.js";
@@ -172,18 +172,33 @@ describe("memory harvest", () => {
   });
 });
 
+/** Clone a saves `shared` decisions; clone b starts from them; each then adds `own` decisions of its own. */
+function twoClones(shared: number, own: number): { sb: Sandbox; origin: string; a: string; b: string } {
+  const sb = new Sandbox();
+  const origin = sb.origin();
+  const a = sb.clone(origin, "a");
+  ok(sb.memory(a, ["init", "--persona", "dev"]));
+  fill(sb, a, "decision", shared, 1, "shared");
+  ok(sb.memory(a, ["save"]));
+  const b = sb.clone(origin, "b");
+  ok(sb.memory(b, ["init", "--persona", "qa"]));
+  fill(sb, a, "decision", own, 1, "from a");
+  fill(sb, b, "decision", own, 1, "from b");
+  return { sb, origin, a, b };
+}
+
+/** The ADRs' source entry ids, after checking that no two ADRs share a number or a source. */
+function uniqueAdrSources(sb: Sandbox, cwd: string): string[] {
+  const files = adrs(sb, cwd);
+  expect(new Set(files.map((f) => f.slice(0, 7))).size).toBe(files.length);
+  const sources = files.map((f) => /^source: (\S+)$/m.exec(sb.read(cwd, `${ADR_DIR}/${f}`))![1]!);
+  expect(new Set(sources).size).toBe(sources.length);
+  return sources;
+}
+
 describe("harvest across clones", () => {
   it("re-plans after a rejected push: another clone harvested first, ADR numbers stay unique", () => {
-    const sb = new Sandbox();
-    const origin = sb.origin();
-    const a = sb.clone(origin, "a");
-    ok(sb.memory(a, ["init", "--persona", "dev"]));
-    fill(sb, a, "decision", 3, 1, "shared");
-    ok(sb.memory(a, ["save"]));
-    const b = sb.clone(origin, "b");
-    ok(sb.memory(b, ["init", "--persona", "qa"]));
-    fill(sb, a, "decision", 2, 1, "from a");
-    fill(sb, b, "decision", 2, 1, "from b");
+    const { sb, origin, a, b } = twoClones(3, 2);
     ok(sb.memory(b, ["save"]));
     // When A is about to push its harvest, B harvests and pushes first.
     const flag = join(sb.dir, "b-harvested");
@@ -194,34 +209,16 @@ describe("harvest across clones", () => {
     expect(existsSync(flag)).toBe(true);
     expect(JSON.parse(res.stdout).attempts).toBeGreaterThan(1);
     const check = sb.clone(origin, "check");
-    const files = adrs(sb, check);
-    const numbers = files.map((f) => f.slice(0, 7));
-    expect(new Set(numbers).size).toBe(files.length);
-    const sources = files.map((f) => /^source: (\S+)$/m.exec(readFileSync(join(check, ADR_DIR, f), "utf8"))![1]);
-    expect(new Set(sources).size).toBe(sources.length);
-    expect(files).toHaveLength(7); // 3 shared + 2 from a + 2 from b, each exactly once
+    expect(uniqueAdrSources(sb, check)).toHaveLength(7); // 3 shared + 2 from a + 2 from b, each exactly once
     expect(ids(sb, check, `${BANK}/decisions-inbox.md`)).toEqual([]);
   });
 
   it("two clones harvesting at the same moment publish unique ADR numbers, each decision once", async () => {
-    const sb = new Sandbox();
-    const origin = sb.origin();
-    const a = sb.clone(origin, "a");
-    ok(sb.memory(a, ["init", "--persona", "dev"]));
-    fill(sb, a, "decision", 5, 1, "shared");
-    ok(sb.memory(a, ["save"]));
-    const b = sb.clone(origin, "b");
-    ok(sb.memory(b, ["init", "--persona", "qa"]));
-    fill(sb, a, "decision", 1, 1, "only a");
-    fill(sb, b, "decision", 1, 1, "only b");
+    const { sb, a, b } = twoClones(5, 1);
     const runs = await Promise.all([sb.memoryAsync(a, ["harvest", "--all", "--yes"]), sb.memoryAsync(b, ["harvest", "--all", "--yes"])]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     ok(sb.memory(a, ["start"]));
-    const files = adrs(sb, a);
-    expect(new Set(files.map((f) => f.slice(0, 7))).size).toBe(files.length);
-    const sources = files.map((f) => /^source: (\S+)$/m.exec(sb.read(a, `${ADR_DIR}/${f}`))![1]);
-    expect(new Set(sources).size).toBe(7);
-    expect(sources).toHaveLength(7);
+    expect(uniqueAdrSources(sb, a)).toHaveLength(7); // 5 shared + 1 from each, each exactly once
   });
 
   it("doctor finds duplicate ADR numbers arriving from two branches; --fix renumbers the later one and its links", () => {
