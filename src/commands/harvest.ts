@@ -143,8 +143,14 @@ async function loadTemplates(root: string): Promise<Templates> {
 /** Writes the plan, logs it, and commits bank, docs and attributes as one commit. */
 async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const { ws, persona } = session;
-  for (const b of plan.buffers) if (b.content !== undefined) await writeTextAtomic(join(ws.root, b.path), b.content);
-  for (const f of plan.files) await writeTextAtomic(join(ws.root, f.path), f.content);
+  const writes: Array<[string, string]> = [
+    ...plan.buffers.filter((b) => b.content !== undefined).map((b): [string, string] => [b.path, b.content!]),
+    ...plan.files.map((f): [string, string] => [f.path, f.content]),
+  ];
+  // Hundreds of small files: written a batch at a time rather than one after another.
+  for (let i = 0; i < writes.length; i += 32) {
+    await Promise.all(writes.slice(i, i + 32).map(([path, text]) => writeTextAtomic(join(ws.root, path), text)));
+  }
   await ensureBankAttributes(ws);
   const summary = summarize(plan);
   await appendLog(session, logLine(isoSeconds(now(ws.env)), persona, "harvest", summary));
@@ -204,7 +210,8 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
         lines.push(`  ${b.label}: ${fill}, not harvested`);
         continue;
       }
-      const files = plan.files.filter((f) => f.entries.some((id) => b.harvested.includes(id)));
+      const mine = new Set(b.harvested);
+      const files = plan.files.filter((f) => f.entries.some((id) => mine.has(id)));
       lines.push(`  ${b.label}: ${fill}, ${b.harvested.length} entr${b.harvested.length === 1 ? "y" : "ies"}`);
       for (const f of files) lines.push(`    ${f.action === "create" ? "+" : "~"} ${f.path}${f.kind === "patterns" ? ` (${f.entries.length})` : ""}`);
       if (b.alreadyHarvested.length) lines.push(`    ${b.alreadyHarvested.length} already in the docs: removed from the buffer`);
