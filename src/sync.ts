@@ -6,8 +6,7 @@
  */
 import { ExitCode, MemoryError } from "./errors.js";
 import { findUpstream, type Upstream } from "./git/remote.js";
-import { aheadBehind } from "./git/repo.js";
-import { git } from "./git/run.js";
+import { remoteCounts } from "./git/repo.js";
 import { fetchUpstream, mergeRef, pushHead } from "./git/sync.js";
 import type { Workspace } from "./workspace.js";
 
@@ -78,7 +77,7 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
       return report;
     }
     if (pushed.kind === "failed") {
-      throw new MemoryError(`push to ${report.upstream} failed: ${pushed.reason}; your commit is kept here, fix the cause (a pre-push hook?) and run memory save again`);
+      throw new MemoryError(`push to ${report.upstream} failed (${pushed.reason}); your commit is kept here, fix the cause (a hook? branch protection?) and run memory save again`);
     }
     await options.onRejected?.(attempt);
     await sleep(backoff(attempt));
@@ -95,19 +94,15 @@ async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report:
   else if (merged.kind === "conflict") {
     const files = merged.files.length ? merged.files.join(", ") : "files outside the bank";
     throw new MemoryError(
-      `merging ${up.remote}/${up.branch} conflicts in ${files}; the merge was aborted and your files are as they were. Merge it yourself (\`git merge ${up.remote}/${up.branch}\`), then run memory again`,
+      `merging ${up.remote}/${up.branch} conflicts in ${files}; nothing was merged and your files are as they were. Merge it yourself (\`git merge ${up.remote}/${up.branch}\`), then run memory again`,
     );
   } else if (merged.kind === "refused") {
     throw new MemoryError(`cannot merge ${up.remote}/${up.branch}: ${merged.reason}; commit or stash them, then run memory again (nothing was changed)`);
   }
 }
 
-/** Commits here that the remote-tracking ref lacks (all of them when the remote has no such branch). */
 async function pending(root: string, up: Upstream): Promise<number> {
-  const counts = await aheadBehind(root, up.trackingRef);
-  if (counts) return counts.ahead;
-  const res = await git(["rev-list", "--count", "HEAD", "--"], { cwd: root, okCodes: [128] });
-  return res.code === 0 ? Number(res.stdout.trim()) : 0;
+  return (await remoteCounts(root, up.remote, up.trackingRef)).ahead;
 }
 
 /** 50 ms doubling to 1.6 s, times a random 0.5–1.5 so racing clones spread out. */

@@ -256,6 +256,33 @@ describe("the user's own work is left alone", () => {
     expect(titles(sb.read(qa, PATTERNS))).toEqual(["shared anyway"]);
   });
 
+  it("merges while the user has staged work elsewhere, which stays staged and out of every commit", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.git(qa, "config", "merge.ff", "only"); // a setting that would make a plain `git merge` refuse
+    ok(sb.memory(dev, ["add", "pattern", "from dev"]));
+    ok(sb.memory(dev, ["save"]));
+    sb.write(qa, "app.js", "console.log(1)\n");
+    sb.git(qa, "add", "app.js");
+    ok(sb.memory(qa, ["add", "pattern", "from qa"]));
+    ok(sb.memory(qa, ["save"]));
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["from dev", "from qa"]);
+    expect(sb.git(qa, "status", "--porcelain", "--", "app.js")).toBe("A  app.js\n");
+    expect(sb.git(qa, "log", "--format=%H", "--", "app.js")).toBe("");
+  });
+
+  it("ignores untracked files in the bank folder: an editor's swap file is neither committed nor in the way", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(dev, `${BANK}/.patterns-buffer.md.swp`, "junk");
+    sb.write(dev, `${BANK}/notes.txt`, "mine\n");
+    ok(sb.memory(dev, ["add", "pattern", "p"]));
+    ok(sb.memory(dev, ["save"]));
+    ok(sb.memory(dev, ["start"]));
+    expect(sb.git(dev, "ls-files", BANK)).not.toMatch(/swp|notes/);
+    expect(sb.git(dev, "status", "--porcelain")).toBe(`?? ${BANK}/.patterns-buffer.md.swp\n?? ${BANK}/notes.txt\n`);
+  });
+
   it("refuses to merge over uncommitted changes the remote also changed, touching nothing", () => {
     const { sb, clones } = team("dev", "qa");
     const { dev, qa } = clones as { dev: string; qa: string };
@@ -286,7 +313,7 @@ describe("the user's own work is left alone", () => {
     ok(sb.memory(qa, ["add", "lesson", "l"]));
     const res = sb.memory(qa, ["save"]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain("conflicts in src.txt; the merge was aborted");
+    expect(res.stderr).toContain("conflicts in src.txt; nothing was merged and your files are as they were");
     expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
     expect(sb.read(qa, "src.txt")).toBe("qa\n");
     expect(sb.git(qa, "status", "--porcelain")).toBe("");
@@ -341,6 +368,24 @@ describe("refusals and offline work", () => {
     ok(sb.memory(repo, ["start"]));
   });
 
+  it("start applies the same gate and stamps activeContext like save does", () => {
+    const { sb, origin, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    sb.memory(dev, ["add", "lesson", "token", "-m", `gh${"p"}_${"a".repeat(36)}`]);
+    const refused = sb.memory(dev, ["start"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("a GitHub token looks like a secret");
+    expect(sb.git(origin, "log", "-1", "--format=%s", "main").trim()).toBe("memory: bank");
+    // qa saved an older context; dev edits later and starts: dev's copy is stamped now and wins
+    sb.write(qa, CONTEXT, sb.read(qa, CONTEXT).replace("## Current focus", "## Current focus\n\nqa's focus"));
+    ok(sb.memory(qa, ["save"], { env: { MEMORY_NOW: "2030-01-01T10:00:00Z" } }));
+    sb.write(dev, LESSONS, sb.read(dev, LESSONS).split("<!-- entry")[0]!);
+    sb.write(dev, CONTEXT, sb.read(dev, CONTEXT).replace("## Current focus", "## Current focus\n\ndev's focus"));
+    ok(sb.memory(dev, ["start"], { env: { MEMORY_NOW: "2030-01-01T11:00:00Z" } }));
+    expect(sb.read(dev, CONTEXT)).toContain("dev's focus");
+    expect(sb.read(dev, CONTEXT)).toMatch(/updated: 2030-01-01T11:00:00Z\nby: dev\n/);
+  });
+
   it("refuses text that looks like a secret unless --allow-secret, naming the entry", () => {
     const { sb, clones } = team("dev");
     const { dev } = clones as { dev: string };
@@ -393,6 +438,18 @@ describe("hooks, locks and broken configuration", () => {
     expect(res.stderr).toContain("push to origin/main failed");
     expect(res.stderr).toContain("your commit is kept here");
     expect(sb.git(dev, "log", "-1", "--format=%s")).toContain("memory: save");
+  });
+
+  it("stops at once, with the server's reason, when the remote refuses the push (not a race to retry)", () => {
+    const { sb, origin, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(origin, "hooks/pre-receive", "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
+    chmodSync(join(origin, "hooks/pre-receive"), 0o755);
+    ok(sb.memory(dev, ["add", "pattern", "p"]));
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("rejected by the remote (pre-receive hook declined): main is protected");
+    expect(res.stderr).not.toContain("rejected 12 times");
   });
 
   it("refuses while another git process holds index.lock", () => {

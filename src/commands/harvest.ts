@@ -11,6 +11,7 @@ import { git } from "../git/run.js";
 import { commitOnly, pushHead, trackFiles } from "../git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { withLock } from "../lock.js";
+import { commitBank } from "../bank-commit.js";
 import { templatesDir } from "../paths.js";
 import { appendLog, bankPaths, checkBank, openSession, trackBank, type Session, type SessionOptions } from "../session.js";
 import { backoff, MAX_PUSH_ATTEMPTS, syncWithRemote, type SyncReport } from "../sync.js";
@@ -71,8 +72,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
 
     if (options.dryRun) return { dryRun: true, plan: await plan(), commit: null, sync: null, unasked, attempts: 0 };
 
-    await trackBank(session);
-    await commitOnly(ws.root, bankPaths(session), `memory: save before harvest (${persona})`);
+    await commitBank(session, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
     const up = findUpstream(ws.gitConfig, session.branch);
     const push = options.push !== false;
     for (let attempt = 1; ; attempt++) {

@@ -7,11 +7,11 @@ import { bufferLabel, BUFFER_NAMES } from "../core/config.js";
 import { thresholdWarning } from "../core/thresholds.js";
 import { readBlobs } from "../git/repo.js";
 import { git } from "../git/run.js";
-import { commitOnly } from "../git/sync.js";
 import { loadBufferStatus } from "../bank.js";
 import { readTextIfExists } from "../fs.js";
 import { withLock } from "../lock.js";
-import { appendLog, checkBank, bankPaths, trackBank, openSession, readSeen, writeSeen, type SessionOptions } from "../session.js";
+import { checkBank, openSession, readSeen, writeSeen, type SessionOptions } from "../session.js";
+import { commitBank } from "../bank-commit.js";
 import { syncWithRemote, type SyncReport } from "../sync.js";
 import { json, type Output } from "../ui.js";
 import { renderSync } from "./render-sync.js";
@@ -45,9 +45,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     await checkBank(session);
     // The start line and any uncommitted bank changes go into a commit first: dirty bank files would
     // block the merge of incoming ones, and the tree is left clean.
-    await appendLog(session, logLine(isoSeconds(now(ws.env)), persona, "start", session.branch));
-    await trackBank(session);
-    const commit = await commitOnly(ws.root, bankPaths(session), `memory: start (${persona})`);
+    const at = isoSeconds(now(ws.env));
+    const { commit } = await commitBank(session, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
     const before = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await git(["cat-file", "-e", `${seen.commit}^{commit}`], { cwd: ws.root, okCodes: [1, 128] })).code === 0;

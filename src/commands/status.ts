@@ -1,8 +1,7 @@
 import { BUFFER_NAMES } from "../core/config.js";
 import type { BufferStatus } from "../core/thresholds.js";
-import { aheadBehind, readHead } from "../git/repo.js";
+import { readHead, remoteCounts } from "../git/repo.js";
 import { findUpstream } from "../git/remote.js";
-import { git } from "../git/run.js";
 import { loadBufferStatus } from "../bank.js";
 import { openWorkspace, persona, requireBank } from "../workspace.js";
 import { json, type Output } from "../ui.js";
@@ -51,14 +50,6 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     bank: ws.config.bank,
     buffers,
   };
-}
-
-async function remoteCounts(cwd: string, remote: string, trackingRef: string): Promise<{ ahead: number; behind: number | null }> {
-  const both = await aheadBehind(cwd, trackingRef);
-  if (both) return both;
-  // The branch is not on the remote yet: everything not on any of its branches is waiting to be pushed.
-  const res = await git(["rev-list", "--count", "HEAD", "--not", `--remotes=${remote}`, "--"], { cwd, okCodes: [128] });
-  return { ahead: res.code === 0 ? Number(res.stdout.trim()) : 0, behind: null };
 }
 
 export function renderStatus(s: StatusResult, out: Output, asJson: boolean): void {

@@ -115,3 +115,14 @@ export async function readBlobs(cwd: string, specs: readonly string[]): Promise<
   }
   return result;
 }
+
+/**
+ * Commits HEAD has that the remote lacks, and the reverse, against the remote-tracking ref. When the remote
+ * has no such branch yet, `ahead` counts the commits on none of its branches and `behind` is null.
+ */
+export async function remoteCounts(cwd: string, remote: string, trackingRef: string): Promise<{ ahead: number; behind: number | null }> {
+  const both = await aheadBehind(cwd, trackingRef);
+  if (both) return both;
+  const res = await git(["rev-list", "--count", "HEAD", "--not", `--remotes=${remote}`, "--"], { cwd, okCodes: [128] });
+  return { ahead: res.code === 0 ? Number(res.stdout.trim()) : 0, behind: null };
+}

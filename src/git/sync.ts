@@ -36,9 +36,13 @@ export async function refuseBadState(gitDir: string, branch: string | null): Pro
   return branch;
 }
 
-/** Bank paths with changes in the work tree or index (new files included), relative to the root. */
+/**
+ * Paths under `paths` with changes in the work tree or index, relative to the root. Untracked files are
+ * not changes: our own new files are recorded first (`trackFiles`), and an editor's swap file or a stray
+ * note in the bank folder must neither be committed nor block the commit.
+ */
 export async function changedPaths(root: string, paths: readonly string[]): Promise<string[]> {
-  const { stdout } = await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ...paths], { cwd: root });
+  const { stdout } = await git(["status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", ...paths], { cwd: root });
   return stdout.split("\0").filter((r) => r.length > 3).map((r) => r.slice(3));
 }
 
@@ -92,24 +96,50 @@ export async function fetchUpstream(root: string, up: Upstream): Promise<FetchRe
 export type MergeResult =
   | { kind: "up-to-date" }
   | { kind: "merged"; fastForward: boolean }
-  /** git would not start: local changes or untracked files would be overwritten. Nothing was touched. */
+  /** git would not move: local changes or untracked files would be overwritten. Nothing was touched. */
   | { kind: "refused"; reason: string }
-  /** Conflicts: the merge was aborted and the tree is as it was before. */
+  /** The merge would conflict: nothing was touched (or, with an old git, the merge was aborted). */
   | { kind: "conflict"; files: string[] };
 
-/** Merges `ref` into HEAD through the drivers; on any conflict aborts, so nothing is left half done. */
+/**
+ * Merges `ref` into HEAD through the drivers. The merge is computed with `merge-tree --write-tree`,
+ * which touches neither index nor work tree, then HEAD moves to the merge commit the way a fast-forward
+ * does: so staged work of the user's (which makes `git merge` refuse outright) stays staged, a conflict
+ * changes nothing, and there is never a half-done merge to abort.
+ */
 export async function mergeRef(root: string, gitDir: string, ref: string, message: string): Promise<MergeResult> {
   // One process answers both "is the remote already in HEAD?" and "can HEAD fast-forward to it?".
   const counts = await git(["rev-list", "--left-right", "--count", `HEAD...${ref}`, "--"], { cwd: root });
   const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
   if (behind === 0) return { kind: "up-to-date" };
-  const fastForward = ahead === 0;
+  if (ahead === 0) return moveTo(root, ref, true);
+
   // Unrelated histories happen when two clones of an empty repository each made the first commit.
-  const res = await git(["merge", "--no-edit", "--no-verify", "--quiet", "--allow-unrelated-histories", "-m", message, ref], {
+  const tree = await git(["merge-tree", "--write-tree", "--name-only", "-z", "--allow-unrelated-histories", "HEAD", ref], {
+    cwd: root,
+    okCodes: [1, 128, 129],
+  });
+  if (tree.code >= 128) return mergeInPlace(root, gitDir, ref, message); // git older than 2.38
+  const [oid, ...rest] = tree.stdout.split("\0");
+  if (tree.code === 1) return { kind: "conflict", files: rest.slice(0, rest.indexOf("")) };
+  const commit = await git(["commit-tree", oid!, "-p", "HEAD", "-p", ref, "-m", message], { cwd: root });
+  return moveTo(root, commit.stdout.trim(), false);
+}
+
+/** Fast-forwards HEAD, index and work tree to `target`; git refuses (touching nothing) if local changes are in the way. */
+async function moveTo(root: string, target: string, fastForward: boolean): Promise<MergeResult> {
+  const res = await git(["merge", "--ff-only", "--quiet", target], { cwd: root, okCodes: [1, 128] });
+  if (res.code === 0) return { kind: "merged", fastForward };
+  return { kind: "refused", reason: summarizeRefusal(res.stderr || res.stdout) };
+}
+
+/** For git before 2.38: a real merge, aborted on any conflict so nothing is left half done. */
+async function mergeInPlace(root: string, gitDir: string, ref: string, message: string): Promise<MergeResult> {
+  const res = await git(["merge", "--no-edit", "--no-verify", "--quiet", "--no-ff", "--allow-unrelated-histories", "-m", message, ref], {
     cwd: root,
     okCodes: [1, 2, 128],
   });
-  if (res.code === 0) return { kind: "merged", fastForward };
+  if (res.code === 0) return { kind: "merged", fastForward: false };
   const conflicted = await unmergedPaths(root, []);
   if (conflicted.length > 0 || (await exists(join(gitDir, "MERGE_HEAD")))) {
     await git(["merge", "--abort"], { cwd: root }).catch(() => git(["reset", "--merge"], { cwd: root }));
@@ -132,16 +162,33 @@ export async function pushHead(root: string, up: Upstream): Promise<PushResult> 
   });
   const status = res.stdout.split("\n").find((l) => /^[ +\-*!=]\t/.test(l));
   if (res.code === 0) return status?.startsWith("=") ? { kind: "up-to-date" } : { kind: "pushed" };
-  if (status?.startsWith("!")) return { kind: "rejected" };
+  if (status?.startsWith("!")) {
+    const summary = status.split("\t")[2] ?? "";
+    // Someone pushed first: "[rejected] (fetch first)", "(non-fast-forward)", or, when two pushes meet
+    // on the server, a ref that moved under it. Anything else the server refused (a hook, a protected
+    // branch) is not a race: retrying would not help.
+    if (/^\[rejected\]|failed to (update|lock) ref|cannot lock ref|incorrect old value|stale info/i.test(summary)) return { kind: "rejected" };
+    return { kind: "failed", reason: `${summary.replace(/^\[remote rejected\]\s*/, "rejected by the remote ")}${remoteMessage(res.stderr)}` };
+  }
   if (res.code === 128 || res.code === -1) return { kind: "unreachable", reason: lastLine(res.stderr) };
   return { kind: "failed", reason: lastLine(res.stderr) || "git push failed" };
 }
 
-const lastLine = (text: string): string =>
-  text.trim().split("\n").filter((l) => l.trim() !== "").pop()?.replace(/^(fatal|error): /, "") ?? "";
+/** git's reason in one line: its first `fatal:` line if there is one, else its last line. */
+const lastLine = (text: string): string => {
+  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
+  return (lines.find((l) => l.startsWith("fatal: ")) ?? lines.pop())?.replace(/^(fatal|error): /, "") ?? "";
+};
+
+/** What a server hook printed (`remote: …` lines), as a short suffix. */
+function remoteMessage(stderr: string): string {
+  const said = stderr.split("\n").filter((l) => l.startsWith("remote: ")).map((l) => l.slice(8).trim()).filter(Boolean);
+  return said.length ? `: ${said.join(" ").slice(0, 200)}` : "";
+}
 
 function summarizeRefusal(text: string): string {
-  const files = text.split("\n").filter((l) => /^\t/.test(l)).map((l) => l.trim());
+  // git lists the files indented (a tab, or spaces in some versions) under its message.
+  const files = text.split("\n").filter((l) => /^(\t| {2,})\S/.test(l)).map((l) => l.trim());
   if (/would be overwritten by merge/.test(text) && files.length) {
     const untracked = /untracked working tree files/.test(text);
     return `${untracked ? "untracked files" : "your uncommitted changes to"} ${files.join(", ")} would be overwritten by the merge`;

@@ -1,0 +1,110 @@
+/**
+ * The bank commit that start, save and harvest all begin with: new files recorded, text that looks like a
+ * secret refused, activeContext stamped when its content changed, a log line, then a commit of the bank
+ * paths only. One place, so no command can publish what another would refuse.
+ */
+import { parseBuffer, readEntries } from "./core/entries.js";
+import { stampContext, withoutStamp } from "./core/context.js";
+import { findSecrets } from "./core/secrets.js";
+import { bufferLabel, BUFFER_NAMES } from "./core/config.js";
+import { MemoryError } from "./errors.js";
+import { readBlobs } from "./git/repo.js";
+import { changedPaths, commitOnly } from "./git/sync.js";
+import { readTextIfExists, writeTextAtomic } from "./fs.js";
+import { appendLog, bankPaths, trackBank, type Session } from "./session.js";
+
+export interface BankCommitOptions {
+  /** ISO time for the stamp and the log line. */
+  at: string;
+  message: string;
+  /** The session log line to add, given what changed; undefined adds none. */
+  logLine?: (changes: BankChanges, contextStamped: boolean) => string | undefined;
+  allowSecret?: boolean;
+}
+
+export interface BankCommit {
+  /** The commit, or null when the bank had nothing to commit. */
+  commit: string | null;
+  /** Entries new since HEAD, per buffer label. */
+  added: Record<string, number>;
+  contextStamped: boolean;
+}
+
+export async function commitBank(session: Session, options: BankCommitOptions): Promise<BankCommit> {
+  const { ws, persona, files } = session;
+  await trackBank(session);
+  const changes = await describeChanges(session);
+  if (changes.secrets.length > 0 && !options.allowSecret) {
+    throw new MemoryError(
+      `${changes.secrets[0]} looks like a secret; remove it, or run \`memory save --allow-secret\` if it is not one (nothing was committed)`,
+    );
+  }
+  const ctx = files.find((f) => f.key === "context")!;
+  const log = files.find((f) => f.key === "log")!;
+  let contextStamped = false;
+  if (changes.contextChanged) {
+    await writeTextAtomic(ctx.abs, stampContext((await readTextIfExists(ctx.abs)) ?? "", options.at, persona));
+    contextStamped = true;
+  }
+  const line = options.logLine?.(changes, contextStamped);
+  if (line) await appendLog(session, line);
+  const known = new Set([...changes.paths, ...(contextStamped ? [ctx.rel] : []), ...(line ? [log.rel] : [])]);
+  const commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
+  return { commit, added: changes.added, contextStamped };
+}
+
+export interface BankChanges {
+  /** Changed paths under the bank and `.gitattributes`. */
+  paths: string[];
+  any: boolean;
+  added: Record<string, number>;
+  contextChanged: boolean;
+  /** `file:line (entry id "title"): a GitHub token`, one per hit. */
+  secrets: string[];
+}
+
+/** Compares the bank in the work tree with HEAD's: new entries, a changed context, secrets in new text. */
+async function describeChanges(session: Session): Promise<BankChanges> {
+  const { ws, files } = session;
+  const changed = new Set(await changedPaths(ws.root, bankPaths(session)));
+  const changes: BankChanges = { paths: [...changed], any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
+  const touched = files.filter((f) => changed.has(f.rel));
+  if (touched.length === 0) return changes;
+  const heads = await readBlobs(ws.root, touched.map((f) => `HEAD:${f.rel}`));
+  for (const f of touched) {
+    const work = (await readTextIfExists(f.abs)) ?? "";
+    const head = heads.get(`HEAD:${f.rel}`) ?? "";
+    if (f.key === "context") {
+      changes.contextChanged = withoutStamp(work) !== withoutStamp(head);
+    }
+    if (f.merge === "union") {
+      const before = readEntries(head);
+      const known = new Set(before.map((e) => e.lines.join("\n")));
+      const ids = new Set(before.map((e) => e.id));
+      const entries = parseBuffer(work, { file: f.rel }).entries;
+      const fresh = entries.filter((e) => !ids.has(e.id)).length;
+      const name = BUFFER_NAMES.find((b) => b === f.key);
+      if (fresh > 0 && name) changes.added[bufferLabel(ws.config.buffers[name])] = fresh;
+      for (const e of entries) {
+        if (known.has(e.lines.join("\n"))) continue;
+        for (const hit of findSecrets(e.lines.join("\n"))) {
+          changes.secrets.push(`${f.rel}:${e.line + hit.line - 1} (entry ${e.id} "${e.title}"): ${hit.kind}`);
+        }
+      }
+    } else {
+      const old = new Set(head.split(/\r?\n/));
+      work.split(/\r?\n/).forEach((line, i) => {
+        if (old.has(line)) return;
+        for (const hit of findSecrets(line)) changes.secrets.push(`${f.rel}:${i + 1}: ${hit.kind}`);
+      });
+    }
+  }
+  return changes;
+}
+
+export function summarize(added: Record<string, number>, contextStamped: boolean): string {
+  const parts = Object.entries(added).map(([label, n]) => `+${n} ${label}`);
+  if (contextStamped) parts.push("activeContext updated");
+  return parts.join(", ") || "bank edited";
+}
+
