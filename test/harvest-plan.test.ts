@@ -66,17 +66,20 @@ describe("planHarvest", () => {
     ]);
   });
 
-  it("keeps declined decisions and skips entries the docs already hold", () => {
+  it("keeps declined decisions, drops entries the docs already hold, and keeps ones edited since", () => {
     const plan = planHarvest(input({
       all: true,
-      buffers: { ...input().buffers, decisions: { path: "bank/d.md", text: buffer("decision", 3) } },
-      adrs: new Map([["ADR-001-old.md", "---\nsource: decision-0\n---\n"]]),
+      buffers: { ...input().buffers, decisions: { path: "bank/d.md", text: buffer("decision", 4) } },
+      adrs: new Map([
+        ["ADR-001-old.md", "---\nsource: decision-0\n---\n# ADR-001: decision 0\n\nx 0\n"],
+        ["ADR-002-older.md", "---\nsource: decision-3\n---\n# ADR-002: decision 3\n\nwhat it said before an edit\n"],
+      ]),
       acceptDecision: (e) => e.id !== "decision-1",
     }));
     const d = plan.buffers[2]!;
-    expect([d.harvested, d.kept, d.alreadyHarvested]).toEqual([["decision-2"], ["decision-1"], ["decision-0"]]);
-    expect(parseBuffer(d.content!).entries.map((e) => e.id)).toEqual(["decision-1"]);
-    expect(plan.files.map((f) => f.path)).toEqual(["Docs/03-Reference/ADR/ADR-002-decision-2.md"]);
+    expect([d.harvested, d.kept, d.alreadyHarvested, d.editedSinceHarvest]).toEqual([["decision-2"], ["decision-1"], ["decision-0"], ["decision-3"]]);
+    expect(parseBuffer(d.content!).entries.map((e) => e.id)).toEqual(["decision-1", "decision-3"]);
+    expect(plan.files.map((f) => f.path)).toEqual(["Docs/03-Reference/ADR/ADR-003-decision-2.md"]);
   });
 
   it("appends to an existing Patterns.md and names post-mortems without collisions", () => {

@@ -196,6 +196,38 @@ function uniqueAdrSources(sb: Sandbox, cwd: string): string[] {
   return sources;
 }
 
+describe("harvest keeps what people wrote", () => {
+  it("keeps an entry edited after it was harvested, instead of dropping the edit", () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const a = sb.clone(origin, "a");
+    ok(sb.memory(a, ["init", "--persona", "dev"]));
+    const [id] = fill(sb, a, "pattern", 1, 1);
+    ok(sb.memory(a, ["save"]));
+    const b = sb.clone(origin, "b");
+    ok(sb.memory(b, ["init", "--persona", "qa"]));
+    ok(sb.memory(a, ["harvest", "--all"]));
+    sb.write(b, `${BANK}/patterns-buffer.md`, sb.read(b, `${BANK}/patterns-buffer.md`).replace("pattern 1 line 1", "IMPORTANT FIX"));
+    ok(sb.memory(b, ["save"])); // the merge keeps the edit over a's harvest (a deletion)
+    const res = ok(sb.memory(b, ["harvest", "--all"]));
+    expect(res.stdout).toContain("already in the docs but edited since, kept here");
+    expect(sb.read(b, `${BANK}/patterns-buffer.md`)).toContain("IMPORTANT FIX");
+    expect(ids(sb, b, `${BANK}/patterns-buffer.md`)).toEqual([id]);
+  });
+
+  it("refuses while the patterns reference has uncommitted edits, which a retried harvest could lose", () => {
+    const { sb, repo } = clone();
+    fill(sb, repo, "pattern", 1, 1);
+    ok(sb.memory(repo, ["harvest", "--all"]));
+    fill(sb, repo, "pattern", 1, 1, "second");
+    sb.write(repo, PATTERNS_DOC, `${sb.read(repo, PATTERNS_DOC)}\nA note of mine.\n`);
+    const res = sb.memory(repo, ["harvest", "--all"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`${PATTERNS_DOC} has uncommitted changes; commit or stash them first`);
+    expect(sb.read(repo, PATTERNS_DOC)).toContain("A note of mine.");
+  });
+});
+
 describe("harvest across clones", () => {
   it("re-plans after a rejected push: another clone harvested first, ADR numbers stay unique", () => {
     const { sb, origin, a, b } = twoClones(3, 2);

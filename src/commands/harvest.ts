@@ -8,7 +8,7 @@ import { logLine } from "../core/merge.js";
 import { MemoryError } from "../errors.js";
 import { findUpstream } from "../git/remote.js";
 import { git } from "../git/run.js";
-import { commitOnly, pushHead, trackFiles } from "../git/sync.js";
+import { changedPaths, commitOnly, pushHead, trackFiles } from "../git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { withLock } from "../lock.js";
 import { commitBank } from "../bank-commit.js";
@@ -72,6 +72,11 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
 
     if (options.dryRun) return { dryRun: true, plan: await plan(), commit: null, sync: null, unasked, attempts: 0 };
 
+    // A rejected push resets the harvest commit: it must never hold someone's unsaved edits to a target.
+    const patternsDoc = ws.config.buffers.patterns.target;
+    if ((await changedPaths(ws.root, [patternsDoc])).length > 0) {
+      throw new MemoryError(`${patternsDoc} has uncommitted changes; commit or stash them first, then run memory harvest again (nothing was changed)`);
+    }
     await commitBank(session, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
     const up = findUpstream(ws.gitConfig, session.branch);
     const push = options.push !== false;
@@ -215,8 +220,13 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
       lines.push(`  ${b.label}: ${fill}, ${b.harvested.length} entr${b.harvested.length === 1 ? "y" : "ies"}`);
       for (const f of files) lines.push(`    ${f.action === "create" ? "+" : "~"} ${f.path}${f.kind === "patterns" ? ` (${f.entries.length})` : ""}`);
       if (b.alreadyHarvested.length) lines.push(`    ${b.alreadyHarvested.length} already in the docs: removed from the buffer`);
+
       if (b.kept.length) lines.push(`    ${b.kept.length} decision${b.kept.length === 1 ? "" : "s"} kept in the inbox`);
     }
+  }
+  for (const b of plan.buffers) {
+    const n = b.editedSinceHarvest.length;
+    if (n > 0) lines.push(`  ${b.label}: ${n} already in the docs but edited since, kept here: fold the edit into the doc, then delete ${n === 1 ? "it" : "them"} (${b.editedSinceHarvest.join(", ")})`);
   }
   out.data(lines.join("\n"));
   const n = result.unasked;

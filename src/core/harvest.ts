@@ -57,8 +57,10 @@ export interface BufferPlan {
   selected: boolean;
   /** Entries moved to the docs. */
   harvested: string[];
-  /** Entries whose id the docs already hold: removed from the buffer, written nowhere. */
+  /** Entries the docs already hold, unchanged: removed from the buffer, written nowhere. */
   alreadyHarvested: string[];
+  /** Entries the docs already hold but that were edited since (a merge kept the edit): left in the buffer. */
+  editedSinceHarvest: string[];
   /** Decisions not accepted: they stay in the inbox. */
   kept: string[];
   /** The buffer's new text, when it changes. */
@@ -76,13 +78,13 @@ export interface HarvestPlan {
 export function decisionCandidates(input: Omit<HarvestInput, "acceptDecision">): Entry[] {
   const doc = parseBuffer(input.buffers.decisions.text, { file: input.buffers.decisions.path });
   if (!isSelected(input, "decisions", doc)) return [];
-  const done = harvestedIds(input);
+  const done = harvestedTexts(input);
   return doc.entries.filter((e) => !done.has(e.id));
 }
 
 export function planHarvest(input: HarvestInput): HarvestPlan {
   const { config } = input;
-  const done = harvestedIds(input);
+  const done = harvestedTexts(input);
   const files: PlannedFile[] = [];
   const buffers: BufferPlan[] = [];
 
@@ -100,6 +102,7 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
       selected: isSelected(input, name, doc),
       harvested: [],
       alreadyHarvested: [],
+      editedSinceHarvest: [],
       kept: [],
     };
     buffers.push(plan);
@@ -107,7 +110,8 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
 
     const take: Entry[] = [];
     for (const e of doc.entries) {
-      if (done.has(e.id)) plan.alreadyHarvested.push(e.id);
+      const harvestedAs = done.get(e.id);
+      if (harvestedAs !== undefined) (stillTheSame(e, harvestedAs) ? plan.alreadyHarvested : plan.editedSinceHarvest).push(e.id);
       else if (name === "decisions" && !input.acceptDecision(e)) plan.kept.push(e.id);
       else take.push(e);
     }
@@ -129,16 +133,38 @@ function isSelected(input: Pick<HarvestInput, "config" | "all" | "only">, name: 
   return (cfg.unit === "lines" ? countLines(doc) : doc.entries.length) >= cfg.threshold;
 }
 
-/** Every entry id the docs already record: in Patterns.md's entry markers and in `source:` lines. */
-export function harvestedIds(input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Set<string> {
-  const ids = new Set<string>();
+/**
+ * What the docs already hold, by entry id: the Patterns.md entry's text, or the whole post-mortem or ADR
+ * that names the id in a `source:` line.
+ */
+export function harvestedTexts(input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Map<string, string> {
+  const found = new Map<string, string>();
   if (input.patternsDoc) {
-    for (const m of input.patternsDoc.matchAll(/^<!--\s*entry\s+[^\n]*?\bid=("?)([^\s"]+)\1/gm)) ids.add(m[2]!);
+    for (const e of readEntriesLoosely(input.patternsDoc)) found.set(e.id, e.lines.join("\n"));
   }
   for (const text of [...input.postMortems.values(), ...input.adrs.values()]) {
-    for (const m of text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)) ids.add(m[1]!);
+    for (const m of text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)) found.set(m[1]!, text);
   }
-  return ids;
+  return found;
+}
+
+export const harvestedIds = (input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Set<string> =>
+  new Set(harvestedTexts(input).keys());
+
+/** Whether the docs' copy still holds the entry's title and body as they are now (templates add around them). */
+function stillTheSame(e: Entry, harvestedAs: string): boolean {
+  const normalize = (t: string) => t.replace(/\r\n/g, "\n");
+  const doc = normalize(harvestedAs);
+  return doc.includes(e.title) && (e.body === "" || doc.includes(normalize(e.body)));
+}
+
+/** Entries of Patterns.md; a file people broke by hand still yields the entries that can be read. */
+function readEntriesLoosely(text: string): Entry[] {
+  try {
+    return parseBuffer(text).entries;
+  } catch {
+    return [];
+  }
 }
 
 function writeTargets(name: BufferName, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
