@@ -10,9 +10,15 @@ export interface Lock {
   release(): Promise<void>;
 }
 
-export async function acquireLock(commonDir: string, timeoutMs = 15_000): Promise<Lock> {
+/**
+ * Waits for the lock. A sync holds it through fetch and push (each stopped after 60 s), so the default wait
+ * is long: an entry an agent adds while the clone is saving must not be lost to a short timeout.
+ */
+export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait?: (holder: string) => void): Promise<Lock> {
   const path = join(commonDir, "memory.lock");
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let told = false;
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(path, "wx");
@@ -28,6 +34,10 @@ export async function acquireLock(commonDir: string, timeoutMs = 15_000): Promis
     if ((known && !isAlive(holder)) || (!known && (await ageMs(path)) > STALE_EMPTY_MS)) {
       await unlink(path).catch(() => {});
       continue;
+    }
+    if (!told && Date.now() - started > 300) {
+      told = true;
+      onWait?.(known ? `pid ${holder}` : "another process");
     }
     if (Date.now() >= deadline) {
       throw new MemoryError(
@@ -55,7 +65,9 @@ function isAlive(pid: number): boolean {
 }
 
 export async function withLock<T>(commonDir: string, work: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(commonDir);
+  const lock = await acquireLock(commonDir, undefined, (holder) =>
+    process.stderr.write(`waiting for another memory command in this clone (${holder}) to finish…\n`),
+  );
   try {
     return await work();
   } finally {

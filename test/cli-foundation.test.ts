@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
+import { BANK, CLI, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 const NOW = { MEMORY_NOW: "2026-11-22T10:00:00Z" };
@@ -250,6 +251,14 @@ describe("memory config and the command line", () => {
     expect(JSON.parse(sb.memory(repo, ["status", "--json"]).stdout).buffers[1]).toMatchObject({ threshold: 2, ready: true });
   });
 
+  it("starts a config file the way the README says, with a shell redirect", () => {
+    const { sb, repo } = initialized();
+    const res = spawnSync("sh", ["-c", `'${process.execPath}' '${CLI}' config --json > .claude/memory.config.json`], { cwd: repo, env: sb.env(), encoding: "utf8" });
+    expect(res.status, res.stderr).toBe(0);
+    expect(JSON.parse(sb.read(repo, ".claude/memory.config.json")).version).toBe(1);
+    expect(sb.memory(repo, ["status"]).code).toBe(0);
+  });
+
   it("refuses a bad config with the setting's name", () => {
     const { sb, repo } = initialized();
     sb.write(repo, ".claude/memory.config.json", '{"version": 1, "buffers": {"patterns": {"unit": "words"}}}');
@@ -281,6 +290,20 @@ describe("memory config and the command line", () => {
 });
 
 describe("the lock", () => {
+  it("waits for another memory command instead of losing the entry", async () => {
+    const { sb, repo } = initialized();
+    const holder = spawn("sleep", ["30"]);
+    sb.write(repo, ".git/memory.lock", `${holder.pid}\n`);
+    setTimeout(() => {
+      rmSync(join(repo, ".git/memory.lock"));
+      holder.kill();
+    }, 1500);
+    const res = await sb.memoryAsync(repo, ["add", "lesson", "added while saving"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`waiting for another memory command in this clone (pid ${holder.pid})`);
+    expect(sb.read(repo, `${BANK}/lessons-buffer.md`)).toContain("## added while saving");
+  });
+
   it("takes over a lock left by a process that no longer exists", () => {
     const { sb, repo } = initialized();
     sb.write(repo, ".git/memory.lock", "999999\n");

@@ -114,3 +114,42 @@ describe("ids, clock, ADR numbers", () => {
     expect([...dups]).toEqual([[2, ["ADR-002-b.md", "ADR-002-c.md"]]]);
   });
 });
+
+describe("review regressions", () => {
+  it("resolves conflict blocks nested inside a side, leaving no stray markers", async () => {
+    const { resolveConflicts } = await import("../src/core/conflicts.js");
+    const { mergeBuffers } = await import("../src/core/merge.js");
+    const { conflictMarkerLine, splitLines } = await import("../src/core/text.js");
+    const e = (id: string) => `<!-- entry id=${id} -->\n## ${id}\n\nbody ${id}\n`;
+    const inner = `<<<<<<< HEAD\n${e("A1")}=======\n${e("B1")}>>>>>>> theirs\n`;
+    const text = `# P\n\n<<<<<<< ours\n${inner}=======\n${e("C1")}>>>>>>> theirs\n`;
+    const out = resolveConflicts(text, (sides) => mergeBuffers(sides));
+    expect(conflictMarkerLine(splitLines(out).lines)).toBe(0);
+    expect(parseBuffer(out).entries.map((x) => x.id)).toEqual(["A1", "B1", "C1"]);
+  });
+
+  it("counts a lone closing marker as a conflict, and add indents one in a body", () => {
+    expect(() => parseBuffer("<!-- entry id=a -->\n## T\n>>>>>>> theirs\n")).toThrow(/git conflict markers/);
+    const e = createEntry({ id: "a", type: "t", author: "x", createdAt: "", title: "T", tags: [], body: ">>>>>>> quoted" });
+    expect(e.body).toBe(" >>>>>>> quoted");
+  });
+
+  it("leaves .gitattributes alone the second time even for a bank path with spaces", () => {
+    const wanted = [{ path: "my bank/mem/patterns-buffer.md", driver: "memory-union" }];
+    const once = ensureAttributes(null, wanted).text;
+    expect(once).toContain('"my bank/mem/patterns-buffer.md" merge=memory-union');
+    expect(ensureAttributes(once, wanted).changed).toBe(false);
+    expect(ensureAttributes(once.replace("memory-union", "union"), wanted).text).toBe(once);
+  });
+
+  it("reads back a persona with quotes that stampContext wrote", async () => {
+    const { stampContext } = await import("../src/core/context.js");
+    const stamped = stampContext("# Ctx\n", "2026-01-01T00:00:00Z", 'dev "x"');
+    expect(readStamp(stamped).by).toBe('dev "x"');
+  });
+
+  it("treats an empty config file as the defaults", async () => {
+    const { parseConfig } = await import("../src/core/config.js");
+    expect(parseConfig("  \n")).toEqual(defaultConfig());
+  });
+});

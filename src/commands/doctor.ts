@@ -8,8 +8,8 @@ import { ParseError } from "../errors.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
 import { git } from "../git/run.js";
-import { commitOnly, trackFiles } from "../git/sync.js";
-import { splitConflict } from "../core/conflicts.js";
+import { changedPaths, commitOnly, trackFiles } from "../git/sync.js";
+import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { MERGERS } from "./merge-driver.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { bankFiles, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../workspace.js";
@@ -174,10 +174,12 @@ async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> 
   const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
   for (const rel of unmerged) {
     const file = files.find((f) => f.rel === rel)!;
-    const [base, ours, theirs] = [1, 2, 3].map((n) => blobs.get(`:${n}:${rel}`) ?? "");
+    const merge = (sides: Sides) => MERGERS[file.merge]({ ...sides, file: rel });
+    // A stage may itself hold markers (a clone without drivers committed a conflicted file): resolve those first.
+    const [base, ours, theirs] = [1, 2, 3].map((n) => resolveConflicts(blobs.get(`:${n}:${rel}`) ?? "", merge));
     let merged: string;
     try {
-      merged = MERGERS[file.merge]({ base: base!, ours: ours!, theirs: theirs!, file: rel });
+      merged = merge({ base: base!, ours: ours!, theirs: theirs! });
     } catch {
       continue; // a side that does not parse: left for a person, the check reports it
     }
@@ -196,7 +198,7 @@ async function remergeMarkers(files: BankFile[]): Promise<void> {
     const text = await readTextIfExists(f.abs);
     if (text === null || !conflictMarkerLine(splitLines(text).lines)) continue;
     try {
-      await writeTextAtomic(f.abs, MERGERS[f.merge]({ ...splitConflict(text), file: f.rel }));
+      await writeTextAtomic(f.abs, resolveConflicts(text, (sides) => MERGERS[f.merge]({ ...sides, file: f.rel })));
     } catch {
       // a side that does not parse: left for a person, the check reports it
     }
@@ -233,12 +235,18 @@ async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
   }
   // Links to the old file names, in every markdown file under the docs folders and the bank.
   const touched: string[] = [];
+  const dirty = new Set(await changedPaths(ws.root, ["."]));
   const roots = [...new Set([dir, ...Object.values(ws.config.buffers).map((b) => b.target.replace(/\/[^/]*\.md$/, "")), ws.config.bank])];
   for (const root of roots) {
     for (const file of await markdownFiles(join(ws.root, root))) {
       const text = await readFile(file, "utf8");
       let updated = text;
-      for (const [from, to] of renames) updated = updated.split(from.replace(/\.md$/, "")).join(to.replace(/\.md$/, ""));
+      for (const [from, to] of renames) {
+        // Whole names only: ADR-001-cache must not rewrite a link to ADR-001-cache-pages.
+        const name = from.replace(/\.md$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        updated = updated.replace(new RegExp(`(?<![\\w-])${name}(?![\\w-])`, "g"), to.replace(/\.md$/, ""));
+      }
+      if (updated !== text && dirty.has(relative(ws.root, file))) continue; // never commit someone's unsaved edits
       if (updated !== text) {
         await writeTextAtomic(file, updated);
         touched.push(relative(ws.root, file));

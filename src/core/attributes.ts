@@ -23,6 +23,14 @@ export function attributePattern(path: string): string {
   return `"${path.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\t/g, "\\t")}"`;
 }
 
+/** A line's pattern as written: a C-style quoted pattern ("my bank/a.md") is one token, spaces and all. */
+function firstToken(line: string): string {
+  const t = line.trim();
+  if (!t.startsWith('"')) return t.split(/\s+/)[0] ?? "";
+  const m = /^"(?:[^"\\]|\\.)*"/.exec(t);
+  return m ? m[0] : t.split(/\s+/)[0] ?? "";
+}
+
 export function ensureAttributes(existing: string | null, wanted: readonly WantedAttribute[]): AttributesChange {
   const { lines, ...shape } = splitLines(existing ?? "");
   const added: string[] = [];
@@ -30,7 +38,7 @@ export function ensureAttributes(existing: string | null, wanted: readonly Wante
   const out = [...lines];
   for (const { path, driver } of wanted) {
     const pattern = attributePattern(path);
-    const index = out.findIndex((l) => l.trim().split(/\s+/)[0] === pattern);
+    const index = out.findIndex((l) => firstToken(l) === pattern);
     if (index < 0) {
       if (added.length === 0 && !out.includes(ATTRIBUTES_COMMENT)) {
         if (out.length > 0 && out[out.length - 1]!.trim() !== "") out.push("");
@@ -40,7 +48,8 @@ export function ensureAttributes(existing: string | null, wanted: readonly Wante
       added.push(path);
       continue;
     }
-    const tokens = out[index]!.trim().split(/\s+/);
+    const head = firstToken(out[index]!);
+    const tokens = [head, ...out[index]!.trim().slice(head.length).trim().split(/\s+/).filter(Boolean)];
     const mergeAt = tokens.findIndex((t) => t === "merge" || t.startsWith("merge=") || t === "-merge" || t === "!merge");
     const want = `merge=${driver}`;
     if (tokens[mergeAt] === want) continue;

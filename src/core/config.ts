@@ -130,6 +130,8 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
 
 /** Parses the text of a config file (JSON). */
 export function parseConfig(text: string, where = CONFIG_FILE): Config {
+  // An empty file is what `memory config --json > file` leaves for a moment (the shell truncates first).
+  if (text.trim() === "") return defaultConfig();
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -24,12 +24,25 @@ export function readStamp(text: string): ContextStamp {
     }
     const m = /^(updated|by):[ \t]*(.*?)[ \t]*$/.exec(line);
     if (!m) continue;
-    const value = m[2]!.replace(/^(['"])(.*)\1$/, "$2");
+    const value = unquote(m[2]!);
     if (m[1] === "updated") [stamp.updated, stamp.line] = [value, i + 1];
     else stamp.by = value;
   }
   if (!stamp.hasFrontmatter) return { updated: undefined, by: undefined, line: 0, hasFrontmatter: false };
   return stamp;
+}
+
+/** A YAML scalar as `stampContext` writes it: bare, 'single' or "double" quoted (with JSON escapes). */
+function unquote(raw: string): string {
+  if (raw.startsWith('"') && raw.endsWith('"') && raw.length > 1) {
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return raw.slice(1, -1);
+    }
+  }
+  if (raw.startsWith("'") && raw.endsWith("'") && raw.length > 1) return raw.slice(1, -1).replace(/''/g, "'");
+  return raw;
 }
 
 /** The stamp as milliseconds, or undefined when it is missing or not a time. */

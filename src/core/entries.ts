@@ -242,7 +242,7 @@ function normalizeBody(body: string): string[] {
   const out = lines.map((line) => {
     const inFence = fence.feed(line);
     // Conflict markers are looked for everywhere, fences included: a real conflict can cut through one.
-    return (!inFence && isMarkerLine(line)) || line.startsWith("<<<<<<<") ? ` ${line}` : line;
+    return (!inFence && isMarkerLine(line)) || line.startsWith("<<<<<<<") || line.startsWith(">>>>>>>") ? ` ${line}` : line;
   });
   if (fence.open) out.push(fence.closer());
   return out;

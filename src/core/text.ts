@@ -84,22 +84,14 @@ export class FenceTracker {
   }
 }
 
-const MARKER_START = /^<{7}(?: |$)/;
-const MARKER_MIDDLE = /^={7}$/;
-const MARKER_END = /^>{7}(?: |$)/;
+const MARKER = /^(?:<{7}|>{7})(?: |$)/;
 
 /**
- * The 1-based line of the first git conflict block (`<<<<<<<`, then `=======`, then `>>>>>>>`),
- * or 0 when there is none. All three are required, so a quoted marker line alone is not a conflict.
+ * The 1-based line of the first git conflict marker (`<<<<<<< …` or `>>>>>>> …`), or 0 when there is none.
+ * A lone closing marker counts too: it is what a half-resolved conflict leaves behind. (Bodies written by
+ * `memory add` indent such lines, so they never read as markers.)
  */
 export function conflictMarkerLine(lines: readonly string[]): number {
-  let start = -1;
-  let middle = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (MARKER_START.test(line)) [start, middle] = [i, false];
-    else if (start >= 0 && MARKER_MIDDLE.test(line)) middle = true;
-    else if (start >= 0 && middle && MARKER_END.test(line)) return start + 1;
-  }
-  return 0;
+  const i = lines.findIndex((l) => MARKER.test(l));
+  return i + 1;
 }
