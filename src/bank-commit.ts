@@ -9,9 +9,9 @@ import { findSecrets } from "./core/secrets.js";
 import { bufferLabel, BUFFER_NAMES } from "./core/config.js";
 import { MemoryError } from "./errors.js";
 import { readBlobs } from "./git/repo.js";
-import { changedPaths, commitOnly } from "./git/sync.js";
+import { commitOnly, trackFiles, type PathStatus } from "./git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "./fs.js";
-import { appendLog, bankPaths, trackBank, type Session } from "./session.js";
+import { appendLog, bankPaths, type Session } from "./session.js";
 
 export interface BankCommitOptions {
   /** ISO time for the stamp and the log line. */
@@ -30,10 +30,13 @@ export interface BankCommit {
   contextStamped: boolean;
 }
 
-export async function commitBank(session: Session, options: BankCommitOptions): Promise<BankCommit> {
+export async function commitBank(session: Session, status: PathStatus, options: BankCommitOptions): Promise<BankCommit> {
   const { ws, persona, files } = session;
-  await trackBank(session);
-  const changes = await describeChanges(session);
+  // Our own files that git does not know yet (new, or hidden by an ignore rule) are recorded first.
+  const ours = new Set([...files.map((f) => f.rel), ".gitattributes"]);
+  const fresh = status.untracked.filter((p) => ours.has(p));
+  if (fresh.length > 0) await trackFiles(ws.root, fresh);
+  const changes = await describeChanges(session, [...status.changed, ...fresh]);
   if (changes.secrets.length > 0 && !options.allowSecret) {
     throw new MemoryError(
       `${changes.secrets[0]} looks like a secret; remove it, or run \`memory save --allow-secret\` if it is not one (nothing was committed)`,
@@ -64,9 +67,9 @@ export interface BankChanges {
 }
 
 /** Compares the bank in the work tree with HEAD's: new entries, a changed context, secrets in new text. */
-async function describeChanges(session: Session): Promise<BankChanges> {
+async function describeChanges(session: Session, paths: string[]): Promise<BankChanges> {
   const { ws, files } = session;
-  const changed = new Set(await changedPaths(ws.root, bankPaths(session)));
+  const changed = new Set(paths);
   const changes: BankChanges = { paths: [...changed], any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
   const touched = files.filter((f) => changed.has(f.rel));
   if (touched.length === 0) return changes;

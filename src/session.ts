@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { parseBuffer } from "./core/entries.js";
 import { conflictMarkerLine, splitLines } from "./core/text.js";
 import { ParseError, MemoryError } from "./errors.js";
-import { readHead, unmergedPaths } from "./git/repo.js";
-import { refuseBadState, trackFiles } from "./git/sync.js";
+import { readHead } from "./git/repo.js";
+import { pathStatus, refuseBadState, trackFiles, type PathStatus } from "./git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "./fs.js";
 import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "./workspace.js";
 
@@ -31,10 +31,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   return { ws, branch, persona, files: bankFiles(ws) };
 }
 
-/** Refuses unmerged bank files, conflict markers and buffers that do not parse (naming file and line). */
-export async function checkBank(session: Session): Promise<void> {
+/**
+ * Refuses unmerged bank files, conflict markers and buffers that do not parse (naming file and line).
+ * Returns the bank's git status, which the bank commit goes on to use.
+ */
+export async function checkBank(session: Session): Promise<PathStatus> {
   const { ws, files } = session;
-  const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
+  const status = await pathStatus(ws.root, bankPaths(session));
+  const unmerged = status.unmerged.filter((p) => files.some((f) => f.rel === p));
   if (unmerged.length > 0) {
     throw new MemoryError(`${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge; run \`memory doctor --fix\``);
   }
@@ -45,6 +49,7 @@ export async function checkBank(session: Session): Promise<void> {
     if (line) throw new ParseError(f.rel, line, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
     if (f.merge === "union") parseBuffer(text, { file: f.rel });
   }
+  return status;
 }
 
 /** Appends one line to the session log, keeping its line endings. */

@@ -49,7 +49,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   const session = await openSession(options);
   const { ws, persona } = session;
   return withLock(ws.commonDir, async () => {
-    await checkBank(session);
+    const status = await checkBank(session);
     const answers = new Map<string, boolean>();
     let unasked = 0;
     const decide = async (e: Entry, ordinal: number): Promise<boolean> => {
@@ -77,7 +77,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     if ((await changedPaths(ws.root, [patternsDoc])).length > 0) {
       throw new MemoryError(`${patternsDoc} has uncommitted changes; commit or stash them first, then run memory harvest again (nothing was changed)`);
     }
-    await commitBank(session, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
+    await commitBank(session, status, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
     const up = findUpstream(ws.gitConfig, session.branch);
     const push = options.push !== false;
     for (let attempt = 1; ; attempt++) {

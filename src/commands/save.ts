@@ -28,8 +28,8 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
   const session = await openSession(options);
   const { ws, persona } = session;
   return withLock(ws.commonDir, async () => {
-    await checkBank(session);
-    const { commit, added, contextStamped } = await commitBank(session, {
+    const status = await checkBank(session);
+    const { commit, added, contextStamped } = await commitBank(session, status, {
       at: isoSeconds(now(ws.env)),
       message: options.message ?? `memory: save (${persona})`,
       allowSecret: options.allowSecret,

@@ -42,11 +42,11 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
   const session = await openSession(options);
   const { ws, persona, files } = session;
   return withLock(ws.commonDir, async () => {
-    await checkBank(session);
+    const status = await checkBank(session);
     // The start line and any uncommitted bank changes go into a commit first: dirty bank files would
     // block the merge of incoming ones, and the tree is left clean.
     const at = isoSeconds(now(ws.env));
-    const { commit } = await commitBank(session, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
+    const { commit } = await commitBank(session, status, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
     const before = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await git(["cat-file", "-e", `${seen.commit}^{commit}`], { cwd: ws.root, okCodes: [1, 128] })).code === 0;

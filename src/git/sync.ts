@@ -46,6 +46,34 @@ export async function changedPaths(root: string, paths: readonly string[]): Prom
   return stdout.split("\0").filter((r) => r.length > 3).map((r) => r.slice(3));
 }
 
+export interface PathStatus {
+  /** Left conflicted by a merge. */
+  unmerged: string[];
+  /** Not in the index: untracked, or hidden by an ignore rule. */
+  untracked: string[];
+  /** Modified, added or deleted in the index or the work tree. */
+  changed: string[];
+}
+
+const UNMERGED = new Set(["DD", "AU", "UD", "UA", "DU", "AA", "UU"]);
+
+/** Everything start and save need to know about the bank's files, from one git process. */
+export async function pathStatus(root: string, paths: readonly string[]): Promise<PathStatus> {
+  const { stdout } = await git(
+    ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--no-renames", "--", ...paths],
+    { cwd: root },
+  );
+  const status: PathStatus = { unmerged: [], untracked: [], changed: [] };
+  for (const record of stdout.split("\0")) {
+    if (record.length < 4) continue;
+    const [code, path] = [record.slice(0, 2), record.slice(3)];
+    if (UNMERGED.has(code)) status.unmerged.push(path);
+    else if (code === "??" || code === "!!") status.untracked.push(path);
+    else status.changed.push(path);
+  }
+  return status;
+}
+
 /**
  * Makes new files known to the index (`add -N`: recorded, content not staged) so that `commitOnly` can
  * take them. `--force`: these are the tool's own files, shared even where a .gitignore rule (a common
