@@ -2,7 +2,7 @@
 // Kept tiny: git runs the merge driver once per conflicted bank file, and agents' hooks run the CLI on
 // every session, so the two commonest calls skip the command-line parser.
 const args = process.argv.slice(2);
-if (args[0] === "merge-driver") {
+if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
   const { runMergeDriver } = await import("../dist/commands/merge-driver.js");
   process.exitCode = await runMergeDriver(args.slice(1));
 } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {

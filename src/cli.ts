@@ -16,13 +16,20 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** commander's complaint as one line with the next step: the help of the command it was about. */
+function usageError(message: string): string {
+  const known = ["init", "add", "remember", "start", "save", "status", "harvest", "doctor", "config", "merge-driver"];
+  const command = process.argv.slice(2).find((a) => known.includes(a));
+  return `memory: ${message.replace(/^error: /, "").trim()}; see \`memory ${command ? `${command} ` : ""}--help\`\n`;
+}
+
 export function buildProgram(out: Output): Command {
   const program = new Command("memory")
     .description("One shared, git-backed memory in plain markdown for a team of agents and people.")
     .version(version(), "-V, --version")
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`memory: ${s.replace(/^error: /, "")}`) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(usageError(s)) });
 
   program
     .command("init")
@@ -122,9 +129,10 @@ export function buildProgram(out: Output): Command {
 
   program
     .command("merge-driver", { hidden: true })
-    .description("what git runs to merge a bank file; not for people")
+    .description("what git runs to merge a bank file (registered by `memory init`); not for people")
     .argument("<strategy>", "union | latest | log")
-    .argument("<files...>", "%O %A %B %P")
+    .argument("<files...>", "%O %A %B %P: base, ours (the result is written here), theirs, path")
+    .addHelpText("after", example("git config merge.memory-union.driver \"memory merge-driver union %O %A %B %P\""))
     .action(async (strategy: string, files: string[]) => {
       const { runMergeDriver } = await import("./commands/merge-driver.js");
       const code = await runMergeDriver([strategy, ...files]);
@@ -198,7 +206,9 @@ async function terminalPrompt(): Promise<{ ask: (question: string) => Promise<bo
 
 /** Runs work with a spinner on a terminal (stderr), or silently elsewhere. */
 async function withSpinner<T>(label: string, work: (progress: (message: string) => void) => Promise<T>): Promise<T> {
-  if (!process.stderr.isTTY || process.env.CI) return work(() => {});
+  // Only on a terminal that can show one: ora colours its frames, and loops on a 0-column terminal.
+  const usable = process.stderr.isTTY && !process.env.CI && !process.env.NO_COLOR && (process.stderr.columns ?? 0) > 0;
+  if (!usable) return work(() => {});
   const { default: ora } = await import("ora");
   const spinner = ora({ text: label, stream: process.stderr }).start();
   try {

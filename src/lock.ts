@@ -30,6 +30,10 @@ export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait
     }
     const holder = Number.parseInt((await readFile(path, "utf8").catch(() => "")).trim(), 10);
     const known = Number.isInteger(holder) && holder > 0;
+    if (known && String(holder) === process.env.MEMORY_PARENT_PID) {
+      // We run inside a git hook of the very memory command that holds the lock: waiting would deadlock it.
+      throw new MemoryError(`memory was run from a git hook while memory (pid ${holder}) is using this clone; it cannot run inside itself, run it after that command`);
+    }
     // Left by a process that died (or died before writing its pid): take it over.
     if ((known && !isAlive(holder)) || (!known && (await ageMs(path)) > STALE_EMPTY_MS)) {
       await unlink(path).catch(() => {});

@@ -44,7 +44,10 @@ export async function checkBank(session: Session): Promise<PathStatus> {
   }
   for (const f of files) {
     const text = await readTextIfExists(f.abs);
-    if (text === null) continue;
+    if (text === null) {
+      // Committing the deletion would push it to every clone, and block their next merge.
+      throw new MemoryError(`${f.rel} is missing; restore it (\`git checkout -- ${f.rel}\`) or recreate it with \`memory doctor --fix\``);
+    }
     const line = conflictMarkerLine(splitLines(text).lines);
     if (line) throw new ParseError(f.rel, line, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
     if (f.merge === "union") parseBuffer(text, { file: f.rel });

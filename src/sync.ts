@@ -6,9 +6,10 @@
  */
 import { ExitCode, MemoryError } from "./errors.js";
 import { findUpstream, type Upstream } from "./git/remote.js";
-import { remoteCounts } from "./git/repo.js";
+import { checkAttr, remoteCounts } from "./git/repo.js";
+import { driverName } from "./git/drivers.js";
 import { fetchUpstream, mergeRef, pushHead } from "./git/sync.js";
-import type { Workspace } from "./workspace.js";
+import { mergedFiles, type Workspace } from "./workspace.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
 
@@ -89,7 +90,10 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
 }
 
 async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {
-  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${up.remote}/${up.branch} (${persona})`);
+  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${up.remote}/${up.branch} (${persona})`, {
+    sign: /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? ""),
+    beforeMerge: () => refuseForeignMergeAttributes(ws),
+  });
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
   else if (merged.kind === "conflict") {
     const files = merged.files.length ? merged.files.join(", ") : "files outside the bank";
@@ -98,6 +102,22 @@ async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report:
     );
   } else if (merged.kind === "refused") {
     throw new MemoryError(`cannot merge ${up.remote}/${up.branch}: ${merged.reason}; commit or stash them, then run memory again (nothing was changed)`);
+  }
+}
+
+/**
+ * The drivers only run where the attributes name them. An override (`.git/info/attributes`, a later
+ * `.gitattributes` line such as `*.md merge=union`) would merge bank files with git's own union, which
+ * glues entries together, and the result would be pushed. Refuse instead, before anything is merged.
+ */
+async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
+  const files = mergedFiles(ws);
+  const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
+  const wrong = files.find((f) => attrs.get(f.rel) !== driverName(f.merge));
+  if (wrong) {
+    throw new MemoryError(
+      `${wrong.rel} would be merged with "${attrs.get(wrong.rel) ?? "unspecified"}", not ${driverName(wrong.merge)} (an override in .git/info/attributes or .gitattributes?); nothing was merged. Run \`memory doctor\` to see it, \`memory doctor --fix\` to restore the bank's lines`,
+    );
   }
 }
 

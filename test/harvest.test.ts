@@ -245,6 +245,15 @@ describe("harvest across clones", () => {
     expect(ids(sb, check, `${BANK}/decisions-inbox.md`)).toEqual([]);
   });
 
+  it("--no-push still syncs first, so its ADR numbers follow the ones already published", () => {
+    const { sb, a, b } = twoClones(5, 0);
+    ok(sb.memory(a, ["harvest", "--yes"]));
+    fill(sb, b, "decision", 5, 1, "from b");
+    ok(sb.memory(b, ["harvest", "--yes", "--no-push"]));
+    const numbers = adrs(sb, b).map((f) => f.slice(0, 7));
+    expect(numbers).toEqual(["ADR-001", "ADR-002", "ADR-003", "ADR-004", "ADR-005", "ADR-006", "ADR-007", "ADR-008", "ADR-009", "ADR-010"]);
+  });
+
   it("two clones harvesting at the same moment publish unique ADR numbers, each decision once", async () => {
     const { sb, a, b } = twoClones(5, 1);
     const runs = await Promise.all([sb.memoryAsync(a, ["harvest", "--all", "--yes"]), sb.memoryAsync(b, ["harvest", "--all", "--yes"])]);

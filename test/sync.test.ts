@@ -3,7 +3,7 @@
  * The failure cases come from the research notes on syncing markdown through git.
  */
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -290,12 +290,14 @@ describe("the user's own work is left alone", () => {
     sb.git(dev, "commit", "-q", "-am", "readme");
     sb.git(dev, "push", "-q", "origin", "main");
     sb.write(qa, "README.md", "# project\nqa's unsaved work\n");
+    sb.git(qa, "config", "merge.autoStash", "true"); // must not make git stash qa's work and leave it conflicted
     ok(sb.memory(qa, ["add", "pattern", "p"]));
     const res = sb.memory(qa, ["save"]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("README.md would be overwritten by the merge");
     expect(sb.read(qa, "README.md")).toBe("# project\nqa's unsaved work\n");
     expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(sb.git(qa, "stash", "list")).toBe("");
     expect(sb.git(qa, "log", "-1", "--format=%s")).toContain("memory: save");
   });
 
@@ -489,3 +491,86 @@ describe("hooks, locks and broken configuration", () => {
     expect(titles(sb.read(dev, PATTERNS))).toEqual(["unsigned"]);
   });
 });
+
+describe("second review: what must never happen quietly", () => {
+  it("refuses to merge when an attribute override would bypass the drivers, and publishes nothing", () => {
+    const { sb, origin, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "pattern", "from dev", "-m", "x\n- tags: same"]));
+    ok(sb.memory(dev, ["save"]));
+    sb.write(qa, ".git/info/attributes", "*.md merge=union\n");
+    ok(sb.memory(qa, ["add", "pattern", "from qa", "-m", "y\n- tags: same"]));
+    const before = sb.git(origin, "rev-parse", "main");
+    const res = sb.memory(qa, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/memory-bank\/\S+ would be merged with "union", not memory-\w+ \(an override/);
+    expect(sb.git(origin, "rev-parse", "main")).toBe(before);
+  });
+
+  it("signs merge commits when commit.gpgsign is on, and makes none when it cannot", () => {
+    const { sb, origin, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "pattern", "from dev"]));
+    ok(sb.memory(dev, ["save"]));
+    sb.git(qa, "commit", "-q", "--allow-empty", "-m", "local work");
+    sb.git(qa, "config", "commit.gpgsign", "true");
+    sb.git(qa, "config", "gpg.program", "false");
+    const head = sb.git(qa, "rev-parse", "HEAD");
+    const before = sb.git(origin, "rev-parse", "main");
+    const res = sb.memory(qa, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("git could not make the merge commit");
+    expect(sb.git(qa, "rev-parse", "HEAD")).toBe(head);
+    expect(sb.git(origin, "rev-parse", "main")).toBe(before);
+  });
+
+  it("stops a fetch that hangs (an ssh that never answers) and keeps the commit as pending", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    const ssh = join(sb.dir, "slow-ssh");
+    sb.write(sb.dir, "slow-ssh", "#!/bin/sh\nsleep 20\n");
+    chmodSync(ssh, 0o755);
+    sb.git(dev, "remote", "set-url", "origin", "ssh://git.example.invalid/bank.git");
+    ok(sb.memory(dev, ["add", "pattern", "while offline"]));
+    const started = Date.now();
+    const res = ok(sb.memory(dev, ["save"], { env: { GIT_SSH_COMMAND: ssh, MEMORY_NETWORK_TIMEOUT: "1" } }));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(res.stderr).toContain("push pending");
+    expect(res.stderr).toContain("took longer than 1 s and was stopped");
+    expect(sb.git(dev, "log", "-1", "--format=%s")).toContain("memory: save");
+  });
+
+  it("refuses to commit a deleted bank file", () => {
+    const { sb, origin, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    rmSync(join(dev, LESSONS));
+    const before = sb.git(origin, "rev-parse", "main");
+    const res = sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`${LESSONS} is missing; restore it`);
+    expect(sb.git(origin, "rev-parse", "main")).toBe(before);
+  });
+
+  it("does not deadlock when a git hook runs memory during a save", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    const hook = `#!/bin/sh\n'${process.execPath}' '${join(process.cwd(), "bin/memory.js")}' add lesson "from a hook" 2>'${join(sb.dir, "hook.err")}'\nexit 0\n`;
+    sb.write(dev, ".git/hooks/post-commit", hook);
+    chmodSync(join(dev, ".git/hooks/post-commit"), 0o755);
+    ok(sb.memory(dev, ["add", "pattern", "p"]));
+    const started = Date.now();
+    ok(sb.memory(dev, ["save"]));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(sb.read(sb.dir, "hook.err")).toContain("memory was run from a git hook while memory");
+  });
+
+  it("names the right way out of a rebase in progress", () => {
+    const { sb, clones } = team("dev");
+    const { dev } = clones as { dev: string };
+    sb.write(dev, ".git/rebase-merge/head-name", "refs/heads/main\n");
+    const res = sb.memory(dev, ["start"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("a rebase is in progress in this clone; finish it or abort it (`git rebase --continue` or `git rebase --abort`)");
+  });
+});
+

@@ -81,20 +81,21 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     const up = findUpstream(ws.gitConfig, session.branch);
     const push = options.push !== false;
     for (let attempt = 1; ; attempt++) {
-      const sync = push ? await syncWithRemote(ws, session.branch, { persona, push: false, progress: options.progress }) : null;
+      // Always sync first, --no-push included: a plan made on a stale clone would reuse ADR numbers.
+      const sync = await syncWithRemote(ws, session.branch, { persona, push: false, progress: options.progress });
       const planned = await plan();
       if (planned.empty) {
         // Nothing (left) to harvest, but commits made on the way (the bank saved first, a merge) still go out.
-        const delivered = push && sync && !sync.unreachable ? await syncWithRemote(ws, session.branch, { persona, push: true }) : sync;
+        const delivered = push && !sync.unreachable ? await syncWithRemote(ws, session.branch, { persona, push: true }) : sync;
         return { dryRun: false, plan: planned, commit: null, sync: delivered, unasked, attempts: attempt };
       }
       const commit = await apply(session, planned);
-      if (!push || !up || sync?.unreachable) {
-        return { dryRun: false, plan: planned, commit, sync: sync && { ...sync, pendingPush: sync.pendingPush + 1 }, unasked, attempts: attempt };
+      if (!push || !up || sync.unreachable) {
+        return { dryRun: false, plan: planned, commit, sync: { ...sync, pendingPush: sync.pendingPush + 1 }, unasked, attempts: attempt };
       }
       options.progress?.(`pushing the harvest to ${up.remote}/${up.branch}`);
       const pushed = await pushHead(ws.root, up);
-      const report = (p: boolean): SyncReport => ({ ...sync!, pushed: p, pendingPush: p ? 0 : sync!.pendingPush + 1, attempts: attempt });
+      const report = (p: boolean): SyncReport => ({ ...sync, pushed: p, pendingPush: p ? 0 : sync.pendingPush + 1, attempts: attempt });
       if (pushed.kind === "pushed" || pushed.kind === "up-to-date") return { dryRun: false, plan: planned, commit, sync: report(true), unasked, attempts: attempt };
       if (pushed.kind === "unreachable") {
         return { dryRun: false, plan: planned, commit, sync: { ...report(false), unreachable: pushed.reason }, unasked, attempts: attempt };

@@ -50,11 +50,21 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_MERGE_AUTOEDIT: "no",
     GIT_EDITOR: "true",
     LC_ALL: "C",
+    // A git hook that runs memory again sees this and does not wait for our lock (that would deadlock).
+    MEMORY_PARENT_PID: String(process.pid),
     ...extra,
   };
 }
 
+/** How long fetch and push may take: `MEMORY_NETWORK_TIMEOUT` seconds, else 60. */
+export function networkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.MEMORY_NETWORK_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+}
+
 let drivers: string[] | undefined;
+
+const NETWORK = new Set(["fetch", "push", "ls-remote"]);
 
 /**
  * Runs git with the bank's merge drivers passed as `-c` settings, so every merge we start uses them
@@ -72,6 +82,7 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
     }, timeoutMs);
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => err.push(d));
@@ -79,17 +90,22 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
       clearTimeout(timer);
       reject(new MemoryError(`cannot run git (${e.message}); install git and make sure it is on PATH`));
     });
-    child.on("close", (code, signal) => {
+    // After a timeout, git's own children (ssh, a credential helper) may still hold the pipes open, so
+    // "close" could wait for ever: give up on git's exit instead, and let go of the pipes.
+    child.on("exit", (_code, signal) => {
+      if (!timedOut) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const what = NETWORK.has(args[0] ?? "") ? "check the remote and try again" : "is a git hook hanging?";
+      reject(new MemoryError(`git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal ?? "exit"}); ${what}`));
+    });
+    child.on("close", (code) => {
       clearTimeout(timer);
+      if (timedOut) return;
       const bytes = Buffer.concat(out);
       const result = { code: code ?? 128, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), bytes };
-      if (timedOut) {
-        reject(new MemoryError(`git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal}); check the remote and try again`));
-      } else if (result.code === 0 || okCodes.includes(result.code)) {
-        resolve(result);
-      } else {
-        reject(new GitError(args, result));
-      }
+      if (result.code === 0 || okCodes.includes(result.code)) resolve(result);
+      else reject(new GitError(args, result));
     });
     child.stdin.on("error", () => {}); // git may exit before reading its input; its exit code says what happened
     child.stdin.end(input ?? "");

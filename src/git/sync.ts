@@ -5,28 +5,26 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../errors.js";
-import { git, GitError } from "./run.js";
+import { git, GitError, networkTimeoutMs } from "./run.js";
 import { unmergedPaths } from "./repo.js";
 import type { Upstream } from "./remote.js";
 
-const NETWORK_TIMEOUT_MS = 60_000;
 
-const IN_PROGRESS: Array<[string, string]> = [
-  ["MERGE_HEAD", "a merge"],
-  ["rebase-merge", "a rebase"],
-  ["rebase-apply", "a rebase or `git am`"],
-  ["CHERRY_PICK_HEAD", "a cherry-pick"],
-  ["REVERT_HEAD", "a revert"],
+const IN_PROGRESS: Array<[string, string, string]> = [
+  ["MERGE_HEAD", "a merge", "`git merge --abort`; if only bank files conflict, `memory doctor --fix` finishes it"],
+  ["rebase-merge", "a rebase", "`git rebase --continue` or `git rebase --abort`"],
+  ["rebase-apply", "a rebase or `git am`", "`git rebase --abort` or `git am --abort`"],
+  ["CHERRY_PICK_HEAD", "a cherry-pick", "`git cherry-pick --continue` or `git cherry-pick --abort`"],
+  ["REVERT_HEAD", "a revert", "`git revert --continue` or `git revert --abort`"],
 ];
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 /** Refuses when HEAD is detached or another git operation is half done; nothing is touched. */
 export async function refuseBadState(gitDir: string, branch: string | null): Promise<string> {
-  for (const [file, what] of IN_PROGRESS) {
+  for (const [file, what, how] of IN_PROGRESS) {
     if (await exists(join(gitDir, file))) {
-      const fix = file === "MERGE_HEAD" ? "; if only bank files conflict, `memory doctor --fix` finishes it" : "";
-      throw new MemoryError(`${what} is in progress in this clone; finish it or abort it (e.g. \`git merge --abort\`), then run memory again${fix}`);
+      throw new MemoryError(`${what} is in progress in this clone; finish it or abort it (${how}), then run memory again`);
     }
   }
   if (!branch) throw new MemoryError("HEAD is detached; check out a branch (`git switch main`), then run memory again");
@@ -111,7 +109,7 @@ export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "unre
 export async function fetchUpstream(root: string, up: Upstream): Promise<FetchResult> {
   const res = await git(
     ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", up.remote, `+refs/heads/${up.branch}:${up.trackingRef}`],
-    { cwd: root, okCodes: [1, 128], timeoutMs: NETWORK_TIMEOUT_MS },
+    { cwd: root, okCodes: [1, 128], timeoutMs: networkTimeoutMs() },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
     throw err;
@@ -135,12 +133,20 @@ export type MergeResult =
  * does: so staged work of the user's (which makes `git merge` refuse outright) stays staged, a conflict
  * changes nothing, and there is never a half-done merge to abort.
  */
-export async function mergeRef(root: string, gitDir: string, ref: string, message: string): Promise<MergeResult> {
+export interface MergeOptions {
+  /** Sign the merge commit (`commit.gpgsign`): `commit-tree` does not read that setting itself. */
+  sign?: boolean;
+  /** Runs before a real (not fast-forward) merge, when drivers are about to run; may refuse by throwing. */
+  beforeMerge?: () => Promise<void>;
+}
+
+export async function mergeRef(root: string, gitDir: string, ref: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {
   // One process answers both "is the remote already in HEAD?" and "can HEAD fast-forward to it?".
   const counts = await git(["rev-list", "--left-right", "--count", `HEAD...${ref}`, "--"], { cwd: root });
   const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
   if (behind === 0) return { kind: "up-to-date" };
   if (ahead === 0) return moveTo(root, ref, true);
+  await options.beforeMerge?.();
 
   // Unrelated histories happen when two clones of an empty repository each made the first commit.
   const tree = await git(["merge-tree", "--write-tree", "--name-only", "-z", "--allow-unrelated-histories", "HEAD", ref], {
@@ -150,20 +156,24 @@ export async function mergeRef(root: string, gitDir: string, ref: string, messag
   if (tree.code >= 128) return mergeInPlace(root, gitDir, ref, message); // git older than 2.38
   const [oid, ...rest] = tree.stdout.split("\0");
   if (tree.code === 1) return { kind: "conflict", files: rest.slice(0, rest.indexOf("")) };
-  const commit = await git(["commit-tree", oid!, "-p", "HEAD", "-p", ref, "-m", message], { cwd: root });
+  const commit = await git(["commit-tree", ...(options.sign ? ["-S"] : []), oid!, "-p", "HEAD", "-p", ref, "-m", message], { cwd: root }).catch((err: unknown) => {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError(`git could not make the merge commit (${lastLine(err.result.stderr)}); nothing was merged. Fix the cause (commit signing?) and run memory again`);
+  });
   return moveTo(root, commit.stdout.trim(), false);
 }
 
 /** Fast-forwards HEAD, index and work tree to `target`; git refuses (touching nothing) if local changes are in the way. */
 async function moveTo(root: string, target: string, fastForward: boolean): Promise<MergeResult> {
-  const res = await git(["merge", "--ff-only", "--quiet", target], { cwd: root, okCodes: [1, 128] });
+  // --no-autostash: with merge.autoStash set, git would stash the user's changes and could leave them conflicted.
+  const res = await git(["merge", "--ff-only", "--no-autostash", "--quiet", target], { cwd: root, okCodes: [1, 128] });
   if (res.code === 0) return { kind: "merged", fastForward };
   return { kind: "refused", reason: summarizeRefusal(res.stderr || res.stdout) };
 }
 
 /** For git before 2.38: a real merge, aborted on any conflict so nothing is left half done. */
 async function mergeInPlace(root: string, gitDir: string, ref: string, message: string): Promise<MergeResult> {
-  const res = await git(["merge", "--no-edit", "--no-verify", "--quiet", "--no-ff", "--allow-unrelated-histories", "-m", message, ref], {
+  const res = await git(["merge", "--no-edit", "--no-verify", "--quiet", "--no-ff", "--no-autostash", "--allow-unrelated-histories", "-m", message, ref], {
     cwd: root,
     okCodes: [1, 2, 128],
   });
@@ -183,7 +193,7 @@ export async function pushHead(root: string, up: Upstream): Promise<PushResult> 
   const res = await git(["push", "--porcelain", up.remote, `HEAD:refs/heads/${up.branch}`], {
     cwd: root,
     okCodes: [1, 128],
-    timeoutMs: NETWORK_TIMEOUT_MS,
+    timeoutMs: networkTimeoutMs(),
   }).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
     throw err;
