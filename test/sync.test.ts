@@ -133,6 +133,33 @@ describe("save and start between clones", () => {
   });
 });
 
+describe("criss-cross history", () => {
+  it("merges by entry when there are two merge bases (the driver also builds the virtual base)", () => {
+    const { sb, clones } = team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    ok(sb.memory(dev, ["add", "pattern", "dev one", "-m", "a\n- tags: same"]));
+    ok(sb.memory(dev, ["save", "--no-push"]));
+    ok(sb.memory(qa, ["add", "pattern", "qa one", "-m", "b\n- tags: same"]));
+    ok(sb.memory(qa, ["save", "--no-push"]));
+    // Each merges the other's commit directly: two merge commits, each with both tips as parents.
+    sb.git(dev, "fetch", "-q", qa, "main:refs/peer/qa");
+    sb.git(qa, "fetch", "-q", dev, "main:refs/peer/dev");
+    sb.git(dev, "merge", "-q", "--no-edit", "refs/peer/qa");
+    sb.git(qa, "merge", "-q", "--no-edit", "refs/peer/dev");
+    ok(sb.memory(dev, ["add", "pattern", "dev two", "-m", "c\n- tags: same"]));
+    ok(sb.memory(dev, ["save", "--no-push"]));
+    ok(sb.memory(qa, ["add", "pattern", "qa two", "-m", "d\n- tags: same"]));
+    ok(sb.memory(qa, ["save", "--no-push"]));
+    sb.git(dev, "fetch", "-q", qa, "main:refs/peer/qa");
+    expect(sb.git(dev, "merge-base", "--all", "HEAD", "refs/peer/qa").trim().split("\n")).toHaveLength(2);
+    sb.git(dev, "merge", "-q", "--no-edit", "refs/peer/qa");
+    const got = titles(sb.read(dev, PATTERNS));
+    expect(got.sort()).toEqual(["dev one", "dev two", "qa one", "qa two"]);
+    expect(sb.read(dev, PATTERNS)).not.toMatch(/^(<{7}|>{7})/m);
+    ok(sb.memory(dev, ["save"]));
+  });
+});
+
 describe("activeContext: the latest stamp wins", () => {
   const edit = (sb: Sandbox, cwd: string, text: string) => sb.write(cwd, CONTEXT, sb.read(cwd, CONTEXT).replace(/## Current focus\n[^#]*/, `## Current focus\n\n${text}\n\n`));
 
@@ -173,10 +200,17 @@ describe("activeContext: the latest stamp wins", () => {
 });
 
 describe("doctor --fix after a plain git pull in a clone without the drivers", () => {
-  it("re-merges the conflicted buffer from git's stages and finishes the merge", () => {
+  it.each([
+    ["not registered", (sb: Sandbox, qa: string) => {
+      for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", "--remove-section", `merge.memory-${s}`);
+    }],
+    ["registered with a missing command (git leaves no markers)", (sb: Sandbox, qa: string) => {
+      for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", `merge.memory-${s}.driver`, "no-such-memory %O %A %B %P");
+    }],
+  ])("re-merges the conflicted buffer from git's stages and finishes the merge (driver %s)", (_name, breakDrivers) => {
     const { sb, clones } = team("dev", "qa");
     const { dev, qa } = clones as { dev: string; qa: string };
-    for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", "--remove-section", `merge.memory-${s}`);
+    breakDrivers(sb, qa);
     ok(sb.memory(dev, ["add", "pattern", "dev entry", "-m", "x\n- tags: same"]));
     ok(sb.memory(dev, ["save"]));
     ok(sb.memory(qa, ["add", "pattern", "qa entry", "-m", "y\n- tags: same"]));
@@ -189,7 +223,6 @@ describe("doctor --fix after a plain git pull in a clone without the drivers", (
       failed = true;
     }
     expect(failed).toBe(true);
-    expect(sb.read(qa, PATTERNS)).toMatch(/^<{7}/m);
     const refused = sb.memory(qa, ["save"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("memory doctor --fix");
