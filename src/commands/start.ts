@@ -47,7 +47,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // block the merge of incoming ones, and the tree is left clean.
     const at = isoSeconds(now(ws.env));
     const { commit } = await commitBank(session, status, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
-    const before = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
+    const before = commit ?? (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await git(["cat-file", "-e", `${seen.commit}^{commit}`], { cwd: ws.root, okCodes: [1, 128] })).code === 0;
 
@@ -56,7 +56,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const buffers = files.filter((f) => f.merge === "union" && BUFFER_NAMES.some((b) => b === f.key));
     const context = files.find((f) => f.key === "context")!;
     const since = seenValid ? seen.commit : before;
-    const old = await readBlobs(ws.root, since ? buffers.map((f) => `${since}:${f.rel}`) : []);
+    const old = await readBlobs(ws.root, since ? [...buffers, context].map((f) => `${since}:${f.rel}`) : []);
 
     const newEntries: NewEntry[] = [];
     for (const f of buffers) {
@@ -67,7 +67,12 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     }
     newEntries.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
 
-    const contextReplaced = since ? await findReplacedContext(ws.root, context.rel, (await readTextIfExists(context.abs)) ?? "", since, persona) : null;
+    const contextNow = (await readTextIfExists(context.abs)) ?? "";
+    const seenContext = since ? old.get(`${since}:${context.rel}`) ?? null : null;
+    const contextReplaced =
+      since && (seenContext === null || withoutStamp(seenContext) !== withoutStamp(contextNow))
+        ? await findReplacedContext(ws.root, context.rel, contextNow, since, persona)
+        : null;
 
     const head = (await git(["rev-parse", "HEAD"], { cwd: ws.root, okCodes: [128] })).stdout.trim();
     if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
