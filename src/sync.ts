@@ -8,7 +8,7 @@ import { ExitCode, MemoryError } from "./errors.js";
 import { findUpstream, type Upstream } from "./git/remote.js";
 import { checkAttr, remoteCounts } from "./git/repo.js";
 import { driverName } from "./git/drivers.js";
-import { fetchUpstream, mergeRef, pushHead } from "./git/sync.js";
+import { changedOnOtherSide, commitsNotIn, fetchUpstream, mergeRef, pushHead, revertCommit } from "./git/sync.js";
 import { mergedFiles, type Workspace } from "./workspace.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
@@ -26,7 +26,12 @@ export interface SyncReport {
   unreachable: string | null;
   /** Push attempts made (more than 1 when other clones pushed first). */
   attempts: number;
+  /** Harvest commits of ours, never pushed, undone because the remote published docs meanwhile. */
+  undoneHarvests: string[];
 }
+
+/** The subject every harvest commit starts with (see commands/harvest.ts). */
+export const HARVEST_SUBJECT = "memory: harvest (";
 
 export interface SyncOptions {
   persona: string;
@@ -48,6 +53,7 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     pendingPush: 0,
     unreachable: null,
     attempts: 0,
+    undoneHarvests: [],
   };
   if (!up) return report;
   const max = options.maxAttempts ?? MAX_PUSH_ATTEMPTS;
@@ -90,6 +96,7 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
 }
 
 async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {
+  report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
   const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${up.remote}/${up.branch} (${persona})`, {
     sign: /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? ""),
     beforeMerge: () => refuseForeignMergeAttributes(ws),
@@ -103,6 +110,31 @@ async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report:
   } else if (merged.kind === "refused") {
     throw new MemoryError(`cannot merge ${up.remote}/${up.branch}: ${merged.reason}; commit or stash them, then run memory again (nothing was changed)`);
   }
+}
+
+/**
+ * A harvest commit kept here (`--no-push`, an unreachable remote) was planned against the remote as it
+ * was then. If the remote has since changed the docs, merging it could publish an entry twice or reuse an
+ * ADR number: revert it instead (the union driver brings its entries back into the buffers), so the next
+ * harvest plans them against what was really published.
+ */
+async function undoStaleHarvests(ws: Workspace, up: Upstream): Promise<string[]> {
+  const local = await commitsNotIn(ws.root, up.trackingRef);
+  if (!local) return [];
+  const reverted = new Set(local.flatMap((c) => [...c.body.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)));
+  const stale = local.filter((c) => c.subject.startsWith(HARVEST_SUBJECT) && !reverted.has(c.sha));
+  if (stale.length === 0) return [];
+  const targets = Object.values(ws.config.buffers).map((b) => b.target);
+  if (!(await changedOnOtherSide(ws.root, up.trackingRef, targets))) return [];
+  for (const c of stale) {
+    const undone = await revertCommit(ws.root, c.sha);
+    if (!undone.ok) {
+      throw new MemoryError(
+        `your harvest ${c.sha.slice(0, 7)} was never pushed and the remote has changed the docs since; undoing it failed (${undone.reason}). Revert it yourself (\`git revert ${c.sha.slice(0, 7)}\`), then run memory again`,
+      );
+    }
+  }
+  return stale.map((c) => c.sha);
 }
 
 /**

@@ -254,6 +254,38 @@ describe("harvest across clones", () => {
     expect(numbers).toEqual(["ADR-001", "ADR-002", "ADR-003", "ADR-004", "ADR-005", "ADR-006", "ADR-007", "ADR-008", "ADR-009", "ADR-010"]);
   });
 
+  it("undoes a harvest kept local when another clone published docs meanwhile: each decision in one ADR", () => {
+    const { sb, a, b } = twoClones(0, 0);
+    ok(sb.memory(b, ["add", "decision", "Use Z", "-m", "z"]));
+    ok(sb.memory(b, ["save", "--no-push"]));
+    const x = ok(sb.memory(a, ["add", "decision", "Use X", "-m", "x"])).stdout.trim();
+    ok(sb.memory(a, ["save"]));
+    sb.git(b, "pull", "-q", "--no-rebase", "--no-edit");
+    ok(sb.memory(a, ["harvest", "--yes", "--all", "--no-push"])); // ADR-001-use-x, only here
+    ok(sb.memory(b, ["harvest", "--yes", "--all"])); // ADR-001-use-z and ADR-002-use-x, published
+    const saved = ok(sb.memory(a, ["save"]));
+    expect(saved.stderr).toContain("a harvest of yours that was never pushed was undone");
+    expect(adrs(sb, a)).toEqual(["ADR-001-use-z.md", "ADR-002-use-x.md"]);
+    expect(uniqueAdrSources(sb, a)).toContain(x);
+    expect(ok(sb.memory(a, ["doctor"])).stdout).toContain("✓ each entry harvested once");
+  });
+
+  it("undoes a local harvest whose post-mortem another clone wrote differently, instead of jamming every sync", () => {
+    const { sb, a, b } = twoClones(0, 0);
+    ok(sb.memory(a, ["add", "lesson", "Flaky test", "-m", "body"]));
+    ok(sb.memory(a, ["save"]));
+    ok(sb.memory(b, ["start"]));
+    ok(sb.memory(a, ["harvest", "--yes", "--all", "--no-push"]));
+    sb.write(b, `${BANK}/lessons-buffer.md`, sb.read(b, `${BANK}/lessons-buffer.md`).replace(/^body$/m, "body, edited by b"));
+    ok(sb.memory(b, ["harvest", "--yes", "--all"]));
+    ok(sb.memory(a, ["save"]));
+    ok(sb.memory(a, ["start"]));
+    const files = readdirSync(join(a, PM_DIR));
+    expect(files).toHaveLength(1);
+    expect(sb.read(a, `${PM_DIR}/${files[0]}`)).toContain("body, edited by b");
+    expect(ids(sb, a, `${BANK}/lessons-buffer.md`)).toEqual([]);
+  });
+
   it("two clones harvesting at the same moment publish unique ADR numbers, each decision once", async () => {
     const { sb, a, b } = twoClones(5, 1);
     const runs = await Promise.all([sb.memoryAsync(a, ["harvest", "--all", "--yes"]), sb.memoryAsync(b, ["harvest", "--all", "--yes"])]);

@@ -24,7 +24,7 @@ export interface DoctorOptions {
 }
 
 export interface Check {
-  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr";
+  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
   ok: boolean;
   /** What is wrong, one line each, naming file and line where there is one. */
   problems: string[];
@@ -142,6 +142,11 @@ const RULES: Rule[] = [
     fix: async ({ ws }) => renumberDuplicateAdrs(ws),
     hint: "renumber the later ADR and update links to it (`memory doctor --fix` does both)",
   },
+  {
+    id: "harvested",
+    probe: async ({ ws }) => harvestedTwice(ws),
+    hint: "keep the doc that was published first, delete the other, and fix links to it",
+  },
 ];
 
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
@@ -209,6 +214,18 @@ async function remergeMarkers(files: BankFile[]): Promise<void> {
  * Two branches each created ADR-004: the one that entered history first keeps its number; the others get
  * the next free numbers, their headings follow, and links to their old file names are updated.
  */
+/** Entry ids that more than one post-mortem or ADR names as its `source:`. */
+async function harvestedTwice(ws: Workspace): Promise<string[]> {
+  const where = new Map<string, string[]>();
+  for (const target of [ws.config.buffers.lessons.target, ws.config.buffers.decisions.target]) {
+    for (const name of (await readdir(join(ws.root, target)).catch(() => [] as string[])).filter((n) => n.endsWith(".md")).sort()) {
+      const text = await readFile(join(ws.root, target, name), "utf8");
+      for (const m of text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)) where.set(m[1]!, [...(where.get(m[1]!) ?? []), `${target}/${name}`]);
+    }
+  }
+  return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => `entry ${id} was harvested twice: ${files.join(" and ")}`);
+}
+
 async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
   const dir = ws.config.buffers.decisions.target;
   const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
@@ -299,6 +316,7 @@ const LABELS: Record<Check["id"], string> = {
   drivers: "merge drivers registered",
   persona: "persona known",
   adr: "ADR numbers unique",
+  harvested: "each entry harvested once",
 };
 
 export function renderDoctor(result: DoctorResult, out: Output, asJson: boolean): void {

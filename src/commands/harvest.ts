@@ -14,7 +14,7 @@ import { withLock } from "../lock.js";
 import { commitBank } from "../bank-commit.js";
 import { templatesDir } from "../paths.js";
 import { appendLog, bankPaths, checkBank, openSession, trackBank, type Session, type SessionOptions } from "../session.js";
-import { backoff, MAX_PUSH_ATTEMPTS, syncWithRemote, type SyncReport } from "../sync.js";
+import { backoff, HARVEST_SUBJECT, MAX_PUSH_ATTEMPTS, syncWithRemote, type SyncReport } from "../sync.js";
 import { ensureBankAttributes } from "./init.js";
 import { json, type Output } from "../ui.js";
 import { renderSync } from "./render-sync.js";
@@ -163,7 +163,7 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const docs = plan.files.map((f) => f.path);
   await trackBank(session);
   await trackFiles(ws.root, docs);
-  const commit = await commitOnly(ws.root, [...bankPaths(session), ...docs], `memory: harvest (${persona}): ${summary}`);
+  const commit = await commitOnly(ws.root, [...bankPaths(session), ...docs], `${HARVEST_SUBJECT}${persona}): ${summary}`);
   if (!commit) throw new MemoryError("the harvest changed no file; this is a bug, please report it");
   return commit;
 }

@@ -4,6 +4,9 @@ import type { Output } from "../ui.js";
 /** How a sync went, on stderr: merged, pushed, or why the push is pending. */
 export function renderSync(sync: SyncReport, out: Output): void {
   if (!sync.upstream) return out.info("no remote: the bank stays in this clone");
+  if (sync.undoneHarvests.length > 0) {
+    out.warn(`a harvest of yours that was never pushed was undone: another clone published docs meanwhile. Its entries are back in the buffers; run \`memory harvest\` again`);
+  }
   if (sync.unreachable) {
     const n = sync.pendingPush;
     return out.warn(`push pending: ${sync.upstream} is unreachable (${sync.unreachable}); ${n} commit${n === 1 ? "" : "s"} kept here, the next start or save delivers ${n === 1 ? "it" : "them"}`);

@@ -233,3 +233,35 @@ function summarizeRefusal(text: string): string {
   }
   return lastLine(text);
 }
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  body: string;
+}
+
+/** Commits in HEAD and not in `ref` (newest first); null when `ref` does not exist. */
+export async function commitsNotIn(root: string, ref: string): Promise<CommitInfo[] | null> {
+  const res = await git(["log", "--format=%H%x00%s%x00%b%x1e", `${ref}..HEAD`, "--"], { cwd: root, okCodes: [128] });
+  if (res.code !== 0) return null;
+  return res.stdout
+    .split("\x1e")
+    .map((record) => record.trim().split("\0"))
+    .filter((fields) => fields.length >= 2)
+    .map(([sha, subject, body]) => ({ sha: sha!, subject: subject!, body: body ?? "" }));
+}
+
+/** Whether `ref` changed any of `paths` since it and HEAD parted. */
+export async function changedOnOtherSide(root: string, ref: string, paths: readonly string[]): Promise<boolean> {
+  const res = await git(["diff", "--name-only", `HEAD...${ref}`, "--", ...paths], { cwd: root });
+  return res.stdout.trim() !== "";
+}
+
+/** Reverts one commit (through the drivers); on failure aborts, so nothing is left half done. */
+export async function revertCommit(root: string, sha: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const res = await git(["revert", "--no-edit", sha], { cwd: root, okCodes: [1, 128] });
+  if (res.code === 0) return { ok: true };
+  await git(["revert", "--abort"], { cwd: root, okCodes: [128] }).catch(() => undefined);
+  return { ok: false, reason: lastLine(res.stderr || res.stdout) };
+}
+
