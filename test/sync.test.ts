@@ -28,6 +28,12 @@ function team(...personas: string[]): { sb: Sandbox; origin: string; clones: Rec
   return { sb, origin, clones };
 }
 
+/** One clone, persona dev, of an origin that has the bank. */
+function solo(): { sb: Sandbox; origin: string; dev: string } {
+  const { sb, origin, clones } = team("dev");
+  return { sb, origin, dev: clones.dev! };
+}
+
 const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => e.title);
 const head = (sb: Sandbox, cwd: string): string => sb.git(cwd, "rev-parse", "HEAD").trim();
 
@@ -238,8 +244,7 @@ describe("doctor --fix after a plain git pull in a clone without the drivers", (
   });
 
   it("re-merges conflict markers that were committed", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     ok(sb.memory(dev, ["add", "lesson", "kept"]));
     const text = sb.read(dev, LESSONS);
     const [headPart, entry] = [text.split("<!-- entry")[0]!, `<!-- entry${text.split("<!-- entry")[1]}`];
@@ -253,8 +258,7 @@ describe("doctor --fix after a plain git pull in a clone without the drivers", (
 
 describe("the user's own work is left alone", () => {
   it("commits only the bank: staged, unstaged and untracked work stays as it was", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.write(dev, "staged.txt", "staged\n");
     sb.git(dev, "add", "staged.txt");
     sb.write(dev, "README.md", "# project\nunstaged edit\n");
@@ -305,8 +309,7 @@ describe("the user's own work is left alone", () => {
   });
 
   it("ignores untracked files in the bank folder: an editor's swap file is neither committed nor in the way", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.write(dev, `${BANK}/.patterns-buffer.md.swp`, "junk");
     sb.write(dev, `${BANK}/notes.txt`, "mine\n");
     ok(sb.memory(dev, ["add", "pattern", "p"]));
@@ -358,8 +361,7 @@ describe("the user's own work is left alone", () => {
 
 describe("refusals and offline work", () => {
   it("refuses a detached HEAD and a merge in progress, with HEAD unmoved", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     const h = head(sb, dev);
     sb.git(dev, "checkout", "-q", "--detach");
     for (const cmd of ["start", "save"]) {
@@ -422,8 +424,7 @@ describe("refusals and offline work", () => {
   });
 
   it("refuses text that looks like a secret unless --allow-secret, naming the entry", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     const id = ok(sb.memory(dev, ["add", "gotcha", "Deploy creds", "-m", "key: AKIAABCDEFGHIJKLMNOP"])).stdout.trim();
     const before = head(sb, dev);
     const res = sb.memory(dev, ["save"]);
@@ -462,8 +463,7 @@ describe("many clones at once", () => {
 
 describe("hooks, locks and broken configuration", () => {
   it("commits past a failing pre-commit hook, and keeps the commit when a pre-push hook refuses", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.write(dev, ".git/hooks/pre-commit", "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n");
     sb.write(dev, ".git/hooks/pre-push", "#!/bin/sh\necho 'tests failed' >&2\nexit 1\n");
     for (const h of ["pre-commit", "pre-push"]) chmodSync(join(dev, ".git/hooks", h), 0o755);
@@ -476,8 +476,7 @@ describe("hooks, locks and broken configuration", () => {
   });
 
   it("stops at once, with the server's reason, when the remote refuses the push (not a race to retry)", () => {
-    const { sb, origin, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, origin, dev } = solo();
     sb.write(origin, "hooks/pre-receive", "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
     chmodSync(join(origin, "hooks/pre-receive"), 0o755);
     ok(sb.memory(dev, ["add", "pattern", "p"]));
@@ -488,8 +487,7 @@ describe("hooks, locks and broken configuration", () => {
   });
 
   it("refuses while another git process holds index.lock", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.write(dev, ".git/index.lock", "");
     const res = sb.memory(dev, ["save"]);
     expect(res.code).toBe(1);
@@ -511,8 +509,7 @@ describe("hooks, locks and broken configuration", () => {
   });
 
   it("reports a commit that cannot be signed, leaving the bank changes in place", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.git(dev, "config", "commit.gpgsign", "true");
     sb.git(dev, "config", "gpg.program", "false");
     ok(sb.memory(dev, ["add", "pattern", "unsigned"]));
@@ -558,8 +555,7 @@ describe("second review: what must never happen quietly", () => {
   });
 
   it("stops a fetch that hangs (an ssh that never answers) and keeps the commit as pending", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     const ssh = join(sb.dir, "slow-ssh");
     sb.write(sb.dir, "slow-ssh", "#!/bin/sh\nsleep 20\n");
     chmodSync(ssh, 0o755);
@@ -574,8 +570,7 @@ describe("second review: what must never happen quietly", () => {
   });
 
   it("refuses to commit a deleted bank file", () => {
-    const { sb, origin, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, origin, dev } = solo();
     rmSync(join(dev, LESSONS));
     const before = sb.git(origin, "rev-parse", "main");
     const res = sb.memory(dev, ["save"]);
@@ -585,8 +580,7 @@ describe("second review: what must never happen quietly", () => {
   });
 
   it("does not deadlock when a git hook runs memory during a save", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     const hook = `#!/bin/sh\n'${process.execPath}' '${join(process.cwd(), "bin/memory.js")}' add lesson "from a hook" 2>'${join(sb.dir, "hook.err")}'\nexit 0\n`;
     sb.write(dev, ".git/hooks/post-commit", hook);
     chmodSync(join(dev, ".git/hooks/post-commit"), 0o755);
@@ -598,8 +592,7 @@ describe("second review: what must never happen quietly", () => {
   });
 
   it("names the right way out of a rebase in progress", () => {
-    const { sb, clones } = team("dev");
-    const { dev } = clones as { dev: string };
+    const { sb, dev } = solo();
     sb.write(dev, ".git/rebase-merge/head-name", "refs/heads/main\n");
     const res = sb.memory(dev, ["start"]);
     expect(res.code).toBe(1);
