@@ -37,10 +37,7 @@ export interface SyncOptions {
   persona: string;
   /** false: fetch and merge only. */
   push: boolean;
-  /** Called before each retry, e.g. to re-plan a harvest on the new base. */
-  onRejected?: (attempt: number) => Promise<void>;
   progress?: (message: string) => void;
-  maxAttempts?: number;
 }
 
 export async function syncWithRemote(ws: Workspace, branch: string, options: SyncOptions): Promise<SyncReport> {
@@ -56,9 +53,8 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     undoneHarvests: [],
   };
   if (!up) return report;
-  const max = options.maxAttempts ?? MAX_PUSH_ATTEMPTS;
 
-  for (let attempt = 1; attempt <= max; attempt++) {
+  for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
     const fetched = await fetchUpstream(ws.root, up);
     if (fetched.kind === "unreachable") {
@@ -86,11 +82,10 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     if (pushed.kind === "failed") {
       throw new MemoryError(`push to ${report.upstream} failed (${pushed.reason}); your commit is kept here, fix the cause (a hook? branch protection?) and run memory save again`);
     }
-    await options.onRejected?.(attempt);
     await sleep(backoff(attempt));
   }
   throw new MemoryError(
-    `push to ${report.upstream} was rejected ${max} times (other clones kept pushing first); your commit is kept here, run memory save again`,
+    `push to ${report.upstream} was rejected ${MAX_PUSH_ATTEMPTS} times (other clones kept pushing first); your commit is kept here, run memory save again`,
     ExitCode.Failed,
   );
 }

@@ -6,9 +6,8 @@ import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { ParseError } from "../errors.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
-import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
-import { git } from "../git/run.js";
-import { changedPaths, commitOnly, trackFiles } from "../git/sync.js";
+import { checkAttr, firstAdded, readBlobs, unmergedPaths } from "../git/repo.js";
+import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/sync.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { MERGERS } from "./merge-driver.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
@@ -189,11 +188,11 @@ async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> 
       continue; // a side that does not parse: left for a person, the check reports it
     }
     await writeTextAtomic(file.abs, merged);
-    await git(["add", "--", rel], { cwd: ws.root });
+    await stageFiles(ws.root, [rel]);
   }
   const left = await unmergedPaths(ws.root, []);
   if (left.length === 0 && (await exists(join(ws.gitDir, "MERGE_HEAD")))) {
-    await git(["commit", "--no-edit", "--no-verify", "--quiet"], { cwd: ws.root });
+    await concludeMerge(ws.root);
   }
 }
 
@@ -246,8 +245,7 @@ async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
     const text = (await readTextIfExists(oldPath)) ?? "";
     const [oldNo, newNo] = [from, to].map((n) => /^ADR-\d+/i.exec(n)![0]);
     await writeTextAtomic(join(ws.root, dir, to), text.replace(new RegExp(`^(#\\s+)${oldNo}\\b`, "m"), `$1${newNo}`));
-    const tracked = (await git(["ls-files", "--error-unmatch", "--", `${dir}/${from}`], { cwd: ws.root, okCodes: [1] })).code === 0;
-    if (tracked) await git(["rm", "--quiet", "--cached", "--", `${dir}/${from}`], { cwd: ws.root });
+    await untrack(ws.root, `${dir}/${from}`);
     await unlink(oldPath);
   }
   // Links to the old file names, in every markdown file under the docs folders and the bank.
@@ -273,13 +271,6 @@ async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
   const moved = renames.flatMap(([from, to]) => [`${dir}/${from}`, `${dir}/${to}`]);
   await trackFiles(ws.root, renames.map(([, to]) => `${dir}/${to}`));
   await commitOnly(ws.root, [...new Set([...moved, ...touched])], `memory: renumber ${renames.map(([f, t]) => `${f.replace(/\.md$/, "")} → ${/^ADR-\d+/i.exec(t)![0]}`).join(", ")}`);
-}
-
-/** When a file first entered history (seconds), or +Infinity when it is not committed. */
-async function firstAdded(root: string, rel: string): Promise<number> {
-  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd: root });
-  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
-  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
 }
 
 async function markdownFiles(dir: string): Promise<string[]> {

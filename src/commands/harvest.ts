@@ -7,8 +7,7 @@ import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan, t
 import { logLine } from "../core/merge.js";
 import { MemoryError } from "../errors.js";
 import { findUpstream } from "../git/remote.js";
-import { git } from "../git/run.js";
-import { changedPaths, commitOnly, pushHead, trackFiles } from "../git/sync.js";
+import { changedPaths, commitOnly, pushHead, trackFiles, undoLastCommit } from "../git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { withLock } from "../lock.js";
 import { commitBank } from "../bank-commit.js";
@@ -106,7 +105,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
       }
       // Someone pushed first: undo our commit, take theirs, and plan again, so ADR numbers never collide.
       options.progress?.(`${up.remote}/${up.branch} moved; planning the harvest again`);
-      await git(["reset", "--quiet", "--keep", "HEAD~1"], { cwd: ws.root });
+      await undoLastCommit(ws.root);
       await new Promise((r) => setTimeout(r, backoff(attempt)));
     }
   });

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { ensureAttributes } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
-import { setLocalConfig } from "../git/repo.js";
-import { git } from "../git/run.js";
+import { headCommit, setLocalConfig } from "../git/repo.js";
 import { readSeen, writeSeen } from "../session.js";
 import { readTextIfExists, writeTextAtomic } from "../fs.js";
 import { renderTemplate } from "../bank.js";
@@ -56,7 +55,7 @@ async function writeWorkflow(ws: Workspace): Promise<string | null> {
 /** Records the current commit as where this clone started looking, so its first start reports all it missed. */
 async function startLooking(ws: Workspace): Promise<void> {
   if (await readSeen(ws.gitDir)) return;
-  const head = (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
+  const head = await headCommit(ws.root);
   if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 }
 

@@ -5,8 +5,7 @@ import { newEntriesByOthers, type NewEntry } from "../core/digest.js";
 import { logLine } from "../core/merge.js";
 import { bufferLabel, BUFFER_NAMES } from "../core/config.js";
 import { thresholdWarning } from "../core/thresholds.js";
-import { readBlobs } from "../git/repo.js";
-import { git } from "../git/run.js";
+import { commitExists, commitsTouching, headCommit, readBlobs } from "../git/repo.js";
 import { loadBufferStatus } from "../bank.js";
 import { readTextIfExists } from "../fs.js";
 import { withLock } from "../lock.js";
@@ -47,9 +46,9 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // block the merge of incoming ones, and the tree is left clean.
     const at = isoSeconds(now(ws.env));
     const { commit } = await commitBank(session, status, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
-    const before = commit ?? (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: ws.root, okCodes: [1] })).stdout.trim();
+    const before = commit ?? (await headCommit(ws.root));
     const seen = await readSeen(ws.gitDir);
-    const seenValid = seen !== null && (await git(["cat-file", "-e", `${seen.commit}^{commit}`], { cwd: ws.root, okCodes: [1, 128] })).code === 0;
+    const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
 
     const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress });
 
@@ -74,7 +73,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
         ? await findReplacedContext(ws.root, context.rel, contextNow, since, persona)
         : null;
 
-    const head = (await git(["rev-parse", "HEAD"], { cwd: ws.root, okCodes: [128] })).stdout.trim();
+    const head = await headCommit(ws.root);
     if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 
     const warnings: string[] = [];
@@ -94,9 +93,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
 async function findReplacedContext(root: string, rel: string, current: string, since: string, persona: string): Promise<ContextChange | null> {
   const stamp = readStamp(current);
   if (stamp.by === persona) return null;
-  // --full-history: by default git drops the side of a merge whose copy lost, which is the one we want.
-  const log = await git(["log", "--full-history", "--format=%H", "-n", "50", `${since}..HEAD`, "--", rel], { cwd: root });
-  const commits = [...log.stdout.split("\n").filter(Boolean), since];
+  const commits = [...(await commitsTouching(root, `${since}..HEAD`, rel)), since];
   const copies = await readBlobs(root, commits.map((c) => `${c}:${rel}`));
   const copy = (c: string) => copies.get(`${c}:${rel}`) ?? null;
   const seenCopy = copy(since);

@@ -126,3 +126,30 @@ export async function remoteCounts(cwd: string, remote: string, trackingRef: str
   const res = await git(["rev-list", "--count", "HEAD", "--not", `--remotes=${remote}`, "--"], { cwd, okCodes: [128] });
   return { ahead: res.code === 0 ? Number(res.stdout.trim()) : 0, behind: null };
 }
+
+/** The commit HEAD points at, or "" on a branch with no commits yet. */
+export async function headCommit(cwd: string): Promise<string> {
+  return (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, okCodes: [1] })).stdout.trim();
+}
+
+/** Whether `sha` names a commit this repository has (a recorded one may be gone after a rewrite). */
+export async function commitExists(cwd: string, sha: string): Promise<boolean> {
+  return (await git(["cat-file", "-e", `${sha}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
+/**
+ * Commits in `range` that touch `path`, newest first, at most `max`. --full-history: by default git drops
+ * the side of a merge whose copy of the file lost, which is often the one the caller looks for.
+ */
+export async function commitsTouching(cwd: string, range: string, path: string, max = 50): Promise<string[]> {
+  const res = await git(["log", "--full-history", "--format=%H", "-n", String(max), range, "--", path], { cwd });
+  return res.stdout.split("\n").filter(Boolean);
+}
+
+/** When a file first entered history (seconds), or +Infinity when it is not committed. */
+export async function firstAdded(cwd: string, rel: string): Promise<number> {
+  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd });
+  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
+  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
+}
+

@@ -6,7 +6,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../errors.js";
 import { git, GitError, networkTimeoutMs } from "./run.js";
-import { unmergedPaths } from "./repo.js";
+import { headCommit, unmergedPaths } from "./repo.js";
 import type { Upstream } from "./remote.js";
 
 
@@ -100,7 +100,7 @@ export async function commitOnly(root: string, paths: readonly string[], message
       `git could not commit the bank (${lastLine(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files. Fix the cause (git identity? commit signing?) and run memory again`,
     );
   }
-  return (await git(["rev-parse", "HEAD"], { cwd: root })).stdout.trim();
+  return headCommit(root);
 }
 
 export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "unreachable"; reason: string };
@@ -263,5 +263,26 @@ export async function revertCommit(root: string, sha: string): Promise<{ ok: tru
   if (res.code === 0) return { ok: true };
   await git(["revert", "--abort"], { cwd: root, okCodes: [128] }).catch(() => undefined);
   return { ok: false, reason: lastLine(res.stderr || res.stdout) };
+}
+
+/** Drops the last commit, keeping the user's unrelated changes (`reset --keep` refuses rather than lose them). */
+export async function undoLastCommit(root: string): Promise<void> {
+  await git(["reset", "--quiet", "--keep", "HEAD~1"], { cwd: root });
+}
+
+/** Stages whole files (after a repaired merge). */
+export async function stageFiles(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length > 0) await git(["add", "--", ...paths], { cwd: root });
+}
+
+/** Commits a merge whose conflicts were all resolved and staged. */
+export async function concludeMerge(root: string): Promise<void> {
+  await git(["commit", "--no-edit", "--no-verify", "--quiet"], { cwd: root });
+}
+
+/** Removes a file from the index if it is there (the work tree copy is the caller's business). */
+export async function untrack(root: string, path: string): Promise<void> {
+  const tracked = (await git(["ls-files", "--error-unmatch", "--", path], { cwd: root, okCodes: [1] })).code === 0;
+  if (tracked) await git(["rm", "--quiet", "--cached", "--", path], { cwd: root });
 }
 
