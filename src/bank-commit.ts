@@ -11,7 +11,7 @@ import { MemoryError } from "./errors.js";
 import { readBlobs } from "./git/repo.js";
 import { commitOnly, trackFiles, type PathStatus } from "./git/sync.js";
 import { readTextIfExists, writeTextAtomic } from "./fs.js";
-import { appendLog, bankPaths, type Session } from "./session.js";
+import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
 
 export interface BankCommitOptions {
   /** ISO time for the stamp and the log line. */
@@ -33,7 +33,7 @@ export interface BankCommit {
 export async function commitBank(session: Session, status: PathStatus, options: BankCommitOptions): Promise<BankCommit> {
   const { ws, persona, files } = session;
   // Our own files that git does not know yet (new, or hidden by an ignore rule) are recorded first.
-  const ours = new Set([...files.map((f) => f.rel), ".gitattributes"]);
+  const ours = new Set(ownFiles(session));
   const fresh = status.untracked.filter((p) => ours.has(p));
   if (fresh.length > 0) await trackFiles(ws.root, fresh);
   const changes = await describeChanges(session, [...status.changed, ...fresh]);
@@ -57,9 +57,8 @@ export async function commitBank(session: Session, status: PathStatus, options: 
 }
 
 export interface BankChanges {
-  /** Changed paths under the bank and `.gitattributes`. */
+  /** Changed paths under the bank and `.gitattributes` (empty: nothing to save). */
   paths: string[];
-  any: boolean;
   added: Record<string, number>;
   contextChanged: boolean;
   /** `file:line (entry id "title"): a GitHub token`, one per hit. */
@@ -70,7 +69,7 @@ export interface BankChanges {
 async function describeChanges(session: Session, paths: string[]): Promise<BankChanges> {
   const { ws, files } = session;
   const changed = new Set(paths);
-  const changes: BankChanges = { paths: [...changed], any: changed.size > 0, added: {}, contextChanged: false, secrets: [] };
+  const changes: BankChanges = { paths: [...changed], added: {}, contextChanged: false, secrets: [] };
   const touched = files.filter((f) => changed.has(f.rel));
   if (touched.length === 0) return changes;
   const heads = await readBlobs(ws.root, touched.map((f) => `HEAD:${f.rel}`));

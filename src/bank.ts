@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseBuffer, type BufferDoc } from "./core/entries.js";
-import { bufferLabel, type BufferName } from "./core/config.js";
+import { bufferLabel, DEFAULT_TYPE, type BufferName } from "./core/config.js";
 import { bufferStatus, type BufferStatus } from "./core/thresholds.js";
 import { readTextIfExists } from "./fs.js";
 import { templatesDir } from "./paths.js";
@@ -16,21 +16,17 @@ export const TEMPLATE_FILES: Record<BankFileKey, string> = {
   log: "SESSION_LOG.md",
 };
 
-/** The type given to hand-written entries whose marker names none. */
-const DEFAULT_TYPES: Record<BufferName, string> = { patterns: "pattern", lessons: "lesson", decisions: "decision" };
-
 export interface LoadedBuffer {
   file: BankFile;
+  /** The file's entries, or the template's when the file does not exist yet. */
   doc: BufferDoc;
-  /** False when the file does not exist yet (the doc is then the template's). */
-  exists: boolean;
 }
 
 export async function loadBuffer(ws: Workspace, name: BufferName, vars?: TemplateVars): Promise<LoadedBuffer> {
   const file = bankFile(ws, name);
   const text = await readTextIfExists(file.abs);
   const source = text ?? (await renderTemplate(name, vars ?? { persona: "", now: "" }));
-  return { file, doc: parseBuffer(source, { file: file.rel, defaultType: DEFAULT_TYPES[name] }), exists: text !== null };
+  return { file, doc: parseBuffer(source, { file: file.rel, defaultType: DEFAULT_TYPE[name] }) };
 }
 
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {

@@ -88,6 +88,8 @@ export async function writeSeen(gitDir: string, state: SeenState): Promise<void>
 /** What a bank commit takes: the bank folder and `.gitattributes`. */
 export const bankPaths = (session: Session): string[] => [session.ws.config.bank, ".gitattributes"];
 
+/** The files the tool itself writes in a bank commit. */
+export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes"];
+
 /** Records the bank's new files in the index, so they are seen as changes and can be committed. */
-export const trackBank = (session: Session): Promise<void> =>
-  trackFiles(session.ws.root, [...session.files.map((f) => f.rel), ".gitattributes"]);
+export const trackBank = (session: Session): Promise<void> => trackFiles(session.ws.root, ownFiles(session));

@@ -239,3 +239,11 @@ describe("buffer format properties", () => {
     );
   });
 });
+
+describe("entries rewritten from hand-written ones", () => {
+  it("read back even when they have no time or type", () => {
+    const [hand] = parseBuffer("<!-- entry id=hand-1 -->\n## By hand\n").entries;
+    const again = parseBuffer(serializeBuffer({ shape: { bom: false, eol: "\n" }, header: [], entries: [createEntry(hand!)] })).entries[0]!;
+    expect([again.id, again.title, again.createdAt, again.type]).toEqual(["hand-1", "By hand", "", ""]);
+  });
+});

@@ -145,3 +145,11 @@ describe("harvest helpers", () => {
     expect([...ids].sort()).toEqual(["decision-3", "lesson-9", "pattern-0", "pattern-1"]);
   });
 });
+
+describe("hand-written entries", () => {
+  it("keep their buffer's type in the docs when their marker names none", () => {
+    const plan = planHarvest(input({ all: true, buffers: { ...input().buffers, patterns: { path: "p", text: "# P\n\n<!-- entry id=hand-1 -->\n## Written by hand\n" } } }));
+    const [entry] = parseBuffer(plan.files[0]!.content).entries;
+    expect(entry!.type).toBe("pattern");
+  });
+});

@@ -34,7 +34,7 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
       message: options.message ?? `memory: save (${persona})`,
       allowSecret: options.allowSecret,
       logLine: (changes, stamped) =>
-        changes.any ? logLine(isoSeconds(now(ws.env)), persona, "save", options.message ?? summarize(changes.added, stamped)) : undefined,
+        changes.paths.length > 0 ? logLine(isoSeconds(now(ws.env)), persona, "save", options.message ?? summarize(changes.added, stamped)) : undefined,
     });
     const sync = options.push === false ? null : await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress });
     return { commit, added, contextStamped, sync };

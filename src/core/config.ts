@@ -48,6 +48,9 @@ export const TYPE_TO_BUFFER: Readonly<Record<string, BufferName>> = {
   decision: "decisions",
 };
 
+/** The type given to a hand-written entry whose marker names none, by the buffer it is in. */
+export const DEFAULT_TYPE: Readonly<Record<BufferName, string>> = { patterns: "pattern", lessons: "lesson", decisions: "decision" };
+
 export function defaultConfig(): Config {
   return {
     version: CONFIG_VERSION,

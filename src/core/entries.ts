@@ -128,13 +128,14 @@ export function createEntry(fields: EntryFields): Entry {
   if (!ID_PATTERN.test(fields.id)) throw new MemoryError(`not a valid entry id: "${fields.id}"`);
   const tags = normalizeTags(fields.tags);
   const bodyLines = normalizeBody(fields.body);
-  const attrs: Array<[string, string]> = [
+  // Empty values are left out: `at=""` would not read back (a hand-written entry may have no time).
+  const attrs = ([
     ["id", fields.id],
     ["type", fields.type],
     ["by", fields.author],
     ["at", fields.createdAt],
-  ];
-  if (tags.length > 0) attrs.push(["tags", tags.join(",")]);
+    ["tags", tags.join(",")],
+  ] as Array<[string, string]>).filter(([key, value]) => key === "id" || value !== "");
   const marker = `<!-- entry ${attrs.map(([k, v]) => `${k}=${quote(v)}`).join(" ")} -->`;
   const lines = [marker, `## ${title}`, ...(bodyLines.length > 0 ? ["", ...bodyLines] : [])];
   return { ...fields, title, tags, body: bodyLines.join("\n"), lines, line: 0 };

@@ -4,7 +4,7 @@
  */
 import { createEntry, parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { adrNumber } from "./adr.js";
-import { bufferLabel, BUFFER_NAMES, type BufferName, type Config } from "./config.js";
+import { bufferLabel, BUFFER_NAMES, DEFAULT_TYPE, type BufferName, type Config } from "./config.js";
 import { countLines } from "./entries.js";
 
 export interface Templates {
@@ -76,7 +76,7 @@ export interface HarvestPlan {
 
 /** Decisions this harvest would turn into ADRs if accepted: for asking, before planning. */
 export function decisionCandidates(input: Omit<HarvestInput, "acceptDecision">): Entry[] {
-  const doc = parseBuffer(input.buffers.decisions.text, { file: input.buffers.decisions.path });
+  const doc = parseBuffer(input.buffers.decisions.text, { file: input.buffers.decisions.path, defaultType: DEFAULT_TYPE.decisions });
   if (!isSelected(input, "decisions", doc)) return [];
   const done = harvestedTexts(input);
   return doc.entries.filter((e) => !done.has(e.id));
@@ -90,7 +90,7 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
 
   for (const name of BUFFER_NAMES) {
     const { path, text } = input.buffers[name];
-    const doc = parseBuffer(text, { file: path });
+    const doc = parseBuffer(text, { file: path, defaultType: DEFAULT_TYPE[name] });
     const cfg = config.buffers[name];
     const plan: BufferPlan = {
       name,
