@@ -286,6 +286,18 @@ describe("harvest across clones", () => {
     expect(ids(sb, a, `${BANK}/lessons-buffer.md`)).toEqual([]);
   });
 
+  it("offline: harvests here, says the push is pending, and the next save delivers it", () => {
+    const { sb, origin, repo } = clone();
+    fill(sb, repo, "decision", 5, 1);
+    sb.git(repo, "remote", "set-url", "origin", join(sb.dir, "nowhere.git"));
+    const res = ok(sb.memory(repo, ["harvest", "--yes"]));
+    expect(res.stderr).toContain("push pending");
+    expect(adrs(sb, repo)).toHaveLength(5);
+    sb.git(repo, "remote", "set-url", "origin", origin);
+    ok(sb.memory(repo, ["save"]));
+    expect(adrs(sb, sb.clone(origin, "check"))).toHaveLength(5);
+  });
+
   it("two clones harvesting at the same moment publish unique ADR numbers, each decision once", async () => {
     const { sb, a, b } = twoClones(5, 1);
     const runs = await Promise.all([sb.memoryAsync(a, ["harvest", "--all", "--yes"]), sb.memoryAsync(b, ["harvest", "--all", "--yes"])]);

@@ -569,6 +569,21 @@ describe("second review: what must never happen quietly", () => {
     expect(sb.git(dev, "log", "-1", "--format=%s")).toContain("memory: save");
   });
 
+  it("refuses a buffer that does not parse, naming file and line, and commits nothing", () => {
+    const { sb, origin, dev } = solo();
+    const broken = `${sb.read(dev, PATTERNS)}\n<!-- entry id=bad -->\nno title heading\n`;
+    sb.write(dev, PATTERNS, broken);
+    const head = sb.git(dev, "rev-parse", "HEAD");
+    for (const cmd of ["save", "start"]) {
+      const res = sb.memory(dev, [cmd]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(new RegExp(`^memory: ${PATTERNS.replace(/[.]/g, "\\.")}:\\d+: entry bad has no title heading`));
+    }
+    expect(sb.git(dev, "rev-parse", "HEAD")).toBe(head);
+    expect(sb.read(dev, PATTERNS)).toBe(broken);
+    expect(sb.git(origin, "log", "-1", "--format=%s", "main").trim()).toBe("memory: bank");
+  });
+
   it("refuses to commit a deleted bank file", () => {
     const { sb, origin, dev } = solo();
     rmSync(join(dev, LESSONS));
