@@ -1,6 +1,7 @@
 import { access, readdir, readFile, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
+import { sourceIds } from "../core/harvest.js";
 import { readStamp, stampTime } from "../core/context.js";
 import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
@@ -219,7 +220,7 @@ async function harvestedTwice(ws: Workspace): Promise<string[]> {
   for (const target of [ws.config.buffers.lessons.target, ws.config.buffers.decisions.target]) {
     for (const name of (await readdir(join(ws.root, target)).catch(() => [] as string[])).filter((n) => n.endsWith(".md")).sort()) {
       const text = await readFile(join(ws.root, target, name), "utf8");
-      for (const m of text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)) where.set(m[1]!, [...(where.get(m[1]!) ?? []), `${target}/${name}`]);
+      for (const id of sourceIds(text)) where.set(id, [...(where.get(id) ?? []), `${target}/${name}`]);
     }
   }
   return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => `entry ${id} was harvested twice: ${files.join(" and ")}`);

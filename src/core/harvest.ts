@@ -143,9 +143,14 @@ export function harvestedTexts(input: Pick<HarvestInput, "patternsDoc" | "postMo
     for (const e of readEntriesLoosely(input.patternsDoc)) found.set(e.id, e.lines.join("\n"));
   }
   for (const text of [...input.postMortems.values(), ...input.adrs.values()]) {
-    for (const m of text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)) found.set(m[1]!, text);
+    for (const id of sourceIds(text)) found.set(id, text);
   }
   return found;
+}
+
+/** The entry ids a post-mortem or ADR names in `source:` lines: how a doc records what it was made from. */
+export function sourceIds(text: string): string[] {
+  return [...text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)].map((m) => m[1]!);
 }
 
 export const harvestedIds = (input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Set<string> =>
