@@ -3,12 +3,12 @@
 // every session, so the two commonest calls skip the command-line parser.
 const args = process.argv.slice(2);
 if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
-  const { runMergeDriver } = await import("../dist/commands/merge-driver.js");
-  process.exitCode = await runMergeDriver(args.slice(1));
+  const { runDriver } = await import("../dist/cli/driver.js");
+  process.exitCode = await runDriver(args.slice(1));
 } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { version } = await import("../dist/version.js");
+  const { version } = await import("../dist/infra/version.js");
   process.stdout.write(`${version()}\n`);
 } else {
-  const { main } = await import("../dist/cli.js");
+  const { main } = await import("../dist/cli/main.js");
   process.exitCode = await main(process.argv);
 }

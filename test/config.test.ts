@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig, findBuffer, parseConfig, resolveConfig } from "../src/core/config.js";
-import { MemoryError } from "../src/errors.js";
+import { MemoryError } from "../src/core/errors.js";
 
 const errorOf = (fn: () => unknown): string => {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { countLines, createEntry, parseBuffer, serializeBuffer, type BufferDoc, type EntryFields } from "../src/core/entries.js";
 import { newId } from "../src/core/ids.js";
-import { ParseError } from "../src/errors.js";
+import { ParseError } from "../src/core/errors.js";
 
 const HEADER = "# Patterns buffer\n\nWaiting for harvest.\n";
 

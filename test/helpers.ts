@@ -12,7 +12,7 @@ import { afterAll } from "vitest";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI = join(ROOT, "bin", "memory.js");
 
-if (!existsSync(join(ROOT, "dist", "cli.js"))) {
+if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) {
   throw new Error("dist/ is missing: run `npm run build` (npm test does it) before the command tests");
 }
 

@@ -1,16 +1,8 @@
-import type { Config } from "../core/config.js";
-import { openWorkspace } from "../workspace.js";
-import { json, type Output } from "../ui.js";
+import { config, type ConfigResult } from "../app/config.js";
+import { json, type Output } from "../ui/output.js";
 
-export interface ConfigResult {
-  /** The config file's repo-relative path, or null when the defaults apply. */
-  source: string | null;
-  config: Config;
-}
-
-export async function config(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConfigResult> {
-  const ws = await openWorkspace(options.cwd, options.env);
-  return { source: ws.configFile, config: ws.config };
+export async function configCommand(options: { cwd?: string; env?: NodeJS.ProcessEnv }, out: Output, asJson: boolean): Promise<void> {
+  renderConfig(await config(options), out, asJson);
 }
 
 /** `--json` prints exactly a valid config file, so `memory config --json > .claude/memory.config.json` starts one. */

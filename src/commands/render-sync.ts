@@ -1,5 +1,5 @@
-import type { SyncReport } from "../sync.js";
-import type { Output } from "../ui.js";
+import type { SyncReport } from "../app/sync.js";
+import type { Output } from "../ui/output.js";
 
 /** How a sync went, on stderr: merged, pushed, or why the push is pending. */
 export function renderSync(sync: SyncReport, out: Output): void {

@@ -1,4 +1,4 @@
-import { MemoryError } from "../errors.js";
+import { MemoryError } from "./errors.js";
 
 /** The current time, or `MEMORY_NOW` when set, so tests and demos produce the same output twice. */
 export function now(env: NodeJS.ProcessEnv = process.env): Date {
@@ -6,7 +6,7 @@ export function now(env: NodeJS.ProcessEnv = process.env): Date {
   if (fixed === undefined || fixed === "") return new Date();
   const ms = Date.parse(fixed);
   if (Number.isNaN(ms)) {
-    throw new MemoryError(`MEMORY_NOW is not an ISO 8601 time: "${fixed}"; use e.g. 2026-01-31T09:30:00Z or unset it`);
+    throw new MemoryError("clock", `MEMORY_NOW is not an ISO 8601 time: "${fixed}"; use e.g. 2026-01-31T09:30:00Z or unset it`);
   }
   return new Date(ms);
 }

@@ -2,7 +2,7 @@
  * The config file: versioned, validated, every setting optional. Pure: an object in, a resolved config out.
  * An absent file means the defaults; a bad value is an error naming the setting and the fix.
  */
-import { MemoryError } from "../errors.js";
+import { MemoryError } from "./errors.js";
 
 export const CONFIG_FILE = ".claude/memory.config.json";
 export const CONFIG_VERSION = 1;
@@ -75,7 +75,7 @@ interface Shape {
 /** Validates a parsed config file and lays it over the defaults. `where` names the file in errors. */
 export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   const fail = (path: string, what: string): never => {
-    throw new MemoryError(`${where}: ${path} ${what}; fix it, or delete the file to use the defaults`);
+    throw new MemoryError("config", `${where}: ${path} ${what}; fix it, or delete the file to use the defaults`);
   };
   const config = defaultConfig();
   if (!isObject(raw)) return fail("the file", "must hold a JSON object");
@@ -139,7 +139,7 @@ export function parseConfig(text: string, where = CONFIG_FILE): Config {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new MemoryError(`${where}: not valid JSON (${(err as Error).message}); fix it, or delete the file to use the defaults`);
+    throw new MemoryError("config", `${where}: not valid JSON (${(err as Error).message}); fix it, or delete the file to use the defaults`);
   }
   return resolveConfig(raw, where);
 }

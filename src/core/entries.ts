@@ -11,7 +11,7 @@
  * An entry starts at a marker line outside code fences and runs to the next one. The marker is an HTML
  * comment, so rendered markdown shows only the title and body; `##` lines in a body never split an entry.
  */
-import { ParseError, MemoryError } from "../errors.js";
+import { ParseError, MemoryError } from "./errors.js";
 import { ID_PATTERN, idTime } from "./ids.js";
 import { isoSeconds } from "./clock.js";
 import {
@@ -72,7 +72,7 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
   const { lines, ...shape } = splitLines(source);
   const markerLine = conflictMarkerLine(lines);
   if (markerLine) {
-    throw new ParseError(file, markerLine, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
+    throw new ParseError(file, markerLine, "git conflict markers", undefined, "markers");
   }
 
   const starts: number[] = [];
@@ -124,8 +124,8 @@ export function serializeBuffer(doc: BufferDoc): string {
 /** Builds an entry from its fields, normalizing title, tags and body so that it reads back the same. */
 export function createEntry(fields: EntryFields): Entry {
   const title = fields.title.replace(/\s+/g, " ").trim();
-  if (title === "") throw new MemoryError("an entry needs a title; give it as the second argument");
-  if (!ID_PATTERN.test(fields.id)) throw new MemoryError(`not a valid entry id: "${fields.id}"`);
+  if (title === "") throw new MemoryError("entry", "an entry needs a title", { missing: "title" });
+  if (!ID_PATTERN.test(fields.id)) throw new MemoryError("entry", `not a valid entry id: "${fields.id}"`);
   const tags = normalizeTags(fields.tags);
   const bodyLines = normalizeBody(fields.body);
   // Empty values are left out: `at=""` would not read back (a hand-written entry may have no time).

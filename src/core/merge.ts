@@ -5,6 +5,7 @@
 import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { readStamp, stampTime } from "./context.js";
 import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
+import type { MergeStrategy } from "./config.js";
 
 export interface MergeInput {
   base: string;
@@ -208,3 +209,10 @@ function splitLog(text: string): { shape: TextShape; header: string[]; events: L
 export function logLine(at: string, persona: string, event: string, detail?: string): string {
   return `- ${at} · ${persona} · ${event}${detail ? ` · ${detail.replace(/\s+/g, " ").trim()}` : ""}`;
 }
+
+/** The merge for each strategy a bank file can name in the config. */
+export const MERGERS: Record<MergeStrategy, (input: MergeInput) => string> = {
+  union: mergeBuffers,
+  latest: (input) => mergeContext(input).text,
+  log: mergeLog,
+};

@@ -3,7 +3,7 @@
  * not versioned, so `init` registers them per clone and every git call of ours also passes them with `-c`.
  */
 import type { MergeStrategy } from "../core/config.js";
-import { cliEntry } from "../paths.js";
+import { cliEntry } from "../infra/paths.js";
 
 export const DRIVER_PREFIX = "memory-";
 

@@ -1,5 +1,7 @@
 /** Which remote and branch a clone syncs with, from git config alone (no process). */
 import type { GitConfig } from "./repo.js";
+import { MemoryError } from "../core/errors.js";
+import { git, GitError, gitReason } from "./run.js";
 
 export interface Upstream {
   remote: string;
@@ -22,4 +24,52 @@ export function findUpstream(gitConfig: GitConfig, branch: string): Upstream | u
   const merge = remote === configured ? gitConfig.get(`branch.${branch}.merge`) : undefined;
   const remoteBranch = merge?.replace(/^refs\/heads\//, "") ?? branch;
   return { remote, branch: remoteBranch, trackingRef: `refs/remotes/${remote}/${remoteBranch}` };
+}
+
+export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "unreachable"; reason: string };
+
+/** Fetches the branch into its remote-tracking ref. A branch the remote lacks is not an error (first push). */
+export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number): Promise<FetchResult> {
+  const res = await git(
+    ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", up.remote, `+refs/heads/${up.branch}:${up.trackingRef}`],
+    { cwd: root, okCodes: [1, 128], timeoutMs },
+  ).catch((err: unknown) => {
+    if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
+    throw err;
+  });
+  if (res.code === 0) return { kind: "ok" };
+  if (/couldn't find remote ref/i.test(res.stderr)) return { kind: "no-branch" };
+  return { kind: "unreachable", reason: gitReason(res.stderr) };
+}
+
+export type PushResult = { kind: "pushed" } | { kind: "up-to-date" } | { kind: "rejected" } | { kind: "unreachable"; reason: string } | { kind: "failed"; reason: string };
+
+/** Pushes HEAD to the branch; never forces. A rejection (someone pushed first) is for the caller to retry. */
+export async function pushHead(root: string, up: Upstream, timeoutMs: number): Promise<PushResult> {
+  const res = await git(["push", "--porcelain", up.remote, `HEAD:refs/heads/${up.branch}`], {
+    cwd: root,
+    okCodes: [1, 128],
+    timeoutMs,
+  }).catch((err: unknown) => {
+    if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
+    throw err;
+  });
+  const status = res.stdout.split("\n").find((l) => /^[ +\-*!=]\t/.test(l));
+  if (res.code === 0) return status?.startsWith("=") ? { kind: "up-to-date" } : { kind: "pushed" };
+  if (status?.startsWith("!")) {
+    const summary = status.split("\t")[2] ?? "";
+    // Someone pushed first: "[rejected] (fetch first)", "(non-fast-forward)", or, when two pushes meet
+    // on the server, a ref that moved under it. Anything else the server refused (a hook, a protected
+    // branch) is not a race: retrying would not help.
+    if (/^\[rejected\]|failed to (update|lock) ref|cannot lock ref|incorrect old value|stale info/i.test(summary)) return { kind: "rejected" };
+    return { kind: "failed", reason: `${summary.replace(/^\[remote rejected\]\s*/, "rejected by the remote ")}${remoteMessage(res.stderr)}` };
+  }
+  if (res.code === 128 || res.code === -1) return { kind: "unreachable", reason: gitReason(res.stderr) };
+  return { kind: "failed", reason: gitReason(res.stderr) || "git push failed" };
+}
+
+/** What a server hook printed (`remote: …` lines), as a short suffix. */
+function remoteMessage(stderr: string): string {
+  const said = stderr.split("\n").filter((l) => l.startsWith("remote: ")).map((l) => l.slice(8).trim()).filter(Boolean);
+  return said.length ? `: ${said.join(" ").slice(0, 200)}` : "";
 }

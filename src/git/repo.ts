@@ -1,7 +1,7 @@
 /** Small read-mostly git queries, each one git process (or none, where a file read answers). */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "../errors.js";
+import { MemoryError } from "../core/errors.js";
 import { git, GitError } from "./run.js";
 
 export interface RepoPaths {
@@ -19,13 +19,13 @@ export async function findRepo(cwd: string): Promise<RepoPaths> {
     out = (await git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], { cwd })).stdout;
   } catch (err) {
     if (err instanceof GitError) {
-      throw new MemoryError(`not inside a git work tree (${cwd}); run memory in a clone of your repository, or \`git init\` one`);
+      throw new MemoryError("not-a-repo", `not inside a git work tree (${cwd})`);
     }
     throw err;
   }
   const [root, gitDir, common] = out.trimEnd().split("\n");
   if (!root || !gitDir || !common) {
-    throw new MemoryError(`not inside a git work tree (${cwd}); run memory in a clone of your repository`);
+    throw new MemoryError("not-a-repo", `not inside a git work tree (${cwd})`);
   }
   // --git-common-dir is relative to the cwd when it is not absolute.
   return { root, gitDir, commonDir: common.startsWith("/") ? common : join(cwd, common) };
@@ -130,26 +130,5 @@ export async function remoteCounts(cwd: string, remote: string, trackingRef: str
 /** The commit HEAD points at, or "" on a branch with no commits yet. */
 export async function headCommit(cwd: string): Promise<string> {
   return (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, okCodes: [1] })).stdout.trim();
-}
-
-/** Whether `sha` names a commit this repository has (a recorded one may be gone after a rewrite). */
-export async function commitExists(cwd: string, sha: string): Promise<boolean> {
-  return (await git(["cat-file", "-e", `${sha}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
-}
-
-/**
- * Commits in `range` that touch `path`, newest first, at most `max`. --full-history: by default git drops
- * the side of a merge whose copy of the file lost, which is often the one the caller looks for.
- */
-export async function commitsTouching(cwd: string, range: string, path: string, max = 50): Promise<string[]> {
-  const res = await git(["log", "--full-history", "--format=%H", "-n", String(max), range, "--", path], { cwd });
-  return res.stdout.split("\n").filter(Boolean);
-}
-
-/** When a file first entered history (seconds), or +Infinity when it is not committed. */
-export async function firstAdded(cwd: string, rel: string): Promise<number> {
-  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd });
-  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
-  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
 }
 

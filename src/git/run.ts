@@ -7,7 +7,7 @@
  * A plain spawn with an argument array (never a shell string) gives exact exit codes and nothing else.
  */
 import { spawn } from "node:child_process";
-import { MemoryError } from "../errors.js";
+import { MemoryError } from "../core/errors.js";
 import { driverArgs } from "./drivers.js";
 
 export interface GitResult {
@@ -35,7 +35,7 @@ export class GitError extends MemoryError {
   readonly args: readonly string[];
   constructor(args: readonly string[], result: GitResult) {
     const detail = (result.stderr || result.stdout).trim().split("\n").pop() ?? "";
-    super(`git ${args.join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
+    super("git-failed", `git ${args.join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
     this.name = "GitError";
     this.result = result;
     this.args = args;
@@ -88,7 +88,7 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     child.stderr.on("data", (d: Buffer) => err.push(d));
     child.on("error", (e) => {
       clearTimeout(timer);
-      reject(new MemoryError(`cannot run git (${e.message}); install git and make sure it is on PATH`));
+      reject(new MemoryError("git-missing", `cannot run git (${e.message})`));
     });
     // After a timeout, git's own children (ssh, a credential helper) may still hold the pipes open, so
     // "close" could wait for ever: give up on git's exit instead, and let go of the pipes.
@@ -96,8 +96,8 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
       if (!timedOut) return;
       child.stdout.destroy();
       child.stderr.destroy();
-      const what = NETWORK.has(args[0] ?? "") ? "check the remote and try again" : "is a git hook hanging?";
-      reject(new MemoryError(`git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal ?? "exit"}); ${what}`));
+      const network = NETWORK.has(args[0] ?? "") ? "yes" : "no";
+      reject(new MemoryError("git-timeout", `git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal ?? "exit"})`, { network }));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -110,4 +110,10 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     child.stdin.on("error", () => {}); // git may exit before reading its input; its exit code says what happened
     child.stdin.end(input ?? "");
   });
+}
+
+/** git's reason in one line: its first `fatal:` line if there is one, else its last line. */
+export function gitReason(text: string): string {
+  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
+  return (lines.find((l) => l.startsWith("fatal: ")) ?? lines.pop())?.replace(/^(fatal|error): /, "") ?? "";
 }

@@ -4,7 +4,7 @@
  */
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "./errors.js";
+import { MemoryError } from "../core/errors.js";
 
 export interface Lock {
   release(): Promise<void>;
@@ -32,7 +32,7 @@ export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait
     const known = Number.isInteger(holder) && holder > 0;
     if (known && String(holder) === process.env.MEMORY_PARENT_PID) {
       // We run inside a git hook of the very memory command that holds the lock: waiting would deadlock it.
-      throw new MemoryError(`memory was run from a git hook while memory (pid ${holder}) is using this clone; it cannot run inside itself, run it after that command`);
+      throw new MemoryError("reentrant", `memory was run from a git hook while memory (pid ${holder}) is using this clone; it cannot run inside itself`);
     }
     // Left by a process that died (or died before writing its pid): take it over.
     if ((known && !isAlive(holder)) || (!known && (await ageMs(path)) > STALE_EMPTY_MS)) {
@@ -44,9 +44,7 @@ export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait
       onWait?.(known ? `pid ${holder}` : "another process");
     }
     if (Date.now() >= deadline) {
-      throw new MemoryError(
-        `another memory command is running in this clone (pid ${known ? holder : "unknown"}); wait for it, or delete ${path} if no such process exists`,
-      );
+      throw new MemoryError("locked", `another memory command is running in this clone (pid ${known ? holder : "unknown"})`, { path });
     }
     await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 5), 500) * (0.5 + Math.random())));
   }
@@ -68,10 +66,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function withLock<T>(commonDir: string, work: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(commonDir, undefined, (holder) =>
-    process.stderr.write(`waiting for another memory command in this clone (${holder}) to finish…\n`),
-  );
+/** Runs `work` holding the lock; `onWait` hears once when another process makes it wait. */
+export async function withLock<T>(commonDir: string, work: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
+  const lock = await acquireLock(commonDir, undefined, onWait);
   try {
     return await work();
   } finally {

@@ -1,11 +1,11 @@
 /** Reading and writing the bank's files: the edge between the pure core and the disk. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseBuffer, type BufferDoc } from "./core/entries.js";
-import { bufferLabel, DEFAULT_TYPE, type BufferName } from "./core/config.js";
-import { bufferStatus, type BufferStatus } from "./core/thresholds.js";
-import { readTextIfExists } from "./fs.js";
-import { templatesDir } from "./paths.js";
+import { parseBuffer, type BufferDoc } from "../core/entries.js";
+import { bufferLabel, DEFAULT_TYPE, type BufferName } from "../core/config.js";
+import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
+import { readTextIfExists } from "../infra/fs.js";
+import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
 
 export const TEMPLATE_FILES: Record<BankFileKey, string> = {

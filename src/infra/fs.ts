@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 /** Reads a text file, or returns null when it does not exist. */
@@ -23,3 +23,5 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
     throw err;
   }
 }
+
+export const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);

@@ -1,13 +1,13 @@
 /** What start, save and harvest check before touching anything, and helpers they share. */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parseBuffer } from "./core/entries.js";
-import { conflictMarkerLine, splitLines } from "./core/text.js";
-import { ParseError, MemoryError } from "./errors.js";
-import { readHead } from "./git/repo.js";
-import { pathStatus, refuseBadState, trackFiles, type PathStatus } from "./git/sync.js";
-import { readTextIfExists, writeTextAtomic } from "./fs.js";
-import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "./workspace.js";
+import { parseBuffer } from "../core/entries.js";
+import { conflictMarkerLine, splitLines } from "../core/text.js";
+import { ParseError, MemoryError } from "../core/errors.js";
+import { readHead } from "../git/repo.js";
+import { refuseBadState } from "../git/state.js";
+import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
+import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { withLock } from "../infra/lock.js";
+import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
 export interface Session {
   ws: Workspace;
@@ -20,6 +20,13 @@ export interface SessionOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   persona?: string;
+  /** Hears once when another memory process in this clone makes this one wait. */
+  onWait?: (holder: string) => void;
+}
+
+/** Runs `work` holding the clone's lock, telling `onWait` when another memory process makes it wait. */
+export function locked<T>(session: Session, options: SessionOptions, work: () => Promise<T>): Promise<T> {
+  return withLock(session.ws.commonDir, work, options.onWait);
 }
 
 /** Opens the clone and refuses the states the spec lists, before anything is written. */
@@ -40,16 +47,16 @@ export async function checkBank(session: Session): Promise<PathStatus> {
   const status = await pathStatus(ws.root, bankPaths(session));
   const unmerged = status.unmerged.filter((p) => files.some((f) => f.rel === p));
   if (unmerged.length > 0) {
-    throw new MemoryError(`${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge; run \`memory doctor --fix\``);
+    throw new MemoryError("unmerged", `${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge`);
   }
   for (const f of files) {
     const text = await readTextIfExists(f.abs);
     if (text === null) {
       // Committing the deletion would push it to every clone, and block their next merge.
-      throw new MemoryError(`${f.rel} is missing; restore it (\`git checkout -- ${f.rel}\`) or recreate it with \`memory doctor --fix\``);
+      throw new MemoryError("missing-file", `${f.rel} is missing`, { file: f.rel });
     }
     const line = conflictMarkerLine(splitLines(text).lines);
-    if (line) throw new ParseError(f.rel, line, "git conflict markers", "run `memory doctor --fix`, or resolve them by hand");
+    if (line) throw new ParseError(f.rel, line, "git conflict markers", undefined, "markers");
     if (f.merge === "union") parseBuffer(text, { file: f.rel });
   }
   return status;
@@ -62,27 +69,6 @@ export async function appendLog(session: Session, line: string): Promise<void> {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const body = text === "" || text.endsWith("\n") ? text : text + eol;
   await writeTextAtomic(log.abs, `${body}${line}${eol}`);
-}
-
-/** Where this clone last looked (for start's digest): kept in the git dir, never committed. */
-export interface SeenState {
-  commit: string;
-  at: string;
-}
-
-const stateFile = (gitDir: string) => join(gitDir, "memory", "state.json");
-
-export async function readSeen(gitDir: string): Promise<SeenState | null> {
-  try {
-    const raw = JSON.parse(await readFile(stateFile(gitDir), "utf8")) as Partial<SeenState>;
-    return typeof raw.commit === "string" && typeof raw.at === "string" ? { commit: raw.commit, at: raw.at } : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function writeSeen(gitDir: string, state: SeenState): Promise<void> {
-  await writeTextAtomic(stateFile(gitDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** What a bank commit takes: the bank folder and `.gitattributes`. */

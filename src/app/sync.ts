@@ -1,15 +1,18 @@
 /**
- * The sync loop shared by start, save and harvest: fetch, merge through the drivers, push; when the push
- * is rejected because another clone pushed first, back off with jitter and go round again, a bounded
- * number of times. Never force-pushes. An unreachable remote leaves the local commits in place
+ * The one sync loop, shared by start, save and harvest: fetch, merge through the drivers, let the caller
+ * add its commit (harvest plans here, on what was just merged), push; when the push is rejected because
+ * another clone pushed first, let the caller undo its commit, back off with jitter and go round again, a
+ * bounded number of times. Never force-pushes. An unreachable remote leaves the local commits in place
  * ("push pending"); the next sync delivers them.
  */
-import { ExitCode, MemoryError } from "./errors.js";
-import { findUpstream, type Upstream } from "./git/remote.js";
-import { checkAttr, remoteCounts } from "./git/repo.js";
-import { driverName } from "./git/drivers.js";
-import { changedOnOtherSide, commitsNotIn, fetchUpstream, mergeRef, pushHead, revertCommit } from "./git/sync.js";
-import { mergedFiles, type Workspace } from "./workspace.js";
+import { MemoryError } from "../core/errors.js";
+import { findUpstream, fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
+import { checkAttr, remoteCounts } from "../git/repo.js";
+import { driverName } from "../git/drivers.js";
+import { mergeRef } from "../git/merge.js";
+import { networkTimeoutMs } from "../git/run.js";
+import { mergedFiles, type Workspace } from "../bank/workspace.js";
+import { undoStaleHarvests } from "./harvest-undo.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
 
@@ -30,14 +33,20 @@ export interface SyncReport {
   undoneHarvests: string[];
 }
 
-/** The subject every harvest commit starts with (see commands/harvest.ts). */
-export const HARVEST_SUBJECT = "memory: harvest (";
-
 export interface SyncOptions {
   persona: string;
-  /** false: fetch and merge only. */
+  /** false: fetch and merge only (and `prepare`, if given). */
   push: boolean;
   progress?: (message: string) => void;
+  /**
+   * Runs after each fetch and merge (also when the remote is unreachable), before the push: the place to
+   * make a commit that must be planned on the latest remote state. Told which attempt this is.
+   */
+  prepare?: (attempt: number) => Promise<void>;
+  /** Runs when a push was rejected because another clone pushed first, before merging again. */
+  rejected?: () => Promise<void>;
+  /** Which command syncs, for the words of a failure. */
+  command?: string;
 }
 
 export async function syncWithRemote(ws: Workspace, branch: string, options: SyncOptions): Promise<SyncReport> {
@@ -52,23 +61,26 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     attempts: 0,
     undoneHarvests: [],
   };
-  if (!up) return report;
+  if (!up) {
+    await options.prepare?.(1);
+    return report;
+  }
+  const timeout = networkTimeoutMs(ws.env);
+  const detail = { upstream: report.upstream!, command: options.command ?? "save" };
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
-    const fetched = await fetchUpstream(ws.root, up);
-    if (fetched.kind === "unreachable") {
-      report.unreachable = fetched.reason;
-      report.pendingPush = await pending(ws.root, up);
-      return report;
-    }
+    const fetched = await fetchUpstream(ws.root, up, timeout);
+    if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
     if (fetched.kind === "ok") await mergeRemote(ws, up, options.persona, report);
-    if (!options.push) {
+    await options.prepare?.(attempt);
+    if (!options.push || report.unreachable) {
       report.pendingPush = await pending(ws.root, up);
       return report;
     }
     report.attempts = attempt;
-    const pushed = await pushHead(ws.root, up);
+    options.progress?.(`pushing to ${report.upstream}`);
+    const pushed = await pushHead(ws.root, up, timeout);
     if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
       report.pushed = pushed.kind === "pushed";
       report.pendingPush = 0;
@@ -80,56 +92,32 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
       return report;
     }
     if (pushed.kind === "failed") {
-      throw new MemoryError(`push to ${report.upstream} failed (${pushed.reason}); your commit is kept here, fix the cause (a hook? branch protection?) and run memory save again`);
+      throw new MemoryError("push-failed", `push to ${report.upstream} failed (${pushed.reason})`, detail);
     }
+    await options.rejected?.();
     await sleep(backoff(attempt));
   }
   throw new MemoryError(
-    `push to ${report.upstream} was rejected ${MAX_PUSH_ATTEMPTS} times (other clones kept pushing first); your commit is kept here, run memory save again`,
-    ExitCode.Failed,
+    "push-exhausted",
+    `push to ${report.upstream} was rejected ${MAX_PUSH_ATTEMPTS} times (other clones kept pushing first)`,
+    detail,
   );
 }
 
 async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {
   report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
-  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${up.remote}/${up.branch} (${persona})`, {
+  const remote = `${up.remote}/${up.branch}`;
+  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${remote} (${persona})`, {
     sign: /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? ""),
     beforeMerge: () => refuseForeignMergeAttributes(ws),
   });
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
   else if (merged.kind === "conflict") {
     const files = merged.files.length ? merged.files.join(", ") : "files outside the bank";
-    throw new MemoryError(
-      `merging ${up.remote}/${up.branch} conflicts in ${files}; nothing was merged and your files are as they were. Merge it yourself (\`git merge ${up.remote}/${up.branch}\`), then run memory again`,
-    );
+    throw new MemoryError("merge-conflict", `merging ${remote} conflicts in ${files}; nothing was merged and your files are as they were`, { upstream: remote });
   } else if (merged.kind === "refused") {
-    throw new MemoryError(`cannot merge ${up.remote}/${up.branch}: ${merged.reason}; commit or stash them, then run memory again (nothing was changed)`);
+    throw new MemoryError("merge-refused", `cannot merge ${remote}: ${merged.reason}`, { upstream: remote });
   }
-}
-
-/**
- * A harvest commit kept here (`--no-push`, an unreachable remote) was planned against the remote as it
- * was then. If the remote has since changed the docs, merging it could publish an entry twice or reuse an
- * ADR number: revert it instead (the union driver brings its entries back into the buffers), so the next
- * harvest plans them against what was really published.
- */
-async function undoStaleHarvests(ws: Workspace, up: Upstream): Promise<string[]> {
-  const local = await commitsNotIn(ws.root, up.trackingRef);
-  if (!local) return [];
-  const reverted = new Set(local.flatMap((c) => [...c.body.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)));
-  const stale = local.filter((c) => c.subject.startsWith(HARVEST_SUBJECT) && !reverted.has(c.sha));
-  if (stale.length === 0) return [];
-  const targets = Object.values(ws.config.buffers).map((b) => b.target);
-  if (!(await changedOnOtherSide(ws.root, up.trackingRef, targets))) return [];
-  for (const c of stale) {
-    const undone = await revertCommit(ws.root, c.sha);
-    if (!undone.ok) {
-      throw new MemoryError(
-        `your harvest ${c.sha.slice(0, 7)} was never pushed and the remote has changed the docs since; undoing it failed (${undone.reason}). Revert it yourself (\`git revert ${c.sha.slice(0, 7)}\`), then run memory again`,
-      );
-    }
-  }
-  return stale.map((c) => c.sha);
 }
 
 /**
@@ -143,7 +131,8 @@ async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
   const wrong = files.find((f) => attrs.get(f.rel) !== driverName(f.merge));
   if (wrong) {
     throw new MemoryError(
-      `${wrong.rel} would be merged with "${attrs.get(wrong.rel) ?? "unspecified"}", not ${driverName(wrong.merge)} (an override in .git/info/attributes or .gitattributes?); nothing was merged. Run \`memory doctor\` to see it, \`memory doctor --fix\` to restore the bank's lines`,
+      "foreign-attributes",
+      `${wrong.rel} would be merged with "${attrs.get(wrong.rel) ?? "unspecified"}", not ${driverName(wrong.merge)} (an override in .git/info/attributes or .gitattributes?); nothing was merged`,
     );
   }
 }

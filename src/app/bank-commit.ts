@@ -3,14 +3,14 @@
  * secret refused, activeContext stamped when its content changed, a log line, then a commit of the bank
  * paths only. One place, so no command can publish what another would refuse.
  */
-import { parseBuffer, readEntries } from "./core/entries.js";
-import { stampContext, withoutStamp } from "./core/context.js";
-import { findSecrets } from "./core/secrets.js";
-import { bufferLabel, BUFFER_NAMES } from "./core/config.js";
-import { MemoryError } from "./errors.js";
-import { readBlobs } from "./git/repo.js";
-import { commitOnly, trackFiles, type PathStatus } from "./git/sync.js";
-import { readTextIfExists, writeTextAtomic } from "./fs.js";
+import { parseBuffer, readEntries } from "../core/entries.js";
+import { stampContext, withoutStamp } from "../core/context.js";
+import { findSecrets } from "../core/secrets.js";
+import { bufferLabel, BUFFER_NAMES } from "../core/config.js";
+import { MemoryError } from "../core/errors.js";
+import { readBlobs } from "../git/repo.js";
+import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
+import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
 
 export interface BankCommitOptions {
@@ -38,9 +38,7 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   if (fresh.length > 0) await trackFiles(ws.root, fresh);
   const changes = await describeChanges(session, [...status.changed, ...fresh]);
   if (changes.secrets.length > 0 && !options.allowSecret) {
-    throw new MemoryError(
-      `${changes.secrets[0]} looks like a secret; remove it, or run \`memory save --allow-secret\` if it is not one (nothing was committed)`,
-    );
+    throw new MemoryError("secret", `${changes.secrets[0]} looks like a secret`);
   }
   const ctx = files.find((f) => f.key === "context")!;
   const log = files.find((f) => f.key === "log")!;
@@ -104,7 +102,7 @@ async function describeChanges(session: Session, paths: string[]): Promise<BankC
   return changes;
 }
 
-export function summarize(added: Record<string, number>, contextStamped: boolean): string {
+export function describeAdded(added: Record<string, number>, contextStamped: boolean): string {
   const parts = Object.entries(added).map(([label, n]) => `+${n} ${label}`);
   if (contextStamped) parts.push("activeContext updated");
   return parts.join(", ") || "bank edited";

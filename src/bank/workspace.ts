@@ -1,10 +1,10 @@
 /** Everything a command needs to know about the clone it runs in, read once at the boundary. */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { BUFFER_NAMES, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type MergeStrategy } from "./core/config.js";
-import { resolvePersona, type Persona } from "./core/persona.js";
-import { MemoryError } from "./errors.js";
-import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "./git/repo.js";
+import { BUFFER_NAMES, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type MergeStrategy } from "../core/config.js";
+import { resolvePersona, type Persona } from "../core/persona.js";
+import { MemoryError } from "../core/errors.js";
+import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "../git/repo.js";
 
 export interface Workspace extends RepoPaths {
   config: Config;
@@ -29,7 +29,7 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
   const [configText, gitConfig] = await Promise.all([
     readFile(join(repo.root, CONFIG_FILE), "utf8").catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") return null;
-      throw new MemoryError(`cannot read ${CONFIG_FILE}: ${err.message}`);
+      throw new MemoryError("config", `cannot read ${CONFIG_FILE}: ${err.message}`);
     }),
     readGitConfig(repo.root),
   ]);
@@ -56,6 +56,11 @@ export function mergedFiles(ws: Workspace): Array<{ rel: string; merge: MergeStr
   return [...bankFiles(ws), { rel: ws.config.buffers.patterns.target, merge: "union" }];
 }
 
+/** Where harvest writes: the docs of every buffer that has a target. */
+export function harvestTargets(ws: Workspace): string[] {
+  return Object.values(ws.config.buffers).map((b) => b.target);
+}
+
 export function bankFile(ws: Workspace, key: BankFileKey): BankFile {
   return bankFiles(ws).find((f) => f.key === key)!;
 }
@@ -72,7 +77,7 @@ export function persona(ws: Workspace, flag?: string): Persona | undefined {
 export function requirePersona(ws: Workspace, flag?: string): Persona {
   const found = persona(ws, flag);
   if (!found) {
-    throw new MemoryError("no persona for this clone; pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`");
+    throw new MemoryError("no-persona", "no persona for this clone");
   }
   return found;
 }
@@ -82,6 +87,6 @@ export async function requireBank(ws: Workspace): Promise<void> {
   const dir = join(ws.root, ws.config.bank);
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) {
-    throw new MemoryError(`no memory bank at ${ws.config.bank}; run \`memory init\` first`);
+    throw new MemoryError("no-bank", `no memory bank at ${ws.config.bank}`);
   }
 }

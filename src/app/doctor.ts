@@ -1,0 +1,304 @@
+/**
+ * `memory doctor`: each rule probes one kind of problem and, where it can, repairs it; the probe runs again
+ * after a repair, so what is reported as fixed really is.
+ */
+import { readdir, readFile, unlink } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
+import { sourceIds } from "../core/harvest.js";
+import { readStamp, stampTime } from "../core/context.js";
+import { parseBuffer } from "../core/entries.js";
+import { conflictMarkerLine, splitLines } from "../core/text.js";
+import { ParseError } from "../core/errors.js";
+import { MERGERS } from "../core/merge.js";
+import { resolveConflicts, type Sides } from "../core/conflicts.js";
+import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
+import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
+import { firstAdded } from "../git/history.js";
+import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
+import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { readFolder } from "../bank/docs.js";
+import { bankFiles, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
+
+export interface DoctorOptions {
+  cwd?: string;
+  fix?: boolean;
+  persona?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Check {
+  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
+  ok: boolean;
+  /** What is wrong, one line each, naming file and line where there is one. */
+  problems: string[];
+  /** What `--fix` repaired in this run. */
+  fixed: string[];
+  /** The next step for what is left. */
+  hint?: string;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  checks: Check[];
+}
+
+interface Scope {
+  ws: Workspace;
+  files: BankFile[];
+  persona: string | undefined;
+}
+
+interface Rule {
+  id: Check["id"];
+  /** Returns the problems found, one line each. */
+  probe: (scope: Scope) => Promise<string[]>;
+  /** Repairs what it can; the probe runs again afterwards. */
+  fix?: (scope: Scope) => Promise<void>;
+  hint: string;
+}
+
+const RULES: Rule[] = [
+  {
+    id: "bank",
+    probe: async ({ files }) => {
+      const missing: string[] = [];
+      for (const f of files) if (!(await exists(f.abs))) missing.push(`${f.rel} is missing`);
+      return missing;
+    },
+    fix: async ({ ws, persona: name }) => void (await createMissingBankFiles(ws, name ?? "unknown")),
+    hint: "run `memory init` or `memory doctor --fix` to create missing files",
+  },
+  {
+    id: "unmerged",
+    probe: async ({ ws, files }) =>
+      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
+    fix: async ({ ws, files }) => remergeUnmerged(ws, files),
+    hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
+  },
+  {
+    id: "markers",
+    probe: async ({ files }) => {
+      const found: string[] = [];
+      for (const f of files) {
+        const text = await readTextIfExists(f.abs);
+        const line = text === null ? 0 : conflictMarkerLine(splitLines(text).lines);
+        if (line) found.push(`${f.rel}:${line}: git conflict markers`);
+      }
+      return found;
+    },
+    fix: async ({ files }) => remergeMarkers(files),
+    hint: "resolve the markers by hand (keep every entry), then run `memory doctor` again",
+  },
+  {
+    id: "parse",
+    probe: async ({ files }) => {
+      const problems: string[] = [];
+      for (const f of files) {
+        const text = await readTextIfExists(f.abs);
+        if (text === null || conflictMarkerLine(splitLines(text).lines)) continue;
+        const problem = f.key === "context" ? contextProblem(f.rel, text) : f.merge === "union" ? bufferProblem(f.rel, text) : undefined;
+        if (problem) problems.push(problem);
+      }
+      return problems;
+    },
+    hint: "edit the named line, then run `memory doctor` again",
+  },
+  {
+    id: "attributes",
+    probe: async ({ ws }) => {
+      const files = mergedFiles(ws);
+      const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
+      return files
+        .filter((f) => attrs.get(f.rel) !== driverName(f.merge))
+        .map((f) => `${f.rel} merges with "${attrs.get(f.rel) ?? "unspecified"}", not ${driverName(f.merge)}`);
+    },
+    fix: async ({ ws }) => void (await ensureBankAttributes(ws)),
+    hint: "run `memory doctor --fix`, or check .gitattributes and .git/info/attributes for a line overriding the bank's",
+  },
+  {
+    id: "drivers",
+    probe: async ({ ws }) => {
+      const problems: string[] = [];
+      for (const s of STRATEGIES) {
+        const key = `merge.${driverName(s)}.driver`;
+        const value = ws.gitConfig.get(key);
+        if (value === undefined) problems.push(`${key} is not registered in .git/config`);
+        else if (value !== driverCommand(s)) problems.push(`${key} runs "${value}", not this memory`);
+      }
+      return problems;
+    },
+    fix: async ({ ws }) => void (await registerDrivers(ws)),
+    hint: "run `memory doctor --fix` to register the drivers",
+  },
+  {
+    id: "persona",
+    probe: async ({ persona: name }) => (name ? [] : ["no persona: entries would have no author"]),
+    hint: "run `memory init --persona NAME` (or set MEMORY_PERSONA)",
+  },
+  {
+    id: "adr",
+    probe: async ({ ws }) => {
+      const dir = ws.config.buffers.decisions.target;
+      const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
+      return [...duplicateAdrNumbers(names)].map(([n, files]) => `ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
+    },
+    fix: async ({ ws }) => renumberDuplicateAdrs(ws),
+    hint: "renumber the later ADR and update links to it (`memory doctor --fix` does both)",
+  },
+  {
+    id: "harvested",
+    probe: async ({ ws }) => harvestedTwice(ws),
+    hint: "keep the doc that was published first, delete the other, and fix links to it",
+  },
+];
+
+export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
+  const ws = await openWorkspace(options.cwd, options.env);
+  const files = bankFiles(ws);
+  const scope: Scope = { ws, files, persona: persona(ws, options.persona)?.name };
+  const checks: Check[] = [];
+  for (const rule of RULES) {
+    let problems = await rule.probe(scope);
+    const fixed: string[] = [];
+    if (problems.length > 0 && options.fix && rule.fix) {
+      await rule.fix(scope);
+      const left = await rule.probe(scope);
+      fixed.push(...problems.filter((p) => !left.includes(p)));
+      problems = left;
+    }
+    checks.push({ id: rule.id, ok: problems.length === 0, problems, fixed, ...(problems.length ? { hint: rule.hint } : {}) });
+  }
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * A plain `git pull` in a clone without the drivers leaves bank files conflicted with stages :1: :2: :3:.
+ * Runs the right driver on those stages, stages the result, and finishes the merge if bank files were
+ * its only conflicts.
+ */
+async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> {
+  const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
+  if (unmerged.length === 0) return;
+  const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
+  for (const rel of unmerged) {
+    const file = files.find((f) => f.rel === rel)!;
+    const merge = (sides: Sides) => MERGERS[file.merge]({ ...sides, file: rel });
+    // A stage may itself hold markers (a clone without drivers committed a conflicted file): resolve those first.
+    const [base, ours, theirs] = [1, 2, 3].map((n) => resolveConflicts(blobs.get(`:${n}:${rel}`) ?? "", merge));
+    let merged: string;
+    try {
+      merged = merge({ base: base!, ours: ours!, theirs: theirs! });
+    } catch {
+      continue; // a side that does not parse: left for a person, the check reports it
+    }
+    await writeTextAtomic(file.abs, merged);
+    await stageFiles(ws.root, [rel]);
+  }
+  const left = await unmergedPaths(ws.root, []);
+  if (left.length === 0 && (await exists(join(ws.gitDir, "MERGE_HEAD")))) {
+    await concludeMerge(ws.root);
+  }
+}
+
+/** Conflict markers with no merge in progress (a conflicted file was committed): merge the two sides again. */
+async function remergeMarkers(files: BankFile[]): Promise<void> {
+  for (const f of files) {
+    const text = await readTextIfExists(f.abs);
+    if (text === null || !conflictMarkerLine(splitLines(text).lines)) continue;
+    try {
+      await writeTextAtomic(f.abs, resolveConflicts(text, (sides) => MERGERS[f.merge]({ ...sides, file: f.rel })));
+    } catch {
+      // a side that does not parse: left for a person, the check reports it
+    }
+  }
+}
+
+/** Entry ids that more than one post-mortem or ADR names as its `source:`. */
+async function harvestedTwice(ws: Workspace): Promise<string[]> {
+  const where = new Map<string, string[]>();
+  for (const target of [ws.config.buffers.lessons.target, ws.config.buffers.decisions.target]) {
+    for (const [name, text] of await readFolder(join(ws.root, target))) {
+      for (const id of sourceIds(text)) where.set(id, [...(where.get(id) ?? []), `${target}/${name}`]);
+    }
+  }
+  return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => `entry ${id} was harvested twice: ${files.join(" and ")}`);
+}
+
+/**
+ * Two branches each created ADR-004: the one that entered history first keeps its number; the others get
+ * the next free numbers, their headings follow, and links to their old file names are updated.
+ */
+async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
+  const dir = ws.config.buffers.decisions.target;
+  const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
+  const dups = duplicateAdrNumbers(names);
+  if (dups.size === 0) return;
+  let next = Math.max(...names.map((n) => adrNumber(n) ?? 0)) + 1;
+  const renames: Array<[string, string]> = [];
+  for (const [, files] of dups) {
+    const added = await Promise.all(files.map((f) => firstAdded(ws.root, `${dir}/${f}`)));
+    const order = files.map((f, i) => ({ f, t: added[i]! })).sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : 1));
+    for (const { f } of order.slice(1)) {
+      const renamed = f.replace(/^ADR-\d+/i, `ADR-${String(next++).padStart(ws.config.adr.digits, "0")}`);
+      renames.push([f, renamed]);
+    }
+  }
+  for (const [from, to] of renames) {
+    const oldPath = join(ws.root, dir, from);
+    const text = (await readTextIfExists(oldPath)) ?? "";
+    const [oldNo, newNo] = [from, to].map((n) => /^ADR-\d+/i.exec(n)![0]);
+    await writeTextAtomic(join(ws.root, dir, to), text.replace(new RegExp(`^(#\\s+)${oldNo}\\b`, "m"), `$1${newNo}`));
+    await untrack(ws.root, `${dir}/${from}`);
+    await unlink(oldPath);
+  }
+  // Links to the old file names, in every markdown file under the docs folders and the bank.
+  const touched: string[] = [];
+  const dirty = new Set(await changedPaths(ws.root, ["."]));
+  const roots = [...new Set([dir, ...Object.values(ws.config.buffers).map((b) => b.target.replace(/\/[^/]*\.md$/, "")), ws.config.bank])];
+  for (const root of roots) {
+    for (const file of await markdownFiles(join(ws.root, root))) {
+      const text = await readFile(file, "utf8");
+      let updated = text;
+      for (const [from, to] of renames) {
+        // Whole names only: ADR-001-cache must not rewrite a link to ADR-001-cache-pages.
+        const name = from.replace(/\.md$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        updated = updated.replace(new RegExp(`(?<![\\w-])${name}(?![\\w-])`, "g"), to.replace(/\.md$/, ""));
+      }
+      if (updated !== text && dirty.has(relative(ws.root, file))) continue; // never commit someone's unsaved edits
+      if (updated !== text) {
+        await writeTextAtomic(file, updated);
+        touched.push(relative(ws.root, file));
+      }
+    }
+  }
+  const moved = renames.flatMap(([from, to]) => [`${dir}/${from}`, `${dir}/${to}`]);
+  await trackFiles(ws.root, renames.map(([, to]) => `${dir}/${to}`));
+  await commitOnly(ws.root, [...new Set([...moved, ...touched])], `memory: renumber ${renames.map(([f, t]) => `${f.replace(/\.md$/, "")} → ${/^ADR-\d+/i.exec(t)![0]}`).join(", ")}`);
+}
+
+async function markdownFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
+function contextProblem(rel: string, text: string): string | undefined {
+  const stamp = readStamp(text);
+  if (!stamp.hasFrontmatter) return `${rel}:1: no frontmatter with an updated: stamp (the newest copy cannot be told)`;
+  if (stamp.updated === undefined) return `${rel}:2: frontmatter has no updated: stamp`;
+  if (stampTime(stamp) === undefined) return `${rel}:${stamp.line}: updated: "${stamp.updated}" is not an ISO 8601 time`;
+  return undefined;
+}
+
+function bufferProblem(rel: string, text: string): string | undefined {
+  try {
+    parseBuffer(text, { file: rel });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ParseError) return `${err.file}:${err.line}: ${err.reason}`;
+    throw err;
+  }
+}
+
+

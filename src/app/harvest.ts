@@ -1,0 +1,164 @@
+/**
+ * `memory harvest`: plan on the latest remote state, write the plan, commit it as one commit, push. The sync
+ * loop calls back here after each merge (plan and commit) and after a rejected push (undo the commit), so
+ * two clones harvesting at once never publish the same ADR number.
+ */
+import { join } from "node:path";
+import { isoSeconds, now } from "../core/clock.js";
+import { BUFFER_NAMES, findBuffer, type BufferName } from "../core/config.js";
+import type { Entry } from "../core/entries.js";
+import { MemoryError } from "../core/errors.js";
+import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
+import { logLine } from "../core/merge.js";
+import { changedPaths, commitOnly, trackFiles, undoLastCommit } from "../git/worktree.js";
+import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { loadDocTemplates, readFolder } from "../bank/docs.js";
+import { commitBank } from "./bank-commit.js";
+import { HARVEST_SUBJECT } from "./harvest-undo.js";
+import { appendLog, bankPaths, checkBank, locked, openSession, trackBank, type Session, type SessionOptions } from "./session.js";
+import { ensureBankAttributes } from "./setup.js";
+import { syncWithRemote, type SyncReport } from "./sync.js";
+
+export interface HarvestOptions extends SessionOptions {
+  dryRun?: boolean;
+  /** Accept every decision without asking. */
+  yes?: boolean;
+  all?: boolean;
+  /** Only this buffer: its name, label, or one of its types (singular or plural). */
+  only?: string;
+  push?: boolean;
+  /** Asks a yes/no question in a terminal; absent when there is none (then nothing waits for input). */
+  ask?: (question: string) => Promise<boolean>;
+  progress?: (message: string) => void;
+}
+
+export interface HarvestResult {
+  dryRun: boolean;
+  plan: HarvestPlan;
+  /** The harvest commit, or null (dry run, or nothing to do). */
+  commit: string | null;
+  sync: SyncReport | null;
+  /** Decisions left in the inbox because nobody could be asked. */
+  unasked: number;
+  attempts: number;
+}
+
+export async function harvest(options: HarvestOptions = {}): Promise<HarvestResult> {
+  const session = await openSession(options);
+  const { ws, persona } = session;
+  const only = options.only === undefined ? undefined : findBuffer(ws.config, options.only);
+  if (options.only !== undefined && !only) {
+    throw new MemoryError("usage", `no buffer named "${options.only}"; use patterns, lessons or decisions`);
+  }
+  return locked(session, options, async () => {
+    const status = await checkBank(session);
+    const answers = new Map<string, boolean>();
+    let unasked = 0;
+    const decide = async (e: Entry, ordinal: number): Promise<boolean> => {
+      if (!answers.has(e.id)) {
+        if (options.yes) answers.set(e.id, true);
+        else if (options.ask && !options.dryRun) answers.set(e.id, await options.ask(`Create ADR for decision #${ordinal} "${e.title}" (by ${e.author})? (y/N) `));
+        else {
+          answers.set(e.id, false);
+          unasked++;
+        }
+      }
+      return answers.get(e.id)!;
+    };
+    const plan = async (): Promise<HarvestPlan> => {
+      const input = await readInput(session, { ...options, only });
+      const candidates = decisionCandidates(input);
+      for (const [i, e] of candidates.entries()) await decide(e, i + 1);
+      return planHarvest({ ...input, acceptDecision: (e) => answers.get(e.id) ?? false });
+    };
+
+    if (options.dryRun) return { dryRun: true, plan: await plan(), commit: null, sync: null, unasked, attempts: 0 };
+
+    // A rejected push resets the harvest commit: it must never hold someone's unsaved edits to a target.
+    const patternsDoc = ws.config.buffers.patterns.target;
+    if ((await changedPaths(ws.root, [patternsDoc])).length > 0) {
+      throw new MemoryError("dirty-target", `${patternsDoc} has uncommitted changes`);
+    }
+    await commitBank(session, status, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
+    let planned: HarvestPlan | undefined;
+    let commit: string | null = null;
+    let attempts = 0;
+    // Always sync first, --no-push included: a plan made on a stale clone would reuse ADR numbers.
+    const sync = await syncWithRemote(ws, session.branch, {
+      persona,
+      push: options.push !== false,
+      progress: options.progress,
+      command: "harvest",
+      prepare: async (attempt) => {
+        attempts = attempt;
+        planned = await plan();
+        commit = planned.empty ? null : await apply(session, planned);
+      },
+      rejected: async () => {
+        // Someone pushed first: undo our commit, take theirs, and plan again, so ADR numbers never collide.
+        if (commit) await undoLastCommit(ws.root);
+        commit = null;
+        options.progress?.("the remote moved; planning the harvest again");
+      },
+    });
+    return { dryRun: false, plan: planned!, commit, sync, unasked, attempts };
+  });
+}
+
+async function readInput(session: Session, options: { all?: boolean; only?: BufferName }): Promise<Omit<HarvestInput, "acceptDecision">> {
+  const { ws, files } = session;
+  const buffers = {} as HarvestInput["buffers"];
+  for (const name of BUFFER_NAMES) {
+    const f = files.find((x) => x.key === name)!;
+    buffers[name] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
+  }
+  const targets = ws.config.buffers;
+  return {
+    config: ws.config,
+    buffers,
+    patternsDoc: await readTextIfExists(join(ws.root, targets.patterns.target)),
+    postMortems: await readFolder(join(ws.root, targets.lessons.target)),
+    adrs: await readFolder(join(ws.root, targets.decisions.target)),
+    templates: await loadDocTemplates(ws.root),
+    date: isoSeconds(now(ws.env)).slice(0, 10),
+    all: options.all,
+    only: options.only,
+  };
+}
+
+/** Writes the plan, logs it, and commits bank, docs and attributes as one commit. */
+async function apply(session: Session, plan: HarvestPlan): Promise<string> {
+  const { ws, persona } = session;
+  const writes: Array<[string, string]> = [
+    ...plan.buffers.filter((b) => b.content !== undefined).map((b): [string, string] => [b.path, b.content!]),
+    ...plan.files.map((f): [string, string] => [f.path, f.content]),
+  ];
+  // Hundreds of small files: written a batch at a time rather than one after another.
+  for (let i = 0; i < writes.length; i += 32) {
+    await Promise.all(writes.slice(i, i + 32).map(([path, text]) => writeTextAtomic(join(ws.root, path), text)));
+  }
+  await ensureBankAttributes(ws);
+  const summary = describePlan(plan);
+  await appendLog(session, logLine(isoSeconds(now(ws.env)), persona, "harvest", summary));
+  const docs = plan.files.map((f) => f.path);
+  await trackBank(session);
+  await trackFiles(ws.root, docs);
+  const commit = await commitOnly(ws.root, [...bankPaths(session), ...docs], `${HARVEST_SUBJECT}${persona}): ${summary}`);
+  if (!commit) throw new MemoryError("bug", "the harvest changed no file");
+  return commit;
+}
+
+export function describePlan(plan: HarvestPlan): string {
+  const parts: string[] = [];
+  const count = (kind: string) => plan.files.filter((f) => f.kind === kind).reduce((n, f) => n + f.entries.length, 0);
+  const patterns = count("patterns");
+  const lessons = count("post-mortem");
+  const adrs = plan.files.filter((f) => f.kind === "adr");
+  if (patterns) parts.push(`${patterns} pattern${patterns === 1 ? "" : "s"}`);
+  if (lessons) parts.push(`${lessons} lesson${lessons === 1 ? "" : "s"}`);
+  if (adrs.length) parts.push(adrs.map((f) => f.path.split("/").pop()!.replace(/\.md$/, "")).join(", "));
+  const old = plan.buffers.reduce((n, b) => n + b.alreadyHarvested.length, 0);
+  if (old) parts.push(`${old} already harvested removed`);
+  return parts.join(", ") || "nothing";
+}
+

@@ -1,0 +1,30 @@
+/**
+ * What git runs for a bank file both sides changed: `memory merge-driver <union|latest|log> %O %A %B %P`.
+ * Writes the merge into %A. If a side cannot be read, it writes both sides between conflict markers (so
+ * nothing is lost and `memory doctor` finds it) and says so, which git reports as a conflict.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { MERGERS } from "../core/merge.js";
+import type { MergeStrategy } from "../core/config.js";
+
+export type MergeFileResult = { kind: "merged" } | { kind: "usage" } | { kind: "conflict"; path: string; reason: string };
+
+/** Runs one driver on three files. */
+export async function mergeFiles(args: readonly string[]): Promise<MergeFileResult> {
+  const [strategy, basePath, oursPath, theirsPath, path = oursPath] = args;
+  const merge = MERGERS[strategy as MergeStrategy];
+  if (!merge || !basePath || !oursPath || !theirsPath) return { kind: "usage" };
+  const [base, ours, theirs] = await Promise.all([basePath, oursPath, theirsPath].map((p) => readFile(p, "utf8")));
+  try {
+    await writeFile(oursPath, merge({ base: base!, ours: ours!, theirs: theirs!, file: path }));
+    return { kind: "merged" };
+  } catch (err) {
+    await writeFile(oursPath, conflictText(ours!, theirs!));
+    return { kind: "conflict", path: path!, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function conflictText(ours: string, theirs: string): string {
+  const end = (s: string) => (s === "" || s.endsWith("\n") ? s : `${s}\n`);
+  return `<<<<<<< ours\n${end(ours)}=======\n${end(theirs)}>>>>>>> theirs\n`;
+}

@@ -1,0 +1,41 @@
+/** `memory save`: commit the bank (only the bank), merge the remote through the drivers, push. */
+import { isoSeconds, now } from "../core/clock.js";
+import { logLine } from "../core/merge.js";
+import { commitBank, describeAdded } from "./bank-commit.js";
+import { checkBank, locked, openSession, type SessionOptions } from "./session.js";
+import { syncWithRemote, type SyncReport } from "./sync.js";
+
+export interface SaveOptions extends SessionOptions {
+  message?: string;
+  push?: boolean;
+  allowSecret?: boolean;
+  progress?: (message: string) => void;
+}
+
+export interface SaveResult {
+  /** The bank commit made, or null when there was nothing new to save. */
+  commit: string | null;
+  /** Entries new since the last commit, per buffer label. */
+  added: Record<string, number>;
+  contextStamped: boolean;
+  /** null with --no-push. */
+  sync: SyncReport | null;
+}
+
+export async function save(options: SaveOptions = {}): Promise<SaveResult> {
+  const session = await openSession(options);
+  const { ws, persona } = session;
+  return locked(session, options, async () => {
+    const status = await checkBank(session);
+    const { commit, added, contextStamped } = await commitBank(session, status, {
+      at: isoSeconds(now(ws.env)),
+      message: options.message ?? `memory: save (${persona})`,
+      allowSecret: options.allowSecret,
+      logLine: (changes, stamped) =>
+        changes.paths.length > 0 ? logLine(isoSeconds(now(ws.env)), persona, "save", options.message ?? describeAdded(changes.added, stamped)) : undefined,
+    });
+    const sync = options.push === false ? null : await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "save" });
+    return { commit, added, contextStamped, sync };
+  });
+}
+

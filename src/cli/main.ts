@@ -1,0 +1,190 @@
+/**
+ * The command line: declarations only. Each action imports its command module when it runs, so
+ * `memory --version` and the merge driver never load what they do not use. The one place where errors
+ * become exit codes.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { MemoryError } from "../core/errors.js";
+import { version } from "../infra/version.js";
+import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
+import { describe, exitCodeOf } from "../ui/messages.js";
+import { ExitCode } from "./exit-codes.js";
+
+const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+/** Thrown by an action that has said all it has to say and only sets the exit code. */
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super("");
+  }
+}
+
+export function buildProgram(out: Output, argv: readonly string[]): Command {
+  const { io } = out;
+  const where = { cwd: io.cwd, env: io.env };
+  const program = new Command("memory")
+    .description("One shared, git-backed memory in plain markdown for a team of agents and people.")
+    .version(version(), "-V, --version")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(usageError(program, s, argv)),
+    });
+
+  program
+    .command("init")
+    .description("create the bank, set its merge attributes, register the merge drivers, record the persona")
+    .option("--persona <name>", "persona of this clone (dev, qa, architect…)")
+    .option("--ci", "also write .github/workflows/memory-harvest.yml")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", example("memory init --persona dev", "memory init --persona lead --ci"))
+    .action(async (o: { persona?: string; ci?: boolean; json?: boolean }) => {
+      const { initCommand } = await import("../commands/init.js");
+      await initCommand({ ...where, persona: o.persona, ci: !!o.ci }, out, !!o.json);
+    });
+
+  program
+    .command("add")
+    .alias("remember")
+    .description("append an entry to the buffer of its type: pattern, lesson (solution, bug, gotcha), decision")
+    .argument("<type>", "pattern | lesson | solution | bug | gotcha | decision")
+    .argument("<title>", "one line")
+    .option("-m, --message <body>", "the entry's markdown body; - reads it from stdin")
+    .option("--tags <list>", "comma-separated tags")
+    .option("--persona <name>", "author, instead of this clone's persona")
+    .option("--json", 'print {"id", "file"} as JSON')
+    .addHelpText("after", example(
+      'memory add pattern "Retry pushes with jitter" -m "Back off 50-400 ms; 6 tries covered 8 racing clones." --tags git,sync',
+      'git log -1 --format=%B | memory remember lesson "Flaky push test" -m -',
+    ))
+    .action(async (type: string, title: string, o: { message?: string; tags?: string; persona?: string; json?: boolean }) => {
+      const { addCommand } = await import("../commands/add.js");
+      const body = o.message === "-" ? await io.readStdin() : o.message;
+      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], persona: o.persona }, out, !!o.json);
+    });
+
+  program
+    .command("start")
+    .description("pull what the other clones learned, log the start, and show what is new since you last looked")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the digest as JSON")
+    .addHelpText("after", example("memory start", "memory start --json | jq '.newEntries[].title'"))
+    .action(async (o: { persona?: string; json?: boolean }) => {
+      const { startCommand } = await import("../commands/start.js");
+      await startCommand({ ...where, persona: o.persona }, out, !!o.json);
+    });
+
+  program
+    .command("save")
+    .description("commit the bank (only the bank), merge the remote through the drivers, and push")
+    .option("-m, --message <msg>", "commit message and log note")
+    .option("--no-push", "commit here only; the next start or save pushes")
+    .option("--allow-secret", "save even when new text looks like a key or token")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the result as JSON")
+    .addHelpText("after", example('memory save -m "caching decisions"', "memory save --no-push"))
+    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean }) => {
+      const { saveCommand } = await import("../commands/save.js");
+      await saveCommand({ ...where, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona }, out, !!o.json);
+    });
+
+  program
+    .command("harvest")
+    .description("promote buffers at their thresholds into Patterns.md, post-mortems and numbered ADRs, in one commit")
+    .option("--dry-run", "print the plan; change nothing")
+    .option("-y, --yes", "turn every decision into an ADR without asking")
+    .option("--all", "harvest every non-empty buffer, not only those at their threshold")
+    .option("--only <name>", "only this buffer: patterns, lessons or decisions (or pattern, patterns-buffer…)")
+    .option("--no-push", "commit here only; the next start or save pushes")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the plan and result as JSON")
+    .addHelpText("after", example("memory harvest --dry-run", "memory harvest --yes", "memory harvest --all --only lessons"))
+    .action(async (o: { dryRun?: boolean; yes?: boolean; all?: boolean; only?: string; push: boolean; persona?: string; json?: boolean }) => {
+      const { harvestCommand } = await import("../commands/harvest.js");
+      const options = { ...where, dryRun: !!o.dryRun, yes: !!o.yes, all: !!o.all, only: o.only, push: o.push, persona: o.persona };
+      await harvestCommand(options, out, !!o.json);
+    });
+
+  program
+    .command("merge-driver", { hidden: true })
+    .description("what git runs to merge a bank file (registered by `memory init`); not for people")
+    .argument("<strategy>", "union | latest | log")
+    .argument("<files...>", "%O %A %B %P: base, ours (the result is written here), theirs, path")
+    .addHelpText("after", example("git config merge.memory-union.driver \"memory merge-driver union %O %A %B %P\""))
+    .action(async (strategy: string, files: string[]) => {
+      const { mergeDriverCommand } = await import("../commands/merge-driver.js");
+      const code = await mergeDriverCommand([strategy, ...files], out);
+      if (code !== 0) throw new Exit(code);
+    });
+
+  program
+    .command("status")
+    .description("branch, ahead/behind, pending pushes, persona, and how full each buffer is")
+    .option("--json", "print the status as JSON")
+    .addHelpText("after", example("memory status", "memory status --json | jq '.buffers[] | select(.ready) | .label'"))
+    .action(async (o: { json?: boolean }) => {
+      const { statusCommand } = await import("../commands/status.js");
+      await statusCommand(where, out, !!o.json);
+    });
+
+  program
+    .command("doctor")
+    .description("check the bank: files parse, attributes apply, drivers registered, no conflicts, ADR numbers unique")
+    .option("--fix", "repair what can be repaired")
+    .option("--json", "print the checks as JSON")
+    .addHelpText("after", example("memory doctor", "memory doctor --fix"))
+    .action(async (o: { fix?: boolean; json?: boolean }) => {
+      const { doctorCommand } = await import("../commands/doctor.js");
+      if (!(await doctorCommand({ ...where, fix: !!o.fix }, out, !!o.json))) throw new Exit(ExitCode.Problems);
+    });
+
+  program
+    .command("config")
+    .description("print the effective config (the file's settings over the defaults)")
+    .option("--json", "print it as JSON: a valid config file")
+    .addHelpText("after", example("memory config", "memory config --json > .claude/memory.config.json"))
+    .action(async (o: { json?: boolean }) => {
+      const { configCommand } = await import("../commands/config.js");
+      await configCommand(where, out, !!o.json);
+    });
+
+  program.addOption(new Option("--no-color", "no colours (also NO_COLOR=1)").hideHelp());
+  program.addHelpText("after", example("memory init --persona dev", 'memory add pattern "Name things after the domain"', "memory status"));
+  return program;
+}
+
+/** commander's complaint as one line with the next step: the help of the command it was about. */
+function usageError(program: Command, message: string, argv: readonly string[]): string {
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  const command = argv.slice(2).find((a) => known.includes(a));
+  return `memory: ${message.replace(/^error: /, "").trim()}; see \`memory ${command ? `${command} ` : ""}--help\`\n`;
+}
+
+/** Runs the CLI and returns the exit code; `io` is the process unless a test gives its own. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  if (argv.includes("--no-color")) io = { ...io, env: { ...io.env, NO_COLOR: "1" } };
+  const out = await createOutput(io);
+  try {
+    await buildProgram(out, argv).parseAsync(argv);
+    return ExitCode.Ok;
+  } catch (err) {
+    return exitCodeFor(err, out);
+  }
+}
+
+function exitCodeFor(err: unknown, out: Output): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; anything else commander rejects is a usage error.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (err instanceof Exit) return err.code;
+  if (err instanceof MemoryError) {
+    out.error(`memory: ${describe(err)}`);
+    return exitCodeOf(err);
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  out.error(`memory: unexpected error; this is a bug, please report it with the output of \`memory --version\`\n${detail}`);
+  return ExitCode.Internal;
+}

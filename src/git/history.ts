@@ -1,0 +1,47 @@
+/** Questions about history: which commits are where, what changed on the other side. */
+import { git } from "./run.js";
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  body: string;
+}
+
+/** Commits in HEAD and not in `ref` (newest first); null when `ref` does not exist. */
+export async function commitsNotIn(root: string, ref: string): Promise<CommitInfo[] | null> {
+  const res = await git(["log", "--format=%H%x00%s%x00%b%x1e", `${ref}..HEAD`, "--"], { cwd: root, okCodes: [128] });
+  if (res.code !== 0) return null;
+  return res.stdout
+    .split("\x1e")
+    .map((record) => record.trim().split("\0"))
+    .filter((fields) => fields.length >= 2)
+    .map(([sha, subject, body]) => ({ sha: sha!, subject: subject!, body: body ?? "" }));
+}
+
+/** Whether `ref` changed any of `paths` since it and HEAD parted. */
+export async function changedOnOtherSide(root: string, ref: string, paths: readonly string[]): Promise<boolean> {
+  const res = await git(["diff", "--name-only", `HEAD...${ref}`, "--", ...paths], { cwd: root });
+  return res.stdout.trim() !== "";
+}
+
+/** Whether `sha` names a commit this repository has (a recorded one may be gone after a rewrite). */
+export async function commitExists(cwd: string, sha: string): Promise<boolean> {
+  return (await git(["cat-file", "-e", `${sha}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
+/**
+ * Commits in `range` that touch `path`, newest first, at most `max`. --full-history: by default git drops
+ * the side of a merge whose copy of the file lost, which is often the one the caller looks for.
+ */
+export async function commitsTouching(cwd: string, range: string, path: string, max = 50): Promise<string[]> {
+  const res = await git(["log", "--full-history", "--format=%H", "-n", String(max), range, "--", path], { cwd });
+  return res.stdout.split("\n").filter(Boolean);
+}
+
+/** When a file first entered history (seconds), or +Infinity when it is not committed. */
+export async function firstAdded(cwd: string, rel: string): Promise<number> {
+  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd });
+  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
+  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
+}
+

@@ -1,0 +1,108 @@
+/** The work tree and index: what changed under some paths, recording new files, committing only some paths. */
+import { git, GitError, gitReason } from "./run.js";
+import { headCommit } from "./repo.js";
+import { MemoryError } from "../core/errors.js";
+import { exists } from "../infra/fs.js";
+import { join } from "node:path";
+
+/**
+ * Paths under `paths` with changes in the work tree or index, relative to the root. Untracked files are
+ * not changes: our own new files are recorded first (`trackFiles`), and an editor's swap file or a stray
+ * note in the bank folder must neither be committed nor block the commit.
+ */
+export async function changedPaths(root: string, paths: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(["status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", ...paths], { cwd: root });
+  return stdout.split("\0").filter((r) => r.length > 3).map((r) => r.slice(3));
+}
+
+export interface PathStatus {
+  /** Left conflicted by a merge. */
+  unmerged: string[];
+  /** Not in the index: untracked, or hidden by an ignore rule. */
+  untracked: string[];
+  /** Modified, added or deleted in the index or the work tree. */
+  changed: string[];
+}
+
+const UNMERGED = new Set(["DD", "AU", "UD", "UA", "DU", "AA", "UU"]);
+
+/** Everything start and save need to know about the bank's files, from one git process. */
+export async function pathStatus(root: string, paths: readonly string[]): Promise<PathStatus> {
+  const { stdout } = await git(
+    ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--no-renames", "--", ...paths],
+    { cwd: root },
+  );
+  const status: PathStatus = { unmerged: [], untracked: [], changed: [] };
+  for (const record of stdout.split("\0")) {
+    if (record.length < 4) continue;
+    const [code, path] = [record.slice(0, 2), record.slice(3)];
+    if (UNMERGED.has(code)) status.unmerged.push(path);
+    else if (code === "??" || code === "!!") status.untracked.push(path);
+    else status.changed.push(path);
+  }
+  return status;
+}
+
+/**
+ * Makes new files known to the index (`add -N`: recorded, content not staged) so that `commitOnly` can
+ * take them. `--force`: these are the tool's own files, shared even where a .gitignore rule (a common
+ * `.claude/` line) would hide them.
+ */
+export async function trackFiles(root: string, files: readonly string[]): Promise<void> {
+  const present: string[] = [];
+  for (const f of files) if (await exists(join(root, f))) present.push(f);
+  if (present.length > 0) await git(["add", "--intent-to-add", "--force", "--", ...present], { cwd: root });
+}
+
+/**
+ * Commits the given paths only. The user's other staged changes stay staged and out of the commit;
+ * unstaged and untracked work elsewhere is not touched. `known`: the changed paths, when the caller has
+ * just listed them (saves a git process). Returns the new commit, or null when nothing changed.
+ */
+export async function commitOnly(root: string, paths: readonly string[], message: string, known?: readonly string[]): Promise<string | null> {
+  const changed = known ?? (await changedPaths(root, paths));
+  if (changed.length === 0) return null;
+  // --no-verify: a bank commit holds no code, and the user's pre-commit hook may itself call memory.
+  try {
+    await git(["commit", "--only", "--no-verify", "--quiet", "-m", message, "--", ...changed], { cwd: root });
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError(
+      "commit-failed",
+      `git could not commit the bank (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files`,
+      { cause: "git identity? commit signing?" },
+    );
+  }
+  return headCommit(root);
+}
+
+/** Reverts one commit (through the drivers); on failure aborts, so nothing is left half done. */
+export async function revertCommit(root: string, sha: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const res = await git(["revert", "--no-edit", sha], { cwd: root, okCodes: [1, 128] });
+  if (res.code === 0) return { ok: true };
+  await git(["revert", "--abort"], { cwd: root, okCodes: [128] }).catch(() => undefined);
+  return { ok: false, reason: gitReason(res.stderr || res.stdout) };
+}
+
+/** Drops the last commit, keeping the user's unrelated changes (`reset --keep` refuses rather than lose them). */
+export async function undoLastCommit(root: string): Promise<void> {
+  await git(["reset", "--quiet", "--keep", "HEAD~1"], { cwd: root });
+}
+
+/** Stages whole files (after a repaired merge). */
+export async function stageFiles(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length > 0) await git(["add", "--", ...paths], { cwd: root });
+}
+
+/** Commits a merge whose conflicts were all resolved and staged. */
+export async function concludeMerge(root: string): Promise<void> {
+  await git(["commit", "--no-edit", "--no-verify", "--quiet"], { cwd: root });
+}
+
+/** Removes a file from the index if it is there (the work tree copy is the caller's business). */
+export async function untrack(root: string, path: string): Promise<void> {
+  const tracked = (await git(["ls-files", "--error-unmatch", "--", path], { cwd: root, okCodes: [1] })).code === 0;
+  if (tracked) await git(["rm", "--quiet", "--cached", "--", path], { cwd: root });
+}
+
+

@@ -1,0 +1,53 @@
+/**
+ * The words of every refusal: a lower layer says what is wrong (and how to mend the data); this adds the
+ * next step a person or an agent should take, in terms of commands. One line, always.
+ */
+import type { MemoryError, ParseError } from "../core/errors.js";
+
+type Next = (err: MemoryError) => string;
+
+const again = "then run memory again";
+
+const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
+  parse: (e) => ((e as ParseError).fix ? "" : "fix it by hand, then run `memory doctor`"),
+  markers: () => "run `memory doctor --fix`, or resolve them by hand",
+  "not-a-repo": () => "run memory in a clone of your repository, or `git init` one",
+  "no-bank": () => "run `memory init` first",
+  "no-persona": () => "pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`",
+  "repo-state": (e) =>
+    e.detail.detached
+      ? `check out a branch (\`git switch main\`), ${again}`
+      : `finish it or abort it (${e.detail.how}${e.detail.operation === "MERGE_HEAD" ? "; if only bank files conflict, `memory doctor --fix` finishes it" : ""}), ${again}`,
+  "index-locked": () => "wait for it, or delete that file if no git is running",
+  unmerged: () => "run `memory doctor --fix`",
+  "missing-file": (e) => `restore it (\`git checkout -- ${e.detail.file}\`) or recreate it with \`memory doctor --fix\``,
+  secret: () => "remove it, or run `memory save --allow-secret` if it is not one (nothing was committed)",
+  "dirty-target": () => "commit or stash them first, then run memory harvest again (nothing was changed)",
+  "commit-failed": (e) => `fix the cause (${e.detail.cause ?? "git identity? commit signing?"}) and run memory again`,
+  "merge-conflict": (e) => `merge it yourself (\`git merge ${e.detail.upstream}\`), ${again}`,
+  "merge-refused": () => `commit or stash them, ${again} (nothing was changed)`,
+  "foreign-attributes": () => "run `memory doctor` to see it, `memory doctor --fix` to restore the bank's lines",
+  "push-failed": (e) =>
+    e.detail.command === "harvest"
+      ? "the harvest commit is kept here; fix the cause and run memory harvest again to re-plan it"
+      : "your commit is kept here, fix the cause (a hook? branch protection?) and run memory save again",
+  "push-exhausted": (e) =>
+    e.detail.command === "harvest" ? "nothing was published; run memory harvest again" : "your commit is kept here, run memory save again",
+  "undo-failed": (e) => `revert it yourself (\`git revert ${e.detail.sha}\`), ${again}`,
+  locked: (e) => `wait for it, or delete ${e.detail.path} if no such process exists`,
+  reentrant: () => "run it after that command",
+  "git-missing": () => "install git and make sure it is on PATH",
+  "git-timeout": (e) => (e.detail.network === "yes" ? "check the remote and try again" : "is a git hook hanging?"),
+  bug: () => "this is a bug, please report it",
+};
+
+/** The one line a refusal prints, after `memory: `. */
+export function describe(err: MemoryError): string {
+  const next = NEXT[err.kind]?.(err) ?? "";
+  return next ? `${err.message}; ${next}` : err.message;
+}
+
+/** Exit code for a refusal: 2 for a command line the tool does not understand, else 1. */
+export function exitCodeOf(err: MemoryError): number {
+  return err.kind === "usage" ? 2 : err.kind === "bug" ? 70 : 1;
+}

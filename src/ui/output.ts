@@ -1,0 +1,89 @@
+/**
+ * The one place that writes to the terminal. Data goes to stdout; everything meant for a person (progress,
+ * warnings, errors) goes to stderr. Colour only on a terminal and never with NO_COLOR; chalk is loaded
+ * only then, since hooks and CI (no TTY) run most often. A closed stdout (`memory … | head -1`) ends quietly.
+ */
+
+/** Where a run of the CLI reads and writes: the real process, or a test's strings. */
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Stream;
+  stderr: Stream;
+  /** All of stdin, read when a command asks for it (`-m -`). */
+  readStdin(): Promise<string>;
+  /** Whether stdin is a terminal someone can answer questions on. */
+  stdinIsTTY: boolean;
+}
+
+export interface Stream {
+  write(text: string): void;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Paint {
+  bold(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  red(s: string): string;
+}
+
+export interface Output {
+  /** Machine-readable or primary output: stdout. */
+  data(text: string): void;
+  /** Progress and explanations: stderr. */
+  info(text: string): void;
+  warn(text: string): void;
+  success(text: string): void;
+  error(text: string): void;
+  /** Said once when another memory process in this clone makes this one wait for the lock. */
+  waiting(holder: string): void;
+  /** Colours for stdout text. */
+  color: Paint;
+  io: Io;
+}
+
+const plain: Paint = { bold: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s };
+
+function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
+  return (env.NO_COLOR === undefined || env.NO_COLOR === "") && stream.isTTY === true;
+}
+
+async function paint(on: boolean): Promise<Paint> {
+  if (!on) return plain;
+  const { Chalk } = await import("chalk");
+  return new Chalk({ level: 1 });
+}
+
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: process.stdin.isTTY === true,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}
+
+export async function createOutput(io: Io): Promise<Output> {
+  const [out, err] = await Promise.all([paint(wantsColor(io.stdout, io.env)), paint(wantsColor(io.stderr, io.env))]);
+  const line = (stream: Stream, text: string) => stream.write(text.endsWith("\n") ? text : `${text}\n`);
+  return {
+    data: (text) => line(io.stdout, text),
+    info: (text) => line(io.stderr, text),
+    warn: (text) => line(io.stderr, `${err.yellow("warning:")} ${text}`),
+    success: (text) => line(io.stderr, `${err.green("✓")} ${text}`),
+    error: (text) => line(io.stderr, text),
+    waiting: (holder) => line(io.stderr, `waiting for another memory command in this clone (${holder}) to finish…`),
+    color: out,
+    io,
+  };
+}
+
+export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
