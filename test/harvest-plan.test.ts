@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createEntry, parseBuffer, serializeBuffer } from "../src/core/entries.js";
 import { defaultConfig } from "../src/core/config.js";
-import { harvestedIds, planHarvest, render, slugify, type HarvestInput } from "../src/core/harvest.js";
+import { harvestedIds, planHarvest, render, slugify, type HarvestedDocs, type HarvestInput } from "../src/core/harvest.js";
 
 const T = { patterns: "# Patterns\n", postMortem: "---\nsource: {{id}}\n---\n# {{title}}\n\n{{body}}\n", adr: "---\nsource: {{id}}\n---\n# ADR-{{number}}: {{title}}\n" };
 
@@ -14,7 +14,21 @@ function buffer(type: string, n: number, bodyLines = 1, start = 0): string {
   return serializeBuffer(doc);
 }
 
-function input(over: Partial<HarvestInput> = {}): HarvestInput {
+/** The default targets' contents: the patterns reference, the post-mortems folder, the ADR folder. */
+interface DefaultDocs {
+  patternsDoc?: string | null;
+  postMortems?: Map<string, string>;
+  adrs?: Map<string, string>;
+}
+
+function docs({ patternsDoc = null, postMortems = new Map(), adrs = new Map() }: DefaultDocs): HarvestedDocs {
+  return {
+    references: new Map([["Docs/03-Reference/Patterns.md", patternsDoc]]),
+    folders: new Map([["Docs/06-PostMortems", postMortems], ["Docs/03-Reference/ADR", adrs]]),
+  };
+}
+
+function input({ patternsDoc, postMortems, adrs, ...over }: Partial<HarvestInput> & DefaultDocs = {}): HarvestInput {
   return {
     config: defaultConfig(),
     buffers: {
@@ -22,9 +36,7 @@ function input(over: Partial<HarvestInput> = {}): HarvestInput {
       lessons: { path: "bank/l.md", text: buffer("lesson", 0) },
       decisions: { path: "bank/d.md", text: buffer("decision", 0) },
     },
-    patternsDoc: null,
-    postMortems: new Map(),
-    adrs: new Map(),
+    docs: docs({ patternsDoc, postMortems, adrs }),
     templates: T,
     date: "2026-11-22",
     acceptDecision: () => true,
@@ -137,11 +149,11 @@ describe("harvest helpers", () => {
   });
 
   it("finds harvested ids in entry markers and source: lines", () => {
-    const ids = harvestedIds({
+    const ids = harvestedIds(docs({
       patternsDoc: `${buffer("pattern", 2)}\n    <!-- entry id=indented-not-counted -->\n`,
       postMortems: new Map([["a.md", "---\nsource: 'lesson-9'\n---\n"]]),
       adrs: new Map([["ADR-001-x.md", "---\nstatus: proposed\nsource: decision-3\n---\n"]]),
-    });
+    }));
     expect([...ids].sort()).toEqual(["decision-3", "lesson-9", "pattern-0", "pattern-1"]);
   });
 });

@@ -1,6 +1,6 @@
 /** `memory add`: append an entry to the buffer of its type. */
 import { createEntry, serializeBuffer } from "../core/entries.js";
-import { bufferLabel, TYPE_TO_BUFFER } from "../core/config.js";
+import { bufferConfig, bufferLabel, entryTypes, resolveType, suggestType } from "../core/config.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
@@ -28,15 +28,17 @@ export interface AddResult {
   status: BufferStatus;
 }
 
-export const ADD_TYPES = Object.keys(TYPE_TO_BUFFER);
-
 export async function add(options: AddOptions): Promise<AddResult> {
-  const type = options.type.toLowerCase();
-  const name = TYPE_TO_BUFFER[type];
-  if (!name) {
-    throw new MemoryError("usage", `unknown entry type "${options.type}"; use one of: ${ADD_TYPES.join(", ")}`);
-  }
   const ws = await openWorkspace(options.cwd, options.env);
+  const match = resolveType(ws.config, options.type);
+  if (!match) {
+    const hint = suggestType(ws.config, options.type);
+    throw new MemoryError(
+      "usage",
+      `unknown entry type "${options.type}"${hint ? ` (did you mean "${hint}"?)` : ""}; use one of: ${entryTypes(ws.config).join(", ")}`,
+    );
+  }
+  const { type, buffer: name } = match;
   await requireBank(ws);
   const author = requirePersona(ws, options.persona).name;
   const at = now(ws.env);
@@ -55,7 +57,7 @@ export async function add(options: AddOptions): Promise<AddResult> {
     });
     doc.entries.push(entry);
     await writeTextAtomic(file.abs, serializeBuffer(doc));
-    const cfg = ws.config.buffers[name];
+    const cfg = bufferConfig(ws.config, name);
     return { id: entry.id, file: file.rel, status: bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near) };
   }, options.onWait);
 }

@@ -6,7 +6,7 @@
 import { parseBuffer, readEntries } from "../core/entries.js";
 import { stampContext, withoutStamp } from "../core/context.js";
 import { findSecrets } from "../core/secrets.js";
-import { bufferLabel, BUFFER_NAMES } from "../core/config.js";
+import { bufferConfig, bufferLabel } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
 import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
@@ -83,8 +83,7 @@ async function describeChanges(session: Session, paths: string[]): Promise<BankC
       const ids = new Set(before.map((e) => e.id));
       const entries = parseBuffer(work, { file: f.rel }).entries;
       const fresh = entries.filter((e) => !ids.has(e.id)).length;
-      const name = BUFFER_NAMES.find((b) => b === f.key);
-      if (fresh > 0 && name) changes.added[bufferLabel(ws.config.buffers[name])] = fresh;
+      if (fresh > 0 && f.buffer) changes.added[bufferLabel(bufferConfig(ws.config, f.buffer))] = fresh;
       for (const e of entries) {
         if (known.has(e.lines.join("\n"))) continue;
         for (const hit of findSecrets(e.lines.join("\n"))) {

@@ -18,7 +18,7 @@ import { firstAdded } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
-import { bankFiles, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { bankFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 
 export interface DoctorOptions {
@@ -140,11 +140,16 @@ const RULES: Rule[] = [
   {
     id: "adr",
     probe: async ({ ws }) => {
-      const dir = ws.config.buffers.decisions.target;
-      const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
-      return [...duplicateAdrNumbers(names)].map(([n, files]) => `ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
+      const found: string[] = [];
+      for (const dir of harvestTargets(ws, "adr")) {
+        const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
+        for (const [n, files] of duplicateAdrNumbers(names)) found.push(`ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
+      }
+      return found;
     },
-    fix: async ({ ws }) => renumberDuplicateAdrs(ws),
+    fix: async ({ ws }) => {
+      for (const dir of harvestTargets(ws, "adr")) await renumberDuplicateAdrs(ws, dir);
+    },
     hint: "renumber the later ADR and update links to it (`memory doctor --fix` does both)",
   },
   {
@@ -218,7 +223,7 @@ async function remergeMarkers(files: BankFile[]): Promise<void> {
 /** Entry ids that more than one post-mortem or ADR names as its `source:`. */
 async function harvestedTwice(ws: Workspace): Promise<string[]> {
   const where = new Map<string, string[]>();
-  for (const target of [ws.config.buffers.lessons.target, ws.config.buffers.decisions.target]) {
+  for (const target of [...harvestTargets(ws, "post-mortem"), ...harvestTargets(ws, "adr")]) {
     for (const [name, text] of await readFolder(join(ws.root, target))) {
       for (const id of sourceIds(text)) where.set(id, [...(where.get(id) ?? []), `${target}/${name}`]);
     }
@@ -230,8 +235,7 @@ async function harvestedTwice(ws: Workspace): Promise<string[]> {
  * Two branches each created ADR-004: the one that entered history first keeps its number; the others get
  * the next free numbers, their headings follow, and links to their old file names are updated.
  */
-async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
-  const dir = ws.config.buffers.decisions.target;
+async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> {
   const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
   const dups = duplicateAdrNumbers(names);
   if (dups.size === 0) return;
@@ -256,7 +260,7 @@ async function renumberDuplicateAdrs(ws: Workspace): Promise<void> {
   // Links to the old file names, in every markdown file under the docs folders and the bank.
   const touched: string[] = [];
   const dirty = new Set(await changedPaths(ws.root, ["."]));
-  const roots = [...new Set([dir, ...Object.values(ws.config.buffers).map((b) => b.target.replace(/\/[^/]*\.md$/, "")), ws.config.bank])];
+  const roots = [...new Set([dir, ...harvestTargets(ws).map((t) => t.replace(/\/[^/]*\.md$/, "")), ws.config.bank])];
   for (const root of roots) {
     for (const file of await markdownFiles(join(ws.root, root))) {
       const text = await readFile(file, "utf8");

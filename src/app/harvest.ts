@@ -5,14 +5,15 @@
  */
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
-import { BUFFER_NAMES, findBuffer, type BufferName } from "../core/config.js";
+import { findBuffer, type BufferName } from "../core/config.js";
 import type { Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
 import { changedPaths, commitOnly, trackFiles, undoLastCommit } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
-import { loadDocTemplates, readFolder } from "../bank/docs.js";
+import { loadDocTemplates, readHarvestedDocs } from "../bank/docs.js";
+import { bufferFiles, harvestTargets } from "../bank/workspace.js";
 import { commitBank } from "./bank-commit.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
 import { appendLog, bankPaths, checkBank, locked, openSession, trackBank, type Session, type SessionOptions } from "./session.js";
@@ -75,10 +76,9 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     if (options.dryRun) return { dryRun: true, plan: await plan(), commit: null, sync: null, unasked, attempts: 0 };
 
     // A rejected push resets the harvest commit: it must never hold someone's unsaved edits to a target.
-    const patternsDoc = ws.config.buffers.patterns.target;
-    if ((await changedPaths(ws.root, [patternsDoc])).length > 0) {
-      throw new MemoryError("dirty-target", `${patternsDoc} has uncommitted changes`);
-    }
+    const references = harvestTargets(ws, "reference");
+    const dirty = references.length ? await changedPaths(ws.root, references) : [];
+    if (dirty.length > 0) throw new MemoryError("dirty-target", `${dirty[0]} has uncommitted changes`);
     await commitBank(session, status, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
     let planned: HarvestPlan | undefined;
     let commit: string | null = null;
@@ -106,19 +106,13 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
 }
 
 async function readInput(session: Session, options: { all?: boolean; only?: BufferName }): Promise<Omit<HarvestInput, "acceptDecision">> {
-  const { ws, files } = session;
-  const buffers = {} as HarvestInput["buffers"];
-  for (const name of BUFFER_NAMES) {
-    const f = files.find((x) => x.key === name)!;
-    buffers[name] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
-  }
-  const targets = ws.config.buffers;
+  const { ws } = session;
+  const buffers: HarvestInput["buffers"] = {};
+  for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
   return {
     config: ws.config,
     buffers,
-    patternsDoc: await readTextIfExists(join(ws.root, targets.patterns.target)),
-    postMortems: await readFolder(join(ws.root, targets.lessons.target)),
-    adrs: await readFolder(join(ws.root, targets.decisions.target)),
+    docs: await readHarvestedDocs(ws),
     templates: await loadDocTemplates(ws.root),
     date: isoSeconds(now(ws.env)).slice(0, 10),
     all: options.all,

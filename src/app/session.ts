@@ -1,4 +1,5 @@
 /** What start, save and harvest check before touching anything, and helpers they share. */
+import { CONFIG_FILE } from "../core/config.js";
 import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { ParseError, MemoryError } from "../core/errors.js";
@@ -71,11 +72,14 @@ export async function appendLog(session: Session, line: string): Promise<void> {
   await writeTextAtomic(log.abs, `${body}${line}${eol}`);
 }
 
-/** What a bank commit takes: the bank folder and `.gitattributes`. */
-export const bankPaths = (session: Session): string[] => [session.ws.config.bank, ".gitattributes"];
+/**
+ * What a bank commit takes: the bank folder, `.gitattributes`, and the config file, which says how every
+ * clone reads and merges the bank (a team's own buffer must reach the clones that will merge it).
+ */
+export const bankPaths = (session: Session): string[] => [session.ws.config.bank, ".gitattributes", CONFIG_FILE];
 
-/** The files the tool itself writes in a bank commit. */
-export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes"];
+/** The files the tool itself writes or reads in a bank commit. */
+export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes", CONFIG_FILE];
 
 /** Records the bank's new files in the index, so they are seen as changes and can be committed. */
 export const trackBank = (session: Session): Promise<void> => trackFiles(session.ws.root, ownFiles(session));

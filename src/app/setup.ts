@@ -69,7 +69,7 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
   const vars = { persona, now: isoSeconds(now(ws.env)) };
   for (const file of bankFiles(ws)) {
     if (await exists(file.abs)) continue;
-    await writeTextAtomic(file.abs, await renderTemplate(file.key, vars));
+    await writeTextAtomic(file.abs, await renderTemplate(ws, file.key, vars));
     created.push(file.rel);
   }
   return created;

@@ -1,5 +1,5 @@
 /** `memory status`: where the clone stands against its remote (as of the last fetch) and how full each buffer is. */
-import { BUFFER_NAMES } from "../core/config.js";
+import { bufferNames } from "../core/config.js";
 import type { BufferStatus } from "../core/thresholds.js";
 import { readHead, remoteCounts } from "../git/repo.js";
 import { findUpstream } from "../git/remote.js";
@@ -37,7 +37,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
   const upstream = branch ? findUpstream(ws.gitConfig, branch) : undefined;
   const [counts, buffers] = await Promise.all([
     upstream ? remoteCounts(ws.root, upstream.remote, upstream.trackingRef) : undefined,
-    Promise.all(BUFFER_NAMES.map((b) => loadBufferStatus(ws, b))),
+    Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b))),
   ]);
   return {
     branch,

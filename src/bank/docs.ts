@@ -1,9 +1,10 @@
 /** Reading the harvested docs and their templates. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Templates } from "../core/harvest.js";
+import type { HarvestedDocs, Templates } from "../core/harvest.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
+import { harvestTargets, type Workspace } from "./workspace.js";
 
 /** Templates a repository can override: `.claude/memory-templates/<name>.md`. */
 export const TEMPLATE_OVERRIDES = ".claude/memory-templates";
@@ -23,3 +24,13 @@ export async function loadDocTemplates(root: string): Promise<Templates> {
   return { patterns: await load("patterns.md"), postMortem: await load("post-mortem.md"), adr: await load("adr.md") };
 }
 
+
+/** What every harvest target holds now: reference files' texts, folders' markdown files. */
+export async function readHarvestedDocs(ws: Workspace): Promise<HarvestedDocs> {
+  const docs: HarvestedDocs = { references: new Map(), folders: new Map() };
+  for (const target of harvestTargets(ws, "reference")) docs.references.set(target, await readTextIfExists(join(ws.root, target)));
+  for (const target of [...harvestTargets(ws, "post-mortem"), ...harvestTargets(ws, "adr")]) {
+    docs.folders.set(target, await readFolder(join(ws.root, target)));
+  }
+  return docs;
+}

@@ -2,13 +2,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseBuffer, type BufferDoc } from "../core/entries.js";
-import { bufferLabel, DEFAULT_TYPE, type BufferName } from "../core/config.js";
+import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
 
-export const TEMPLATE_FILES: Record<BankFileKey, string> = {
+/** The template of each of the tool's own bank files; a team's own buffer gets a generated header. */
+export const TEMPLATE_FILES: Readonly<Record<string, string>> = {
   context: "activeContext.md",
   patterns: "patterns-buffer.md",
   lessons: "lessons-buffer.md",
@@ -25,13 +26,13 @@ export interface LoadedBuffer {
 export async function loadBuffer(ws: Workspace, name: BufferName, vars?: TemplateVars): Promise<LoadedBuffer> {
   const file = bankFile(ws, name);
   const text = await readTextIfExists(file.abs);
-  const source = text ?? (await renderTemplate(name, vars ?? { persona: "", now: "" }));
-  return { file, doc: parseBuffer(source, { file: file.rel, defaultType: DEFAULT_TYPE[name] }) };
+  const source = text ?? (await renderTemplate(ws, name, vars ?? { persona: "", now: "" }));
+  return { file, doc: parseBuffer(source, { file: file.rel, defaultType: defaultType(ws.config, name) }) };
 }
 
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {
   const { file, doc } = await loadBuffer(ws, name);
-  const cfg = ws.config.buffers[name];
+  const cfg = bufferConfig(ws.config, name);
   return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near);
 }
 
@@ -40,7 +41,13 @@ export interface TemplateVars {
   now: string;
 }
 
-export async function renderTemplate(key: BankFileKey, vars: TemplateVars): Promise<string> {
-  const text = await readFile(join(templatesDir, "bank", TEMPLATE_FILES[key]), "utf8");
+export async function renderTemplate(ws: Workspace, key: BankFileKey, vars: TemplateVars): Promise<string> {
+  const own = TEMPLATE_FILES[key];
+  if (own === undefined) {
+    const cfg = bufferConfig(ws.config, key);
+    const title = bufferLabel(cfg).replace(/[-_]+/g, " ").replace(/^./, (c) => c.toUpperCase());
+    return `# ${title}\n\nEntries of type ${cfg.types.join(", ")}, added with \`memory add ${cfg.types[0]} "…"\`; merged by entry across clones.\n`;
+  }
+  const text = await readFile(join(templatesDir, "bank", own), "utf8");
   return text.replace(/\{\{(persona|now)\}\}/g, (_, name: keyof TemplateVars) => vars[name]);
 }

@@ -1,7 +1,7 @@
 /** Everything a command needs to know about the clone it runs in, read once at the boundary. */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { BUFFER_NAMES, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type MergeStrategy } from "../core/config.js";
+import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
 import { resolvePersona, type Persona } from "../core/persona.js";
 import { MemoryError } from "../core/errors.js";
 import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "../git/repo.js";
@@ -14,10 +14,13 @@ export interface Workspace extends RepoPaths {
   env: NodeJS.ProcessEnv;
 }
 
+/** `context`, `log`, or the name of a buffer (the config refuses buffers named context or log). */
 export type BankFileKey = "context" | "log" | BufferName;
 
 export interface BankFile {
   key: BankFileKey;
+  /** Set for buffers (files of entries): the buffer's name. */
+  buffer?: BufferName;
   /** Path relative to the repository root, with `/`: what git and messages use. */
   rel: string;
   abs: string;
@@ -40,25 +43,33 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
 /** The bank's files in a fixed order: context, buffers, log. */
 export function bankFiles(ws: Workspace): BankFile[] {
   const { config } = ws;
-  const file = (key: BankFileKey, name: string, merge: MergeStrategy): BankFile => {
+  const file = (key: BankFileKey, name: string, merge: MergeStrategy, buffer?: BufferName): BankFile => {
     const rel = `${config.bank.replace(/\/+$/, "")}/${name}`;
-    return { key, rel, abs: join(ws.root, rel), merge };
+    return { key, rel, abs: join(ws.root, rel), merge, ...(buffer ? { buffer } : {}) };
   };
   return [
     file("context", config.context.file, config.context.merge),
-    ...BUFFER_NAMES.map((b) => file(b, config.buffers[b].file, config.buffers[b].merge)),
+    ...bufferNames(config).map((b) => file(b, bufferConfig(config, b).file, bufferConfig(config, b).merge, b)),
     file("log", config.log.file, config.log.merge),
   ];
 }
 
-/** Every file `.gitattributes` must give a merge driver: the bank's, and the patterns reference (merged by entry). */
+/** The bank's buffers (files of entries), in config order. */
+export const bufferFiles = (ws: Workspace): Array<BankFile & { buffer: BufferName }> =>
+  bankFiles(ws).filter((f): f is BankFile & { buffer: BufferName } => f.buffer !== undefined);
+
+/** Every file `.gitattributes` must give a merge driver: the bank's, and each reference doc (merged by entry). */
 export function mergedFiles(ws: Workspace): Array<{ rel: string; merge: MergeStrategy }> {
-  return [...bankFiles(ws), { rel: ws.config.buffers.patterns.target, merge: "union" }];
+  const references = [...new Set(harvestTargets(ws, "reference"))];
+  return [...bankFiles(ws), ...references.map((rel) => ({ rel, merge: "union" as const }))];
 }
 
-/** Where harvest writes: the docs of every buffer that has a target. */
-export function harvestTargets(ws: Workspace): string[] {
-  return Object.values(ws.config.buffers).map((b) => b.target);
+/** Where harvest writes: the target of every harvested buffer (of one kind, if given), in config order. */
+export function harvestTargets(ws: Workspace, kind?: HarvestKind): string[] {
+  return bufferNames(ws.config)
+    .map((b) => bufferConfig(ws.config, b))
+    .filter((b) => b.harvest !== "none" && (kind === undefined || b.harvest === kind))
+    .map((b) => b.target.replace(/\/+$/, ""));
 }
 
 export function bankFile(ws: Workspace, key: BankFileKey): BankFile {

@@ -19,7 +19,7 @@ export function renderStatus(s: StatusResult, out: Output, asJson: boolean): voi
   for (const b of s.buffers) {
     const count = b.unit === "lines" ? b.lines : b.items;
     const state = b.ready ? c.green("ready to harvest") : b.near ? c.yellow("near threshold") : "";
-    const fill = `${count}/${b.threshold} ${b.unit}`.padEnd(14);
+    const fill = (b.threshold !== null ? `${count}/${b.threshold} ${b.unit}` : "not harvested").padEnd(14);
     lines.push(`  ${b.label.padEnd(width)}  ${fill} ${b.items} item${b.items === 1 ? "" : "s"}${state ? `  ${state}` : ""}`.trimEnd());
   }
   out.data(lines.join("\n"));

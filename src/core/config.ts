@@ -8,8 +8,15 @@ export const CONFIG_FILE = ".claude/memory.config.json";
 export const CONFIG_VERSION = 1;
 
 export type MergeStrategy = "union" | "latest" | "log";
-export type BufferName = "patterns" | "lessons" | "decisions";
+/** A buffer's key in the config (`patterns`, or a team's own, e.g. `preferences`). */
+export type BufferName = string;
 export type Unit = "lines" | "items";
+/**
+ * What harvest makes of a buffer's entries: sections of one reference file in entry format (`reference`),
+ * one post-mortem per entry in a folder, one numbered ADR per entry in a folder, or nothing.
+ */
+export type HarvestKind = "reference" | "post-mortem" | "adr" | "none";
+export const HARVEST_KINDS: readonly HarvestKind[] = ["reference", "post-mortem", "adr", "none"];
 
 export interface FileConfig {
   /** Path inside the bank folder. */
@@ -18,9 +25,12 @@ export interface FileConfig {
 }
 
 export interface BufferConfig extends FileConfig {
+  /** The entry types this buffer holds; the first is given to hand-written entries whose marker names none. */
+  types: string[];
+  harvest: HarvestKind;
   threshold: number;
   unit: Unit;
-  /** Where harvest writes: a file for patterns, a folder for lessons and decisions. Relative to the repo root. */
+  /** Where harvest writes: a file for `reference`, a folder otherwise. Relative to the repo root; "" for `none`. */
   target: string;
 }
 
@@ -36,20 +46,6 @@ export interface Config {
   near: number;
 }
 
-export const BUFFER_NAMES: readonly BufferName[] = ["patterns", "lessons", "decisions"];
-
-/** Entry types `memory add` accepts, and the buffer each goes to. */
-export const TYPE_TO_BUFFER: Readonly<Record<string, BufferName>> = {
-  pattern: "patterns",
-  lesson: "lessons",
-  solution: "lessons",
-  bug: "lessons",
-  gotcha: "lessons",
-  decision: "decisions",
-};
-
-/** The type given to a hand-written entry whose marker names none, by the buffer it is in. */
-export const DEFAULT_TYPE: Readonly<Record<BufferName, string>> = { patterns: "pattern", lessons: "lesson", decisions: "decision" };
 
 export function defaultConfig(): Config {
   return {
@@ -58,9 +54,18 @@ export function defaultConfig(): Config {
     context: { file: "activeContext.md", merge: "latest" },
     log: { file: "SESSION_LOG.md", merge: "log" },
     buffers: {
-      patterns: { file: "patterns-buffer.md", merge: "union", threshold: 20, unit: "lines", target: "Docs/03-Reference/Patterns.md" },
-      lessons: { file: "lessons-buffer.md", merge: "union", threshold: 15, unit: "lines", target: "Docs/06-PostMortems" },
-      decisions: { file: "decisions-inbox.md", merge: "union", threshold: 5, unit: "items", target: "Docs/03-Reference/ADR" },
+      patterns: {
+        file: "patterns-buffer.md", merge: "union", types: ["pattern"],
+        harvest: "reference", threshold: 20, unit: "lines", target: "Docs/03-Reference/Patterns.md",
+      },
+      lessons: {
+        file: "lessons-buffer.md", merge: "union", types: ["lesson", "solution", "bug", "gotcha"],
+        harvest: "post-mortem", threshold: 15, unit: "lines", target: "Docs/06-PostMortems",
+      },
+      decisions: {
+        file: "decisions-inbox.md", merge: "union", types: ["decision"],
+        harvest: "adr", threshold: 5, unit: "items", target: "Docs/03-Reference/ADR",
+      },
     },
     adr: { digits: 3 },
     near: 0.8,
@@ -109,7 +114,34 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   };
 
   const fileShape: Shape = { file: fileInBank, merge };
-  const bufferShape: Shape = { ...fileShape, threshold: int(1, 1_000_000), unit: oneOf("lines", "items"), target: repoPath };
+  const typeName = /^[a-z][a-z0-9-]*$/;
+  const types: Check = (v, path) =>
+    Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" && typeName.test(t))
+      ? [...v]
+      : fail(path, 'must be a non-empty list of lowercase names, e.g. ["preference"]');
+  const target: Check = (v, path) => (v === "" ? "" : repoPath(v, path));
+  const bufferShape: Shape = {
+    ...fileShape,
+    types,
+    harvest: oneOf(...HARVEST_KINDS),
+    threshold: int(1, 1_000_000),
+    unit: oneOf("lines", "items"),
+    target,
+  };
+  // A team's own buffer: any name; it needs its file and types, and is never harvested unless it says how.
+  const rawBuffers = isObject((raw as Record<string, unknown>).buffers) ? ((raw as Record<string, unknown>).buffers as Record<string, unknown>) : {};
+  const bufferShapes: Shape = { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape };
+  for (const [name, value] of Object.entries(rawBuffers)) {
+    if (name in config.buffers) continue;
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || name === "context" || name === "log") {
+      fail(`buffers.${name}`, "is not a buffer name (lowercase letters, digits and dashes; not context or log)");
+    }
+    if (!isObject(value) || value.file === undefined || value.types === undefined) {
+      fail(`buffers.${name}`, 'needs at least "file" and "types", e.g. { "file": "preferences.md", "types": ["preference"] }');
+    }
+    config.buffers[name] = { file: "", merge: "union", types: [], harvest: "none", threshold: 20, unit: "items", target: "" };
+    bufferShapes[name] = bufferShape;
+  }
   const version = (raw as Record<string, unknown>).version;
   if (version === undefined) fail("version", `is missing; add "version": ${CONFIG_VERSION}`);
   if (typeof version === "number" && version > CONFIG_VERSION) {
@@ -120,14 +152,24 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     bank: repoPath,
     context: fileShape,
     log: fileShape,
-    buffers: { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape },
+    buffers: bufferShapes,
     adr: { digits: int(1, 9) },
     near: (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1")),
   }, "");
 
-  const files = [config.context.file, config.log.file, ...BUFFER_NAMES.map((b) => config.buffers[b].file)];
+  const files = [config.context.file, config.log.file, ...bufferNames(config).map((b) => config.buffers[b]!.file)];
   const twice = files.find((f, i) => files.indexOf(f) !== i);
   if (twice) fail("files", `name "${twice}" twice; each bank file needs its own name`);
+  const owner = new Map<string, string>();
+  for (const name of bufferNames(config)) {
+    const b = config.buffers[name]!;
+    for (const t of b.types) {
+      const other = owner.get(t);
+      if (other) fail(`buffers.${name}.types`, `names "${t}", which buffers.${other} holds already; a type goes to one buffer`);
+      owner.set(t, name);
+    }
+    if (b.harvest !== "none" && b.target === "") fail(`buffers.${name}.target`, `is needed to harvest it as "${b.harvest}"`);
+  }
   return config;
 }
 
@@ -149,9 +191,61 @@ export function bufferLabel(buffer: FileConfig): string {
   return buffer.file.replace(/\.md$/i, "");
 }
 
-/** Finds a buffer by its key (`patterns`) or its label (`patterns-buffer`). */
+/** The buffers in config order: the defaults first, then a team's own. */
+export function bufferNames(config: Config): BufferName[] {
+  return Object.keys(config.buffers);
+}
+
+/** The config of a buffer known to exist. */
+export function bufferConfig(config: Config, name: BufferName): BufferConfig {
+  const b = config.buffers[name];
+  if (!b) throw new Error(`no buffer "${name}" in the config`);
+  return b;
+}
+
+/** The type given to a hand-written entry in this buffer whose marker names none. */
+export const defaultType = (config: Config, name: BufferName): string => bufferConfig(config, name).types[0] ?? name;
+
+/** Every entry type the config knows, in config order. */
+export const entryTypes = (config: Config): string[] => bufferNames(config).flatMap((b) => config.buffers[b]!.types);
+
+/** A word as people type it (`Patterns`, `gotchas`) in the forms to look up: itself, then without a plural ending. */
+function forms(word: string): string[] {
+  const w = word.trim().toLowerCase();
+  const out = [w];
+  if (w.endsWith("ies")) out.push(`${w.slice(0, -3)}y`);
+  if (w.endsWith("es")) out.push(w.slice(0, -2));
+  if (w.endsWith("s")) out.push(w.slice(0, -1));
+  return out;
+}
+
+export interface TypeMatch {
+  type: string;
+  buffer: BufferName;
+}
+
+/** An entry type by name, singular or plural (`gotchas` → gotcha in lessons); undefined when unknown. */
+export function resolveType(config: Config, word: string): TypeMatch | undefined {
+  for (const form of forms(word)) {
+    for (const buffer of bufferNames(config)) {
+      if (config.buffers[buffer]!.types.includes(form)) return { type: form, buffer };
+    }
+  }
+  return undefined;
+}
+
+/** The known type nearest a typo (`patern` → pattern), for "did you mean". */
+export function suggestType(config: Config, word: string): string | undefined {
+  return closest(word, entryTypes(config));
+}
+
+/** Finds a buffer by its key (`patterns`), its label (`patterns-buffer`) or one of its types (`pattern`, `gotchas`). */
 export function findBuffer(config: Config, name: string): BufferName | undefined {
-  return BUFFER_NAMES.find((b) => b === name || bufferLabel(config.buffers[b]) === name);
+  const lower = name.trim().toLowerCase();
+  return (
+    bufferNames(config).find((b) => b === lower || bufferLabel(config.buffers[b]!).toLowerCase() === lower) ??
+    resolveType(config, lower)?.buffer
+  );
 }
 
 function relativePathProblem(p: string): string | undefined {

@@ -102,10 +102,10 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
 }
 
 /** The entries of a text that may be an old or broken version: none when it does not parse. */
-export function readEntries(text: string | null | undefined): Entry[] {
+export function readEntries(text: string | null | undefined, defaultType?: string): Entry[] {
   if (!text) return [];
   try {
-    return parseBuffer(text).entries;
+    return parseBuffer(text, defaultType === undefined ? {} : { defaultType }).entries;
   } catch {
     return [];
   }

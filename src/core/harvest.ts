@@ -2,9 +2,9 @@
  * Planning a harvest. Pure: the bank, the config, the existing docs and templates in; every file to write
  * and every entry to remove out. The plan is what `--dry-run` prints and what `harvest` applies in one commit.
  */
-import { createEntry, parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
+import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { adrNumber } from "./adr.js";
-import { bufferLabel, BUFFER_NAMES, DEFAULT_TYPE, type BufferName, type Config } from "./config.js";
+import { bufferConfig, bufferLabel, bufferNames, defaultType, type BufferName, type Config, type HarvestKind } from "./config.js";
 import { countLines } from "./entries.js";
 
 export interface Templates {
@@ -17,12 +17,8 @@ export interface HarvestInput {
   config: Config;
   /** Each buffer's text and repo-relative path. */
   buffers: Record<BufferName, { path: string; text: string }>;
-  /** Patterns reference text, or null when it does not exist yet. */
-  patternsDoc: string | null;
-  /** File names in the post-mortems folder, with their texts. */
-  postMortems: Map<string, string>;
-  /** File names in the ADR folder, with their texts. */
-  adrs: Map<string, string>;
+  /** What the harvest targets hold now. */
+  docs: HarvestedDocs;
   templates: Templates;
   /** Today, ISO date (YYYY-MM-DD). */
   date: string;
@@ -32,6 +28,14 @@ export interface HarvestInput {
   only?: BufferName;
   /** Decisions accepted to become ADRs; the others stay in the inbox. */
   acceptDecision: (entry: Entry) => boolean;
+}
+
+/** The docs harvest writes to, as they are: keyed by the target path in the config. */
+export interface HarvestedDocs {
+  /** Each `reference` target's text, or null when it does not exist yet. */
+  references: Map<string, string | null>;
+  /** Each folder target's markdown files (name → text). */
+  folders: Map<string, Map<string, string>>;
 }
 
 export interface PlannedFile {
@@ -74,24 +78,32 @@ export interface HarvestPlan {
   empty: boolean;
 }
 
+/** Buffers harvested into ADRs, in config order. */
+const adrBuffers = (config: Config): BufferName[] => bufferNames(config).filter((b) => bufferConfig(config, b).harvest === "adr");
+
 /** Decisions this harvest would turn into ADRs if accepted: for asking, before planning. */
 export function decisionCandidates(input: Omit<HarvestInput, "acceptDecision">): Entry[] {
-  const doc = parseBuffer(input.buffers.decisions.text, { file: input.buffers.decisions.path, defaultType: DEFAULT_TYPE.decisions });
-  if (!isSelected(input, "decisions", doc)) return [];
-  const done = harvestedTexts(input);
-  return doc.entries.filter((e) => !done.has(e.id));
+  const done = harvestedTexts(input.docs);
+  return adrBuffers(input.config).flatMap((name) => {
+    const buffer = input.buffers[name];
+    if (!buffer) return [];
+    const doc = parseBuffer(buffer.text, { file: buffer.path, defaultType: defaultType(input.config, name) });
+    return isSelected(input, name, doc) ? doc.entries.filter((e) => !done.has(e.id)) : [];
+  });
 }
 
 export function planHarvest(input: HarvestInput): HarvestPlan {
   const { config } = input;
-  const done = harvestedTexts(input);
+  const done = harvestedTexts(input.docs);
   const files: PlannedFile[] = [];
   const buffers: BufferPlan[] = [];
 
-  for (const name of BUFFER_NAMES) {
-    const { path, text } = input.buffers[name];
-    const doc = parseBuffer(text, { file: path, defaultType: DEFAULT_TYPE[name] });
-    const cfg = config.buffers[name];
+  for (const name of bufferNames(config)) {
+    const cfg = bufferConfig(config, name);
+    const buffer = input.buffers[name];
+    if (cfg.harvest === "none" || !buffer) continue;
+    const { path, text } = buffer;
+    const doc = parseBuffer(text, { file: path, defaultType: defaultType(config, name) });
     const plan: BufferPlan = {
       name,
       label: bufferLabel(cfg),
@@ -112,11 +124,11 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
     for (const e of doc.entries) {
       const harvestedAs = done.get(e.id);
       if (harvestedAs !== undefined) (stillTheSame(e, harvestedAs) ? plan.alreadyHarvested : plan.editedSinceHarvest).push(e.id);
-      else if (name === "decisions" && !input.acceptDecision(e)) plan.kept.push(e.id);
+      else if (cfg.harvest === "adr" && !input.acceptDecision(e)) plan.kept.push(e.id);
       else take.push(e);
     }
     plan.harvested = take.map((e) => e.id);
-    if (take.length > 0) files.push(...writeTargets(name, take, input, files));
+    if (take.length > 0) files.push(...writeTargets(cfg.harvest, cfg.target.replace(/\/+$/, ""), take, input, files));
     if (plan.harvested.length + plan.alreadyHarvested.length > 0) {
       const gone = new Set([...plan.harvested, ...plan.alreadyHarvested]);
       plan.content = serializeBuffer({ ...doc, entries: doc.entries.filter((e) => !gone.has(e.id)) });
@@ -129,7 +141,7 @@ function isSelected(input: Pick<HarvestInput, "config" | "all" | "only">, name: 
   if (input.only && input.only !== name) return false;
   if (doc.entries.length === 0) return false;
   if (input.all) return true;
-  const cfg = input.config.buffers[name];
+  const cfg = bufferConfig(input.config, name);
   return (cfg.unit === "lines" ? countLines(doc) : doc.entries.length) >= cfg.threshold;
 }
 
@@ -137,13 +149,13 @@ function isSelected(input: Pick<HarvestInput, "config" | "all" | "only">, name: 
  * What the docs already hold, by entry id: the Patterns.md entry's text, or the whole post-mortem or ADR
  * that names the id in a `source:` line.
  */
-export function harvestedTexts(input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Map<string, string> {
+export function harvestedTexts(docs: HarvestedDocs): Map<string, string> {
   const found = new Map<string, string>();
-  if (input.patternsDoc) {
-    for (const e of readEntriesLoosely(input.patternsDoc)) found.set(e.id, e.lines.join("\n"));
+  for (const text of docs.references.values()) {
+    for (const e of readEntries(text)) found.set(e.id, e.lines.join("\n"));
   }
-  for (const text of [...input.postMortems.values(), ...input.adrs.values()]) {
-    for (const id of sourceIds(text)) found.set(id, text);
+  for (const folder of docs.folders.values()) {
+    for (const text of folder.values()) for (const id of sourceIds(text)) found.set(id, text);
   }
   return found;
 }
@@ -153,8 +165,7 @@ export function sourceIds(text: string): string[] {
   return [...text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)].map((m) => m[1]!);
 }
 
-export const harvestedIds = (input: Pick<HarvestInput, "patternsDoc" | "postMortems" | "adrs">): Set<string> =>
-  new Set(harvestedTexts(input).keys());
+export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harvestedTexts(docs).keys());
 
 /** Whether the docs' copy still holds the entry's title and body as they are now (templates add around them). */
 function stillTheSame(e: Entry, harvestedAs: string): boolean {
@@ -163,33 +174,28 @@ function stillTheSame(e: Entry, harvestedAs: string): boolean {
   return doc.includes(e.title) && (e.body === "" || doc.includes(normalize(e.body)));
 }
 
-/** Entries of Patterns.md; a file people broke by hand still yields the entries that can be read. */
-function readEntriesLoosely(text: string): Entry[] {
-  try {
-    return parseBuffer(text).entries;
-  } catch {
-    return [];
-  }
+function writeTargets(kind: HarvestKind, target: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
+  if (kind === "reference") return [referenceFile(target, entries, input, planned)];
+  if (kind === "post-mortem") return lessonFiles(target, entries, input, planned);
+  return adrFiles(target, entries, input, planned);
 }
 
-function writeTargets(name: BufferName, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
-  const target = input.config.buffers[name].target.replace(/\/+$/, "");
-  if (name === "patterns") return [patternsFile(target, entries, input)];
-  if (name === "lessons") return lessonFiles(target, entries, input, planned);
-  return adrFiles(target, entries, input);
-}
-
-function patternsFile(path: string, entries: Entry[], input: HarvestInput): PlannedFile {
-  const doc = parseBuffer(input.patternsDoc ?? input.templates.patterns, { file: path });
+/** Sections of a reference file in entry format; two buffers with one target add to the same planned file. */
+function referenceFile(path: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile {
+  const at = planned.findIndex((f) => f.path === path);
+  const earlier = at >= 0 ? planned.splice(at, 1)[0] : undefined;
+  const existing = input.docs.references.get(path) ?? null;
+  const doc = parseBuffer(earlier?.content ?? existing ?? input.templates.patterns, { file: path });
   for (const e of entries) {
     const provenance = `_Pattern by ${e.author}, ${e.createdAt}, harvested ${input.date}._`;
     doc.entries.push(createEntry({ ...e, body: e.body ? `${e.body}\n\n${provenance}` : provenance }));
   }
-  return { path, action: input.patternsDoc === null ? "create" : "update", kind: "patterns", entries: entries.map((e) => e.id), content: serializeBuffer(doc) };
+  const ids = [...(earlier?.entries ?? []), ...entries.map((e) => e.id)];
+  return { path, action: existing === null ? "create" : "update", kind: "patterns", entries: ids, content: serializeBuffer(doc) };
 }
 
 function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
-  const taken = new Set([...input.postMortems.keys(), ...planned.map((f) => f.path.split("/").pop()!)]);
+  const taken = new Set([...(input.docs.folders.get(dir)?.keys() ?? []), ...planned.filter((f) => f.path.startsWith(`${dir}/`)).map((f) => f.path.split("/").pop()!)]);
   return entries.map((e) => {
     const base = `${(e.createdAt || input.date).slice(0, 10)}-${slugify(e.title, "lesson")}`;
     let name = `${base}.md`;
@@ -199,8 +205,10 @@ function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned
   });
 }
 
-function adrFiles(dir: string, entries: Entry[], input: HarvestInput): PlannedFile[] {
-  let next = Math.max(0, ...[...input.adrs.keys()].map((n) => adrNumber(n) ?? 0)) + 1;
+function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
+  const numbers = [...(input.docs.folders.get(dir)?.keys() ?? [])].map((n) => adrNumber(n) ?? 0);
+  const plannedHere = planned.filter((f) => f.kind === "adr" && f.path.startsWith(`${dir}/`)).map((f) => f.number ?? 0);
+  let next = Math.max(0, ...numbers, ...plannedHere) + 1;
   const digits = input.config.adr.digits;
   return entries.map((e) => {
     const number = next++;

@@ -10,7 +10,8 @@ export interface BufferStatus {
   file: string;
   lines: number;
   items: number;
-  threshold: number;
+  /** null for a buffer harvest never takes (a team's own buffer may only be kept and merged). */
+  threshold: number | null;
   unit: Unit;
   /** At or past the threshold: the next harvest takes it. */
   ready: boolean;
@@ -35,10 +36,11 @@ export function bufferStatus(
     file,
     lines,
     items,
-    threshold: buffer.threshold,
+    threshold: buffer.harvest === "none" ? null : buffer.threshold,
     unit: buffer.unit,
-    ready: count >= buffer.threshold,
-    near: count > 0 && count >= buffer.threshold * nearShare,
+    // A buffer that is never harvested has no threshold to reach.
+    ready: buffer.harvest !== "none" && count >= buffer.threshold,
+    near: buffer.harvest !== "none" && count > 0 && count >= buffer.threshold * nearShare,
   };
 }
 

@@ -132,3 +132,9 @@ export async function headCommit(cwd: string): Promise<string> {
   return (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, okCodes: [1] })).stdout.trim();
 }
 
+
+/** Paths of the files under `paths` in a commit (recursively), relative to the root; none when it has none. */
+export async function listFiles(cwd: string, commit: string, paths: readonly string[]): Promise<string[]> {
+  const res = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", ...paths], { cwd, okCodes: [128] });
+  return res.code === 0 ? res.stdout.split("\0").filter(Boolean) : [];
+}

@@ -1,0 +1,83 @@
+/**
+ * The query API over the bank: every entry of every buffer and every harvested doc, read from the work
+ * tree or from any commit, and what changed between two of those. Recall, briefings, the digest of
+ * `start` and the MCP server all ask here; filtering and diffing are pure (core/query.ts).
+ */
+import { join } from "node:path";
+import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
+import { bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
+import { listFiles, readBlobs } from "../git/repo.js";
+import { readTextIfExists } from "../infra/fs.js";
+import { readFolder } from "./docs.js";
+import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
+
+/** The work tree, or a commit (any revision git understands). */
+export type Moment = { commit: string } | "worktree";
+
+export interface ReadOptions {
+  /** Also read the harvested docs (default true). */
+  docs?: boolean;
+}
+
+/** Every item at a moment: bank entries in buffer order, then docs by target and name. */
+export async function readItems(ws: Workspace, at: Moment = "worktree", options: ReadOptions = {}): Promise<Item[]> {
+  const withDocs = options.docs !== false;
+  const buffers = bufferFiles(ws);
+  const references = withDocs ? harvestTargets(ws, "reference") : [];
+  const folders = withDocs ? docFolders(ws) : [];
+  const texts = new Map<string, string | null>();
+  if (at === "worktree") {
+    for (const path of [...buffers.map((f) => f.rel), ...references]) texts.set(path, await readTextIfExists(join(ws.root, path)));
+    for (const { dir } of folders) {
+      for (const [name, text] of await readFolder(join(ws.root, dir))) texts.set(`${dir}/${name}`, text);
+    }
+  } else {
+    const inFolders = folders.length ? await listFiles(ws.root, at.commit, folders.map((f) => f.dir)) : [];
+    const wanted = [...buffers.map((f) => f.rel), ...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
+    const blobs = await readBlobs(ws.root, wanted.map((p) => `${at.commit}:${p}`));
+    for (const p of wanted) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
+  }
+  const items: Item[] = [];
+  for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
+  for (const path of references) {
+    const owner = buffers.find((f) => bufferConfig(ws.config, f.buffer).target.replace(/\/+$/, "") === path);
+    const type = owner ? defaultType(ws.config, owner.buffer) : "pattern";
+    items.push(...bufferItems(texts.get(path) ?? null, path, "", type, "docs"));
+  }
+  for (const { dir, type } of folders) {
+    const paths = [...texts.keys()].filter((p) => isDirectChild(p, dir) && p.endsWith(".md")).sort();
+    for (const p of paths) items.push(docItem(texts.get(p) ?? "", p, type));
+  }
+  return items;
+}
+
+/** Items at a moment that a filter lets through, newest first. */
+export async function listItems(ws: Workspace, filter: ItemFilter = {}, at: Moment = "worktree"): Promise<Item[]> {
+  const items = await readItems(ws, at, { docs: filter.in !== "bank" });
+  return filterItems(items, filter).sort((a, b) => (a.at > b.at ? -1 : a.at < b.at ? 1 : a.id > b.id ? -1 : 1));
+}
+
+/** One item by id or unique id prefix, in the work tree. */
+export async function getItem(ws: Workspace, idOrPrefix: string): Promise<Item | undefined> {
+  return findItem(await readItems(ws), idOrPrefix);
+}
+
+/** What changed in the bank (and, with docs, where entries were harvested to) between two moments. */
+export async function changesBetween(ws: Workspace, from: Moment, to: Moment, options: ReadOptions = {}): Promise<ItemChanges> {
+  const [before, after] = await Promise.all([readItems(ws, from, options), readItems(ws, to, options)]);
+  return diffItems(before, after);
+}
+
+/** The folders harvest writes one doc per entry into, with the type their docs hold. */
+function docFolders(ws: Workspace): Array<{ dir: string; type: string }> {
+  const kinds: HarvestKind[] = ["post-mortem", "adr"];
+  const out: Array<{ dir: string; type: string }> = [];
+  for (const f of bufferFiles(ws)) {
+    const cfg = bufferConfig(ws.config, f.buffer);
+    const dir = cfg.target.replace(/\/+$/, "");
+    if (kinds.includes(cfg.harvest) && !out.some((o) => o.dir === dir)) out.push({ dir, type: defaultType(ws.config, f.buffer) });
+  }
+  return out;
+}
+
+const isDirectChild = (path: string, dir: string): boolean => path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes("/");
