@@ -7,9 +7,7 @@ import { join, relative } from "node:path";
 import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
 import { sourceIds } from "../core/harvest.js";
 import { readStamp, stampTime } from "../core/context.js";
-import { parseBuffer } from "../core/entries.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
-import { ParseError } from "../core/errors.js";
 import { MERGERS } from "../core/merge.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
@@ -18,6 +16,7 @@ import { firstAdded } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
+import { inspectBankFile, type FileProblem } from "../bank/files.js";
 import { bankFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 
@@ -62,11 +61,7 @@ interface Rule {
 const RULES: Rule[] = [
   {
     id: "bank",
-    probe: async ({ files }) => {
-      const missing: string[] = [];
-      for (const f of files) if (!(await exists(f.abs))) missing.push(`${f.rel} is missing`);
-      return missing;
-    },
+    probe: async (scope) => (await problems(scope, "missing")).map((p) => `${p.file} is missing`),
     fix: async ({ ws, persona: name }) => void (await createMissingBankFiles(ws, name ?? "unknown")),
     hint: "run `memory init` or `memory doctor --fix` to create missing files",
   },
@@ -79,29 +74,18 @@ const RULES: Rule[] = [
   },
   {
     id: "markers",
-    probe: async ({ files }) => {
-      const found: string[] = [];
-      for (const f of files) {
-        const text = await readTextIfExists(f.abs);
-        const line = text === null ? 0 : conflictMarkerLine(splitLines(text).lines);
-        if (line) found.push(`${f.rel}:${line}: git conflict markers`);
-      }
-      return found;
-    },
+    probe: async (scope) => (await problems(scope, "markers")).map(describeProblem),
     fix: async ({ files }) => remergeMarkers(files),
     hint: "resolve the markers by hand (keep every entry), then run `memory doctor` again",
   },
   {
     id: "parse",
-    probe: async ({ files }) => {
-      const problems: string[] = [];
-      for (const f of files) {
-        const text = await readTextIfExists(f.abs);
-        if (text === null || conflictMarkerLine(splitLines(text).lines)) continue;
-        const problem = f.key === "context" ? contextProblem(f.rel, text) : f.merge === "union" ? bufferProblem(f.rel, text) : undefined;
-        if (problem) problems.push(problem);
-      }
-      return problems;
+    probe: async (scope) => {
+      const found = (await problems(scope, "parse")).map(describeProblem);
+      const context = scope.files.find((f) => f.key === "context")!;
+      const { text, problem } = await inspectBankFile(scope.ws, context);
+      const stamp = text !== null && !problem ? contextProblem(context.rel, text) : undefined;
+      return stamp ? [stamp, ...found] : found;
     },
     hint: "edit the named line, then run `memory doctor` again",
   },
@@ -295,14 +279,16 @@ function contextProblem(rel: string, text: string): string | undefined {
   return undefined;
 }
 
-function bufferProblem(rel: string, text: string): string | undefined {
-  try {
-    parseBuffer(text, { file: rel });
-    return undefined;
-  } catch (err) {
-    if (err instanceof ParseError) return `${err.file}:${err.line}: ${err.reason}`;
-    throw err;
+/** The bank files' problems of one kind, in bank order. */
+async function problems({ ws, files }: Scope, kind: FileProblem["kind"]): Promise<FileProblem[]> {
+  const found: FileProblem[] = [];
+  for (const f of files) {
+    const { problem } = await inspectBankFile(ws, f);
+    if (problem?.kind === kind) found.push(problem);
   }
+  return found;
 }
+
+const describeProblem = (p: FileProblem): string => (p.kind === "missing" ? `${p.file} is missing` : `${p.error.file}:${p.error.line}: ${p.error.reason}`);
 
 

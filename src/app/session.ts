@@ -1,13 +1,12 @@
 /** What start, save and harvest check before touching anything, and helpers they share. */
 import { CONFIG_FILE } from "../core/config.js";
-import { parseBuffer } from "../core/entries.js";
-import { conflictMarkerLine, splitLines } from "../core/text.js";
-import { ParseError, MemoryError } from "../core/errors.js";
+import { MemoryError } from "../core/errors.js";
 import { readHead } from "../git/repo.js";
 import { refuseBadState } from "../git/state.js";
 import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { withLock } from "../infra/lock.js";
+import { inspectBankFile } from "../bank/files.js";
 import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
 export interface Session {
@@ -51,14 +50,10 @@ export async function checkBank(session: Session): Promise<PathStatus> {
     throw new MemoryError("unmerged", `${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge`);
   }
   for (const f of files) {
-    const text = await readTextIfExists(f.abs);
-    if (text === null) {
-      // Committing the deletion would push it to every clone, and block their next merge.
-      throw new MemoryError("missing-file", `${f.rel} is missing`, { file: f.rel });
-    }
-    const line = conflictMarkerLine(splitLines(text).lines);
-    if (line) throw new ParseError(f.rel, line, "git conflict markers", undefined, "markers");
-    if (f.merge === "union") parseBuffer(text, { file: f.rel });
+    const { problem } = await inspectBankFile(ws, f);
+    // A deleted bank file: committing the deletion would push it to every clone, and block their next merge.
+    if (problem?.kind === "missing") throw new MemoryError("missing-file", `${f.rel} is missing`, { file: f.rel });
+    if (problem) throw problem.error;
   }
   return status;
 }

@@ -2,6 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseBuffer, type BufferDoc } from "../core/entries.js";
+import { ParseError } from "../core/errors.js";
+import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { readTextIfExists } from "../infra/fs.js";
@@ -50,4 +52,27 @@ export async function renderTemplate(ws: Workspace, key: BankFileKey, vars: Temp
   }
   const text = await readFile(join(templatesDir, "bank", own), "utf8");
   return text.replace(/\{\{(persona|now)\}\}/g, (_, name: keyof TemplateVars) => vars[name]);
+}
+
+/** Why a bank file cannot be used as it is: gone, conflict markers in it, or entries that do not read. */
+export type FileProblem = { kind: "missing"; file: string } | { kind: "markers" | "parse"; file: string; error: ParseError };
+
+/**
+ * Reads a bank file and says what stands in the way of using it, if anything. One check for everything
+ * that refuses (start, save, harvest) and for `doctor`, which lists the same problems.
+ */
+export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
+  const text = await readTextIfExists(f.abs);
+  if (text === null) return { text, problem: { kind: "missing", file: f.rel } };
+  const line = conflictMarkerLine(splitLines(text).lines);
+  if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
+  if (f.buffer) {
+    try {
+      parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      return { text, problem: { kind: "parse", file: f.rel, error: err } };
+    }
+  }
+  return { text };
 }
