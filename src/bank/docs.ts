@@ -4,16 +4,16 @@ import { join } from "node:path";
 import type { HarvestedDocs, Templates } from "../core/harvest.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
-import { harvestTargets, type Workspace } from "./workspace.js";
+import { harvestTargets, TEMPLATE_OVERRIDES, type Workspace } from "./workspace.js";
 
-/** Templates a repository can override: `.claude/memory-templates/<name>.md`. */
-export const TEMPLATE_OVERRIDES = ".claude/memory-templates";
 
 /** The markdown files of a docs folder (not its subfolders), by name, with their texts; empty when it does not exist. */
 export async function readFolder(dir: string): Promise<Map<string, string>> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+  // Regular files only: a symbolic link in a docs folder is never followed (it could lead anywhere).
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => e.name).sort();
   const texts = new Map<string, string>();
-  for (const name of names.filter((n) => n.endsWith(".md")).sort()) texts.set(name, await readFile(join(dir, name), "utf8"));
+  for (const name of names) texts.set(name, await readFile(join(dir, name), "utf8"));
   return texts;
 }
 

@@ -5,6 +5,7 @@ import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, parseConfig, typ
 import { resolvePersona, type Persona } from "../core/persona.js";
 import { MemoryError } from "../core/errors.js";
 import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "../git/repo.js";
+import { isWithin, realTarget } from "../infra/fs.js";
 
 export interface Workspace extends RepoPaths {
   config: Config;
@@ -37,8 +38,36 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
     readGitConfig(repo.root),
   ]);
   const config = configText === null ? defaultConfig() : parseConfig(configText);
-  return { ...repo, config, configFile: configText === null ? null : CONFIG_FILE, gitConfig, env };
+  const ws: Workspace = { ...repo, config, configFile: configText === null ? null : CONFIG_FILE, gitConfig, env };
+  await refuseEscapes(ws);
+  return ws;
 }
+
+/**
+ * Every path memory reads or writes must stay in the work tree and out of .git once symbolic links are
+ * followed: a committed `SESSION_LOG.md -> ~/.ssh/id_rsa`, a symlinked `.claude` or ADR folder would
+ * otherwise have `start` publish a private file, or `harvest` write outside the repository.
+ */
+async function refuseEscapes(ws: Workspace): Promise<void> {
+  const [root, gitDir, commonDir] = await Promise.all([ws.root, ws.gitDir, ws.commonDir].map((p) => realTarget(p)));
+  const paths = [
+    CONFIG_FILE,
+    ".gitattributes",
+    ws.config.bank,
+    ...bankFiles(ws).map((f) => f.rel),
+    ...harvestTargets(ws),
+    ...["patterns.md", "post-mortem.md", "adr.md"].map((name) => `${TEMPLATE_OVERRIDES}/${name}`),
+  ];
+  for (const rel of paths) {
+    const real = await realTarget(join(ws.root, rel));
+    if (!isWithin(real, root!) || isWithin(real, gitDir!) || isWithin(real, commonDir!)) {
+      throw new MemoryError("outside-repo", `${rel} leads to ${real}, outside this repository's work tree (a symbolic link?); memory never reads or writes there`, { path: rel });
+    }
+  }
+}
+
+/** Templates a repository can override: `.claude/memory-templates/<name>.md`. */
+export const TEMPLATE_OVERRIDES = ".claude/memory-templates";
 
 /** The bank's files in a fixed order: context, buffers, log. */
 export function bankFiles(ws: Workspace): BankFile[] {

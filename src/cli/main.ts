@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import { MemoryError } from "../core/errors.js";
 import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
-import { describe, exitCodeOf } from "../ui/messages.js";
+import { describe, describeFileError, exitCodeOf, isFileError } from "../ui/messages.js";
 import { ExitCode } from "./exit-codes.js";
 
 const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
@@ -183,6 +183,10 @@ function exitCodeFor(err: unknown, out: Output): number {
   if (err instanceof MemoryError) {
     out.error(`memory: ${describe(err)}`);
     return exitCodeOf(err);
+  }
+  if (isFileError(err)) {
+    out.error(`memory: ${describeFileError(err, out.io.cwd)}`);
+    return ExitCode.Failed;
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   out.error(`memory: unexpected error; this is a bug, please report it with the output of \`memory --version\`\n${detail}`);

@@ -95,8 +95,15 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   const int = (min: number, max: number): Check => (v, path) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? v : fail(path, `must be a whole number from ${min} to ${max}`);
   const merge = oneOf("union", "latest", "log");
-  const fileInBank = str((s) => (relativePathProblem(s) ?? (s.includes("/") ? "must be a file name inside the bank folder" : undefined)));
-  const repoPath = str(relativePathProblem);
+  const fileInBank = str((s) =>
+    relativePathProblem(s) ?? (s.includes("/") || s.includes("\\") || s === "." ? "must be a file name inside the bank folder" : undefined),
+  );
+  const repoPath: Check = (v, path) => {
+    const raw = str(relativePathProblem)(v, path) as string;
+    const normal = normalizeRepoPath(raw);
+    const problem = ownedPathProblem(normal);
+    return problem ? fail(path, problem) : normal;
+  };
 
   const apply = (target: Record<string, unknown>, value: unknown, shape: Shape, path: string): undefined => {
     if (!isObject(value)) return fail(path, "must be an object");
@@ -251,6 +258,22 @@ export function findBuffer(config: Config, name: string): BufferName | undefined
 function relativePathProblem(p: string): string | undefined {
   if (p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p)) return "must be relative to the repository root";
   if (p.split(/[\\/]/).includes("..")) return "may not contain '..'";
+  return undefined;
+}
+
+/** `./.claude//memory-bank/` → `.claude/memory-bank`: one spelling per path, so comparisons and git agree. */
+export function normalizeRepoPath(p: string): string {
+  return p
+    .split(/[\\/]+/)
+    .filter((part) => part !== "" && part !== ".")
+    .join("/");
+}
+
+/** Paths a bank or harvest target may never be: the repository itself, git's own folder, files memory keeps. */
+function ownedPathProblem(p: string): string | undefined {
+  if (p === "") return "must name a file or folder inside the repository, not its root";
+  if (p.split("/").some((part) => part.toLowerCase() === ".git")) return "may not be inside .git";
+  if (p === ".gitattributes" || p === CONFIG_FILE) return `may not be ${p}, a file memory writes itself`;
   return undefined;
 }
 

@@ -66,6 +66,11 @@ const REST = /\s*$/y;
 
 export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or time, strictly (Date.parse alone takes text like "../../1"). */
+export const isIsoTime = (value: string): boolean => ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+
 /** Parses a buffer file. Throws a ParseError naming the file and line when it cannot be read. */
 export function parseBuffer(source: string, options: ParseOptions = {}): BufferDoc {
   const file = options.file ?? "buffer";
@@ -166,7 +171,7 @@ function readEntry(region: string[], lineNo: number, file: string, defaultType: 
   if (!ID_PATTERN.test(id)) throw new ParseError(file, lineNo, `entry id "${id}" may only hold letters, digits, '.', '_' and '-'`);
 
   let createdAt = attrs.get("at");
-  if (createdAt !== undefined && Number.isNaN(Date.parse(createdAt))) {
+  if (createdAt !== undefined && !isIsoTime(createdAt)) {
     throw new ParseError(file, lineNo, `entry ${id} has at="${createdAt}", which is not an ISO 8601 time`, "write it like 2026-01-31T09:30:00Z");
   }
   if (createdAt === undefined) {

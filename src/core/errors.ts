@@ -54,6 +54,8 @@ export type ProblemKind =
   | "git-timeout"
   /** A git command failed in a way the caller did not expect. */
   | "git-failed"
+  /** A path (through a symbolic link, or as configured) that would read or write outside the work tree or inside .git. */
+  | "outside-repo"
   /** A clock override that is not a time. */
   | "clock"
   /** Something the code did not expect. */

@@ -197,7 +197,9 @@ function referenceFile(path: string, entries: Entry[], input: HarvestInput, plan
 function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
   const taken = new Set([...(input.docs.folders.get(dir)?.keys() ?? []), ...planned.filter((f) => f.path.startsWith(`${dir}/`)).map((f) => f.path.split("/").pop()!)]);
   return entries.map((e) => {
-    const base = `${(e.createdAt || input.date).slice(0, 10)}-${slugify(e.title, "lesson")}`;
+    // Only a plain date goes into a file name: an entry's attributes are text anyone could have written.
+    const day = /^\d{4}-\d{2}-\d{2}/.exec(e.createdAt)?.[0] ?? input.date;
+    const base = `${day}-${slugify(e.title, "lesson")}`;
     let name = `${base}.md`;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}.md`;
     taken.add(name);

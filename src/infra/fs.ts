@@ -1,5 +1,5 @@
-import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { access, mkdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
+import { dirname, sep } from "node:path";
 
 /** Reads a text file, or returns null when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | null> {
@@ -7,7 +7,7 @@ export async function readTextIfExists(path: string): Promise<string | null> {
     return await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
+    throw withPath(err, path);
   }
 }
 
@@ -20,8 +20,39 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});
-    throw err;
+    throw withPath(err, path);
   }
 }
 
 export const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/**
+ * Where a path really leads once symbolic links are followed: the real path of its deepest existing
+ * ancestor, with the parts that do not exist yet appended. Throws the file system's error for a loop.
+ */
+export async function realTarget(path: string): Promise<string> {
+  const missing: string[] = [];
+  let p = path;
+  for (;;) {
+    try {
+      const real = await realpath(p);
+      return missing.length ? [real, ...missing].join(sep) : real;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      const parent = dirname(p);
+      if (parent === p) return path;
+      missing.unshift(p.slice(parent.length).replace(/^[\\/]+/, ""));
+      p = parent;
+    }
+  }
+}
+
+/** Whether `path` is `dir` or lies under it (both already real paths). */
+export const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** The file system's error, naming the path it was about (reading a folder says EISDIR without one). */
+export function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.code === "string") e.path = path;
+  return err;
+}

@@ -38,6 +38,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   reentrant: () => "run it after that command",
   "git-missing": () => "install git and make sure it is on PATH",
   "git-timeout": (e) => (e.detail.network === "yes" ? "check the remote and try again" : "is a git hook hanging?"),
+  "outside-repo": (e) => `replace ${e.detail.path} with a real file or folder inside the repository, then run memory again`,
   bug: () => "this is a bug, please report it",
 };
 
@@ -50,4 +51,28 @@ export function describe(err: MemoryError): string {
 /** Exit code for a refusal: 2 for a command line the tool does not understand, else 1. */
 export function exitCodeOf(err: MemoryError): number {
   return err.kind === "usage" ? 2 : err.kind === "bug" ? 70 : 1;
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  EISDIR: "is a directory, not a file",
+  ENOTDIR: "has a file where a folder should be",
+  ELOOP: "is a symbolic link that loops",
+  EACCES: "cannot be read or written (permission denied)",
+  EPERM: "cannot be read or written (operation not permitted)",
+  ENOENT: "does not exist",
+  ENAMETOOLONG: "has a name too long for this system",
+  EROFS: "is on a read-only file system",
+  ENOSPC: "cannot be written: the disk is full",
+};
+
+/** An error of the file system about one path, which the edge can word as one line. */
+export function isFileError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  const e = err as NodeJS.ErrnoException;
+  return e instanceof Error && typeof e.code === "string" && e.code in FILE_ERRORS && typeof e.path === "string";
+}
+
+/** `.claude/memory-bank/patterns-buffer.md is a directory, not a file; …`, the path shown from `cwd`. */
+export function describeFileError(err: NodeJS.ErrnoException & { path: string }, cwd: string): string {
+  const path = err.path.startsWith(`${cwd}/`) ? err.path.slice(cwd.length + 1) : err.path;
+  return `${path} ${FILE_ERRORS[err.code!]}; fix or move it (\`memory doctor --fix\` recreates a missing bank file), then run memory again`;
 }

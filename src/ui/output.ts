@@ -56,12 +56,33 @@ async function paint(on: boolean): Promise<Paint> {
   return new Chalk({ level: 1 });
 }
 
+/**
+ * A process stream that goes quiet once its reader is gone (`memory … | head -1`): the command still
+ * finishes its work (a save is never cut short by a closed pipe), it just stops writing.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): Stream {
+  let closed = false;
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") closed = true;
+    else throw err;
+  });
+  return {
+    write: (text) => void (closed || stream.write(text)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
 export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: quietWhenClosed(process.stdout),
+    stderr: quietWhenClosed(process.stderr),
     stdinIsTTY: process.stdin.isTTY === true,
     readStdin: async () => {
       const chunks: Buffer[] = [];
