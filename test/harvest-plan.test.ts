@@ -165,3 +165,40 @@ describe("hand-written entries", () => {
     expect(entry!.type).toBe("pattern");
   });
 });
+
+describe("an entry edited after it was harvested", () => {
+  /** Harvests everything once, then plans again with the buffers edited by `edit`, against the docs written. */
+  function againAfter(edit: (text: string) => string) {
+    const lessons = buffer("lesson", 1, 3).replace("x 0\nx 0\nx 0", "Rotate the key.\nUse the vault.\npassword: hunter2");
+    const patterns = buffer("pattern", 1, 3).replace("x 0\nx 0\nx 0", "Rotate the key.\nUse the vault.\npassword: hunter2");
+    const first = planHarvest(input({ all: true, buffers: { ...input().buffers, lessons: { path: "l", text: lessons }, patterns: { path: "p", text: patterns } } }));
+    const pm = first.files.find((f) => f.kind === "post-mortem")!;
+    const pats = first.files.find((f) => f.kind === "patterns")!;
+    expect(pm.content).toMatch(/^source-digest: [0-9a-f]{8}$/m);
+    return planHarvest(input({
+      all: true,
+      buffers: { ...input().buffers, lessons: { path: "l", text: edit(lessons) }, patterns: { path: "p", text: edit(patterns) } },
+      patternsDoc: pats.content,
+      postMortems: new Map([[pm.path.split("/").pop()!, pm.content]]),
+    }));
+  }
+
+  it("is kept when the edit only removes text (a redacted password), in a post-mortem and in Patterns.md", () => {
+    const plan = againAfter((t) => t.replace("\npassword: hunter2", ""));
+    expect(plan.buffers.map((b) => [b.name, b.editedSinceHarvest, b.alreadyHarvested])).toEqual([
+      ["patterns", ["pattern-0"], []],
+      ["lessons", ["lesson-0"], []],
+      ["decisions", [], []],
+    ]);
+    expect(plan.files).toEqual([]);
+  });
+
+  it("is dropped as already harvested when it is unchanged (a buffer brought it back)", () => {
+    const plan = againAfter((t) => t);
+    expect(plan.buffers.map((b) => [b.name, b.alreadyHarvested, b.editedSinceHarvest])).toEqual([
+      ["patterns", ["pattern-0"], []],
+      ["lessons", ["lesson-0"], []],
+      ["decisions", [], []],
+    ]);
+  });
+});

@@ -1,11 +1,11 @@
 /** `memory add`: append an entry to the buffer of its type. */
-import { createEntry, serializeBuffer } from "../core/entries.js";
+import { appendText, createEntry, unclosedFence } from "../core/entries.js";
 import { bufferConfig, bufferLabel, entryTypes, resolveType, suggestType } from "../core/config.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
-import { MemoryError } from "../core/errors.js";
-import { writeTextAtomic } from "../infra/fs.js";
+import { MemoryError, ParseError } from "../core/errors.js";
+import { writeBytesAtomic } from "../infra/fs.js";
 import { withLock } from "../infra/lock.js";
 import { loadBuffer } from "../bank/files.js";
 import { openWorkspace, requireBank, requirePersona } from "../bank/workspace.js";
@@ -45,7 +45,11 @@ export async function add(options: AddOptions): Promise<AddResult> {
 
   return withLock(ws.commonDir, async () => {
     const vars = { persona: author, now: isoSeconds(at) };
-    const { file, doc } = await loadBuffer(ws, name, vars);
+    const { file, doc, bytes } = await loadBuffer(ws, name, vars);
+    const open = unclosedFence(bytes.toString("latin1"));
+    if (open) {
+      throw new ParseError(file.rel, open, "a code fence opens here and never closes, so a new entry would land inside it", "close the fence (a line of ```), then add again");
+    }
     const entry = createEntry({
       id: newId(at.getTime()),
       type,
@@ -56,7 +60,10 @@ export async function add(options: AddOptions): Promise<AddResult> {
       body: options.body ?? "",
     });
     doc.entries.push(entry);
-    await writeTextAtomic(file.abs, serializeBuffer(doc));
+    // Appended as bytes: latin1 maps each byte to one character and back, so other entries' bytes are
+    // written exactly as read, valid UTF-8 or not; the new entry itself is encoded as UTF-8.
+    const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
+    await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
     const cfg = bufferConfig(ws.config, name);
     return { id: entry.id, file: file.rel, status: bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near) };
   }, options.onWait);

@@ -6,7 +6,7 @@ import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
-import { readTextIfExists } from "../infra/fs.js";
+import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
 
@@ -23,13 +23,15 @@ export interface LoadedBuffer {
   file: BankFile;
   /** The file's entries, or the template's when the file does not exist yet. */
   doc: BufferDoc;
+  /** The file's bytes as they are (the template's when it does not exist yet). */
+  bytes: Buffer;
 }
 
 export async function loadBuffer(ws: Workspace, name: BufferName, vars?: TemplateVars): Promise<LoadedBuffer> {
   const file = bankFile(ws, name);
-  const text = await readTextIfExists(file.abs);
-  const source = text ?? (await renderTemplate(ws, name, vars ?? { persona: "", now: "" }));
-  return { file, doc: parseBuffer(source, { file: file.rel, defaultType: defaultType(ws.config, name) }) };
+  const stored = await readBytesIfExists(file.abs);
+  const bytes = stored ?? Buffer.from(await renderTemplate(ws, name, vars ?? { persona: "", now: "" }), "utf8");
+  return { file, bytes, doc: parseBuffer(bytes.toString("utf8"), { file: file.rel, defaultType: defaultType(ws.config, name) }) };
 }
 
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {

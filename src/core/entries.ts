@@ -106,6 +106,35 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
   return { shape, header, entries };
 }
 
+/**
+ * The 1-based line of a code fence that opens and never closes (outside entries' own fences too), or 0.
+ * Anything appended after it would be inside the fence: a new entry there would not be an entry.
+ */
+export function unclosedFence(source: string): number {
+  const { lines } = splitLines(source);
+  const fence = new FenceTracker();
+  let opened = 0;
+  for (let i = frontmatterEnd(lines); i < lines.length; i++) {
+    const wasOpen = fence.open;
+    fence.feed(lines[i]!);
+    if (!wasOpen && fence.open) opened = i + 1;
+  }
+  return fence.open ? opened : 0;
+}
+
+/**
+ * The bytes to append to a buffer file to add `entry` after what is there, in the file's own line endings:
+ * the existing bytes are never decoded and written back, so nothing in them (bytes that are not UTF-8) changes.
+ */
+export function appendText(existing: string, entry: Entry): string {
+  const { eol } = splitLines(existing);
+  const body = entry.lines.join(eol) + eol;
+  if (existing === "" || existing === "\uFEFF") return existing + body;
+  const ended = existing.endsWith("\n") ? existing : existing + eol;
+  const blankAtEnd = /(\r?\n)[ \t]*\r?\n$/.test(ended) || ended.trim() === "";
+  return ended + (blankAtEnd ? "" : eol) + body;
+}
+
 /** The entries of a text that may be an old or broken version: none when it does not parse. */
 export function readEntries(text: string | null | undefined, defaultType?: string): Entry[] {
   if (!text) return [];

@@ -4,6 +4,7 @@
  */
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { adrNumber } from "./adr.js";
+import { shortHash } from "./merge.js";
 import { bufferConfig, bufferLabel, bufferNames, defaultType, type BufferName, type Config, type HarvestKind } from "./config.js";
 import { countLines } from "./entries.js";
 
@@ -167,11 +168,38 @@ export function sourceIds(text: string): string[] {
 
 export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harvestedTexts(docs).keys());
 
-/** Whether the docs' copy still holds the entry's title and body as they are now (templates add around them). */
+/**
+ * Whether the docs' copy was made from the entry as it is now. A section of a reference file is compared
+ * exactly (its body is the entry's, then the provenance line); a post-mortem or ADR carries the digest of
+ * the title and body it was made from (`source-digest:`). So an edit that only removes text (a redacted
+ * password line) counts as an edit. Docs from before digests fall back to "holds the title and the body".
+ */
 function stillTheSame(e: Entry, harvestedAs: string): boolean {
   const normalize = (t: string) => t.replace(/\r\n/g, "\n");
+  const section = readEntries(harvestedAs).find((x) => x.id === e.id);
+  if (section) return section.title === e.title && withoutProvenance(normalize(section.body)) === normalize(e.body);
+  const digest = /^source-digest:[ \t]*([0-9a-f]{8})\b/m.exec(harvestedAs)?.[1];
+  if (digest) return digest === entryDigest(e);
   const doc = normalize(harvestedAs);
   return doc.includes(e.title) && (e.body === "" || doc.includes(normalize(e.body)));
+}
+
+/** What a harvested doc remembers of its entry: a short hash of its title and body (line endings aside). */
+export const entryDigest = (e: Pick<Entry, "title" | "body">): string => shortHash(`${e.title}\n${e.body.replace(/\r\n/g, "\n")}`);
+
+const PROVENANCE = /^_Pattern by .*, harvested \d{4}-\d{2}-\d{2}\._$/;
+
+/** A Patterns.md section's body without the provenance line harvest added under it. */
+function withoutProvenance(body: string): string {
+  const lines = body.split("\n");
+  if (lines.length > 0 && PROVENANCE.test(lines[lines.length - 1]!)) lines.pop();
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  return lines.join("\n");
+}
+
+/** Puts the entry's digest under the doc's `source:` line (templates need not know about it). */
+function withDigest(content: string, e: Entry): string {
+  return content.replace(/^(source:[ \t]*["']?[^\s"']+["']?[ \t]*)$/m, `$1\nsource-digest: ${entryDigest(e)}`);
 }
 
 function writeTargets(kind: HarvestKind, target: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
@@ -203,7 +231,7 @@ function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned
     let name = `${base}.md`;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}.md`;
     taken.add(name);
-    return { path: `${dir}/${name}`, action: "create", kind: "post-mortem", entries: [e.id], content: render(input.templates.postMortem, vars(e, input.date)) };
+    return { path: `${dir}/${name}`, action: "create", kind: "post-mortem", entries: [e.id], content: withDigest(render(input.templates.postMortem, vars(e, input.date)), e) };
   });
 }
 
@@ -216,7 +244,7 @@ function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: P
     const number = next++;
     const padded = String(number).padStart(digits, "0");
     const path = `${dir}/ADR-${padded}-${slugify(e.title, "decision")}.md`;
-    const content = render(input.templates.adr, { ...vars(e, input.date), number: padded });
+    const content = withDigest(render(input.templates.adr, { ...vars(e, input.date), number: padded }), e);
     return { path, action: "create", kind: "adr", entries: [e.id], number, content };
   });
 }

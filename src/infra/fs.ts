@@ -11,12 +11,26 @@ export async function readTextIfExists(path: string): Promise<string | null> {
   }
 }
 
+/** Reads a file's bytes, or returns null when it does not exist. */
+export async function readBytesIfExists(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw withPath(err, path);
+  }
+}
+
 /** Writes through a temporary file and a rename, so a crash never leaves half a bank file. */
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  await writeBytesAtomic(path, Buffer.from(text, "utf8"));
+}
+
+export async function writeBytesAtomic(path: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, text, "utf8");
+    await writeFile(tmp, bytes);
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});
