@@ -3,7 +3,7 @@
  * way the bank once lost or damaged what someone wrote.
  */
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -63,5 +63,60 @@ describe("add never changes what is already in the buffer", () => {
     expect(text.startsWith(crlf)).toBe(true);
     expect(text.slice(crlf.length)).not.toMatch(/[^\r]\n/);
     expect(parseBuffer(text).entries.map((e) => e.body)).toEqual(["two\nlines"]);
+  });
+});
+
+describe("a harvest lands whole or not at all", () => {
+  async function ready(): Promise<{ sb: Sandbox; repo: string; before: string; head: string }> {
+    const { sb, repo } = await initialized();
+    for (let i = 0; i < 5; i++) ok(await sb.memory(repo, ["add", "decision", `Decision ${i}`, "-m", `Because ${i}.`]));
+    ok(await sb.memory(repo, ["save", "--no-push"]));
+    return { sb, repo, before: sb.read(repo, `${BANK}/decisions-inbox.md`), head: sb.git(repo, "rev-parse", "HEAD").trim() };
+  }
+
+  it("a commit git refuses (signing fails) leaves the buffers, the docs and HEAD as they were", async () => {
+    const { sb, repo, before, head } = await ready();
+    sb.git(repo, "config", "commit.gpgsign", "true");
+    sb.git(repo, "config", "gpg.program", "false");
+    const res = await sb.memory(repo, ["harvest", "--yes", "--no-push"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("git could not make the commit");
+    expect(sb.read(repo, `${BANK}/decisions-inbox.md`)).toBe(before);
+    expect(existsSync(join(repo, "Docs/03-Reference/ADR"))).toBe(false);
+    expect(sb.git(repo, "rev-parse", "HEAD").trim()).toBe(head);
+    expect(sb.git(repo, "status", "--porcelain")).toBe("");
+  });
+
+  it("a file where the ADR folder should be stops it before anything changes", async () => {
+    const { sb, repo, before, head } = await ready();
+    sb.write(repo, "Docs/03-Reference/ADR", "not a folder\n");
+    const res = await sb.memory(repo, ["harvest", "--yes", "--no-push"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toContain("Docs/03-Reference/ADR");
+    expect(sb.read(repo, `${BANK}/decisions-inbox.md`)).toBe(before);
+    expect(sb.git(repo, "rev-parse", "HEAD").trim()).toBe(head);
+  });
+
+  it("stopped after the branch moved and before the files followed, the next command finishes it", async () => {
+    const { sb, repo, head } = await ready();
+    // The state a kill -9 leaves between the two steps: the harvest commit is HEAD, the files are old.
+    const harvested = await sb.memory(repo, ["harvest", "--yes", "--no-push", "--json"]);
+    const commit = JSON.parse(ok(harvested).stdout).commit as string;
+    const after = sb.read(repo, `${BANK}/decisions-inbox.md`);
+    const adrs = sb.git(repo, "ls-tree", "--name-only", "HEAD", "Docs/03-Reference/ADR/").trim().split("\n");
+    sb.git(repo, "reset", "-q", "--hard", head);
+    sb.git(repo, "update-ref", "HEAD", commit);
+    const blobs = sb.git(repo, "ls-tree", "-r", commit).trim().split("\n").map((l) => l.split(/\s+/));
+    const files = blobs.filter(([, , , p]) => p!.startsWith(BANK) || p!.startsWith("Docs/") || p === ".gitattributes").map(([, , sha, p]) => [p, sha]);
+    sb.write(repo, ".git/memory/harvest-journal.json", JSON.stringify({ from: head, to: commit, files }));
+    expect(sb.git(repo, "status", "--porcelain")).not.toBe("");
+
+    const id = ok(await sb.memory(repo, ["add", "decision", "After the stop"])).stdout.trim();
+    const inbox = parseBuffer(sb.read(repo, `${BANK}/decisions-inbox.md`)).entries.map((e) => e.id);
+    expect(inbox).toEqual([...parseBuffer(after).entries.map((e) => e.id), id]);
+    expect(adrs.every((a) => existsSync(join(repo, a)))).toBe(true);
+    expect(existsSync(join(repo, ".git/memory/harvest-journal.json"))).toBe(false);
+    expect(sb.git(repo, "status", "--porcelain")).toBe(` M ${BANK}/decisions-inbox.md\n`);
   });
 });

@@ -4,7 +4,11 @@ import { createEntry, parseBuffer, serializeBuffer } from "../src/core/entries.j
 import { defaultConfig } from "../src/core/config.js";
 import { harvestedIds, planHarvest, render, slugify, type HarvestedDocs, type HarvestInput } from "../src/core/harvest.js";
 
-const T = { patterns: "# Patterns\n", postMortem: "---\nsource: {{id}}\n---\n# {{title}}\n\n{{body}}\n", adr: "---\nsource: {{id}}\n---\n# ADR-{{number}}: {{title}}\n" };
+const T = {
+  patterns: "# Patterns\n",
+  postMortem: "---\nsource: {{id}}\nsource-digest: {{digest}}\n---\n# {{title}}\n\n{{body}}\n",
+  adr: "---\nsource: {{id}}\nsource-digest: {{digest}}\n---\n# ADR-{{number}}: {{title}}\n",
+};
 
 function buffer(type: string, n: number, bodyLines = 1, start = 0): string {
   const doc = parseBuffer(`# ${type}\n`);

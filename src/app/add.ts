@@ -6,9 +6,9 @@ import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { MemoryError, ParseError } from "../core/errors.js";
 import { writeBytesAtomic } from "../infra/fs.js";
-import { withLock } from "../infra/lock.js";
 import { loadBuffer } from "../bank/files.js";
 import { openWorkspace, requireBank, requirePersona } from "../bank/workspace.js";
+import { locked } from "./session.js";
 
 export interface AddOptions {
   cwd?: string;
@@ -43,7 +43,7 @@ export async function add(options: AddOptions): Promise<AddResult> {
   const author = requirePersona(ws, options.persona).name;
   const at = now(ws.env);
 
-  return withLock(ws.commonDir, async () => {
+  return locked(ws, options, async () => {
     const vars = { persona: author, now: isoSeconds(at) };
     const { file, doc, bytes } = await loadBuffer(ws, name, vars);
     const open = unclosedFence(bytes.toString("latin1"));
@@ -66,6 +66,6 @@ export async function add(options: AddOptions): Promise<AddResult> {
     await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
     const cfg = bufferConfig(ws.config, name);
     return { id: entry.id, file: file.rel, status: bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near) };
-  }, options.onWait);
+  });
 }
 

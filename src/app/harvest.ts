@@ -3,6 +3,7 @@
  * loop calls back here after each merge (plan and commit) and after a rejected push (undo the commit), so
  * two clones harvesting at once never publish the same ADR number.
  */
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { findBuffer, type BufferName } from "../core/config.js";
@@ -10,14 +11,17 @@ import type { Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
-import { changedPaths, commitOnly, trackFiles, undoLastCommit } from "../git/worktree.js";
-import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { changedPaths, undoLastCommit } from "../git/worktree.js";
+import { headCommit } from "../git/repo.js";
+import { commitFiles, moveHead, type FileContent } from "../git/snapshot.js";
+import { readTextIfExists, withPath } from "../infra/fs.js";
 import { loadDocTemplates, readHarvestedDocs } from "../bank/docs.js";
 import { bufferFiles, harvestTargets } from "../bank/workspace.js";
 import { commitBank } from "./bank-commit.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
-import { appendLog, bankPaths, checkBank, locked, openSession, trackBank, type Session, type SessionOptions } from "./session.js";
-import { ensureBankAttributes } from "./setup.js";
+import { checkBank, locked, openSession, withLine, type Session, type SessionOptions } from "./session.js";
+import { completeJournal, writeJournal } from "./harvest-journal.js";
+import { plannedAttributes } from "./setup.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 
 export interface HarvestOptions extends SessionOptions {
@@ -51,7 +55,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   if (options.only !== undefined && !only) {
     throw new MemoryError("usage", `no buffer named "${options.only}"; use patterns, lessons or decisions`);
   }
-  return locked(session, options, async () => {
+  return locked(ws, options, async () => {
     const status = await checkBank(session);
     const answers = new Map<string, boolean>();
     let unasked = 0;
@@ -120,27 +124,58 @@ async function readInput(session: Session, options: { all?: boolean; only?: Buff
   };
 }
 
-/** Writes the plan, logs it, and commits bank, docs and attributes as one commit. */
+/**
+ * Commits the plan (buffers, docs, the log line, `.gitattributes`) as one commit made off to the side,
+ * then moves the branch to it and brings the files up to date. Any failure before the branch moves
+ * changes nothing; a stop after it is finished by the next command (see harvest-journal.ts).
+ */
 async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const { ws, persona } = session;
-  const writes: Array<[string, string]> = [
-    ...plan.buffers.filter((b) => b.content !== undefined).map((b): [string, string] => [b.path, b.content!]),
-    ...plan.files.map((f): [string, string] => [f.path, f.content]),
-  ];
-  // Hundreds of small files: written a batch at a time rather than one after another.
-  for (let i = 0; i < writes.length; i += 32) {
-    await Promise.all(writes.slice(i, i + 32).map(([path, text]) => writeTextAtomic(join(ws.root, path), text)));
-  }
-  await ensureBankAttributes(ws);
   const summary = describePlan(plan);
-  await appendLog(session, logLine(isoSeconds(now(ws.env)), persona, "harvest", summary));
-  const docs = plan.files.map((f) => f.path);
-  await trackBank(session);
-  await trackFiles(ws.root, docs);
-  const commit = await commitOnly(ws.root, [...bankPaths(session), ...docs], `${HARVEST_SUBJECT}${persona}): ${summary}`);
-  if (!commit) throw new MemoryError("bug", "the harvest changed no file");
+  const log = session.files.find((f) => f.key === "log")!;
+  const files: FileContent[] = [
+    ...plan.buffers.filter((b) => b.content !== undefined).map((b) => ({ path: b.path, content: b.content! })),
+    ...plan.files.map((f) => ({ path: f.path, content: f.content })),
+    { path: log.rel, content: withLine((await readTextIfExists(log.abs)) ?? "", logLine(isoSeconds(now(ws.env)), persona, "harvest", summary)) },
+  ];
+  const attributes = await plannedAttributes(ws);
+  if (attributes !== null) files.push({ path: ".gitattributes", content: attributes });
+  await refuseUnwritable(ws.root, files.map((f) => f.path));
+  const head = await headCommit(ws.root);
+  const message = `${HARVEST_SUBJECT}${persona}): ${summary}`;
+  const sign = /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? "");
+  const { commit, blobs } = await commitFiles(ws.root, ws.gitDir, head, files, message, { sign });
+  const journal = { from: head, to: commit, files: [...blobs] };
+  await writeJournal(ws.gitDir, journal);
+  await moveHead(ws.root, head, commit, message);
+  await completeJournal(ws, journal, new Map(files.map((f) => [f.path, f.content])));
   return commit;
 }
+
+/**
+ * Every file the harvest writes must be a file or nothing, under folders that are folders or nothing:
+ * checked before anything changes, so a file standing where the ADR folder should be stops the harvest
+ * with nothing done.
+ */
+async function refuseUnwritable(root: string, paths: readonly string[]): Promise<void> {
+  const checked = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split("/");
+    for (let i = parts.length; i > 0; i--) {
+      const rel = parts.slice(0, i).join("/");
+      if (checked.has(rel)) break;
+      checked.add(rel);
+      const info = await stat(join(root, rel)).catch(() => null);
+      if (!info) continue;
+      const wantFile = i === parts.length;
+      if (wantFile ? !info.isFile() : !info.isDirectory()) {
+        const code = wantFile ? "EISDIR" : "ENOTDIR";
+        throw withPath(Object.assign(new Error(`${code}: ${rel}`), { code }), join(root, rel));
+      }
+    }
+  }
+}
+
 
 export function describePlan(plan: HarvestPlan): string {
   const parts: string[] = [];

@@ -25,7 +25,7 @@ export interface SaveResult {
 export async function save(options: SaveOptions = {}): Promise<SaveResult> {
   const session = await openSession(options);
   const { ws, persona } = session;
-  return locked(session, options, async () => {
+  return locked(ws, options, async () => {
     const status = await checkBank(session);
     const { commit, added, contextStamped } = await commitBank(session, status, {
       at: isoSeconds(now(ws.env)),

@@ -6,6 +6,7 @@ import { refuseBadState } from "../git/state.js";
 import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { withLock } from "../infra/lock.js";
+import { recoverHarvest } from "./harvest-journal.js";
 import { inspectBankFile } from "../bank/files.js";
 import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
@@ -25,8 +26,16 @@ export interface SessionOptions {
 }
 
 /** Runs `work` holding the clone's lock, telling `onWait` when another memory process makes it wait. */
-export function locked<T>(session: Session, options: SessionOptions, work: () => Promise<T>): Promise<T> {
-  return withLock(session.ws.commonDir, work, options.onWait);
+export function locked<T>(ws: Workspace, options: Pick<SessionOptions, "onWait">, work: () => Promise<T>): Promise<T> {
+  return withLock(
+    ws.commonDir,
+    async () => {
+      // A harvest stopped between moving the branch and updating the files is finished first.
+      await recoverHarvest(ws);
+      return work();
+    },
+    options.onWait,
+  );
 }
 
 /** Opens the clone and refuses the states the spec lists, before anything is written. */
@@ -61,10 +70,14 @@ export async function checkBank(session: Session): Promise<PathStatus> {
 /** Appends one line to the session log, keeping its line endings. */
 export async function appendLog(session: Session, line: string): Promise<void> {
   const log = session.files.find((f) => f.key === "log")!;
-  const text = (await readTextIfExists(log.abs)) ?? "";
+  await writeTextAtomic(log.abs, withLine((await readTextIfExists(log.abs)) ?? "", line));
+}
+
+/** A text with one more line at its end, in its own line endings. */
+export function withLine(text: string, line: string): string {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const body = text === "" || text.endsWith("\n") ? text : text + eol;
-  await writeTextAtomic(log.abs, `${body}${line}${eol}`);
+  return `${body}${line}${eol}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureAttributes } from "../core/attributes.js";
+import { ensureAttributes, type AttributesChange } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
 import { headCommit, setLocalConfig } from "../git/repo.js";
@@ -75,13 +75,21 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
   return created;
 }
 
+/** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */
+async function attributesChange(ws: Workspace): Promise<AttributesChange> {
+  const wanted = mergedFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) }));
+  return ensureAttributes(await readTextIfExists(join(ws.root, ".gitattributes")), wanted);
+}
+
+/** The text `.gitattributes` should have for the bank, or null when it has it already. */
+export async function plannedAttributes(ws: Workspace): Promise<string | null> {
+  const change = await attributesChange(ws);
+  return change.changed ? change.text : null;
+}
+
 export async function ensureBankAttributes(ws: Workspace): Promise<{ added: string[]; updated: string[] }> {
-  const path = join(ws.root, ".gitattributes");
-  const change = ensureAttributes(
-    await readTextIfExists(path),
-    mergedFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) })),
-  );
-  if (change.changed) await writeTextAtomic(path, change.text);
+  const change = await attributesChange(ws);
+  if (change.changed) await writeTextAtomic(join(ws.root, ".gitattributes"), change.text);
   return { added: change.added, updated: change.updated };
 }
 

@@ -41,7 +41,7 @@ export interface StartResult {
 export async function start(options: StartOptions = {}): Promise<StartResult> {
   const session = await openSession(options);
   const { ws, persona, files } = session;
-  return locked(session, options, async () => {
+  return locked(ws, options, async () => {
     const status = await checkBank(session);
     // The start line and any uncommitted bank changes go into a commit first: dirty bank files would
     // block the merge of incoming ones, and the tree is left clean.

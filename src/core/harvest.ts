@@ -170,9 +170,9 @@ export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harves
 
 /**
  * Whether the docs' copy was made from the entry as it is now. A section of a reference file is compared
- * exactly (its body is the entry's, then the provenance line); a post-mortem or ADR carries the digest of
- * the title and body it was made from (`source-digest:`). So an edit that only removes text (a redacted
- * password line) counts as an edit. Docs from before digests fall back to "holds the title and the body".
+ * exactly (its body is the entry's, then the provenance line); a post-mortem or ADR made from the default
+ * templates carries the digest of the title and body it was made from (`source-digest: {{digest}}`). So an edit that only removes text (a redacted
+ * password line) counts as an edit. A doc without one (older, or from a template that leaves it out) falls back to "holds the title and the body".
  */
 function stillTheSame(e: Entry, harvestedAs: string): boolean {
   const normalize = (t: string) => t.replace(/\r\n/g, "\n");
@@ -197,10 +197,7 @@ function withoutProvenance(body: string): string {
   return lines.join("\n");
 }
 
-/** Puts the entry's digest under the doc's `source:` line (templates need not know about it). */
-function withDigest(content: string, e: Entry): string {
-  return content.replace(/^(source:[ \t]*["']?[^\s"']+["']?[ \t]*)$/m, `$1\nsource-digest: ${entryDigest(e)}`);
-}
+
 
 function writeTargets(kind: HarvestKind, target: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
   if (kind === "reference") return [referenceFile(target, entries, input, planned)];
@@ -231,7 +228,7 @@ function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned
     let name = `${base}.md`;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}.md`;
     taken.add(name);
-    return { path: `${dir}/${name}`, action: "create", kind: "post-mortem", entries: [e.id], content: withDigest(render(input.templates.postMortem, vars(e, input.date)), e) };
+    return { path: `${dir}/${name}`, action: "create", kind: "post-mortem", entries: [e.id], content: render(input.templates.postMortem, vars(e, input.date)) };
   });
 }
 
@@ -244,7 +241,7 @@ function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: P
     const number = next++;
     const padded = String(number).padStart(digits, "0");
     const path = `${dir}/ADR-${padded}-${slugify(e.title, "decision")}.md`;
-    const content = withDigest(render(input.templates.adr, { ...vars(e, input.date), number: padded }), e);
+    const content = render(input.templates.adr, { ...vars(e, input.date), number: padded });
     return { path, action: "create", kind: "adr", entries: [e.id], number, content };
   });
 }
@@ -259,6 +256,7 @@ function vars(e: Entry, date: string): Record<string, string> {
     date,
     body: e.body || "_No details were given._",
     tags: e.tags.length ? `, tags: ${e.tags.join(", ")}` : "",
+    digest: entryDigest(e),
   };
 }
 

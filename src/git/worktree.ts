@@ -89,9 +89,13 @@ export async function undoLastCommit(root: string): Promise<void> {
   await git(["reset", "--quiet", "--keep", "HEAD~1"], { cwd: root });
 }
 
-/** Stages whole files (after a repaired merge). */
+/**
+ * Stages whole files from the work tree (after a repaired merge, or a harvest), with their stat data so git
+ * sees them clean, whatever an ignore rule says; other staged changes stay. Paths go on stdin: there may
+ * be thousands.
+ */
 export async function stageFiles(root: string, paths: readonly string[]): Promise<void> {
-  if (paths.length > 0) await git(["add", "--", ...paths], { cwd: root });
+  if (paths.length > 0) await git(["update-index", "--add", "--stdin"], { cwd: root, input: `${paths.join("\n")}\n` });
 }
 
 /** Commits a merge whose conflicts were all resolved and staged. */

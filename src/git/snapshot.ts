@@ -1,0 +1,63 @@
+/**
+ * Committing many files at once without touching the work tree or the index: contents are hashed into
+ * the object store, laid over HEAD's tree in a temporary index, and committed with `commit-tree`. Until the
+ * branch is moved (`moveHead`), nothing a person can see has changed, so a commit that cannot be made (no
+ * identity, a signing failure, a path where a file stands in for a folder) leaves everything as it was.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { MemoryError } from "../core/errors.js";
+import { git, GitError, gitReason } from "./run.js";
+
+export interface FileContent {
+  /** Repo-relative path with `/`. */
+  path: string;
+  content: string;
+}
+
+export interface Snapshot {
+  commit: string;
+  /** The blob written for each path. */
+  blobs: Map<string, string>;
+}
+
+/** Makes a commit on top of `parent` holding `files` (added or replaced); HEAD, index and work tree untouched. */
+export async function commitFiles(
+  root: string,
+  gitDir: string,
+  parent: string,
+  files: readonly FileContent[],
+  message: string,
+  options: { sign?: boolean } = {},
+): Promise<Snapshot> {
+  const scratch = join(gitDir, "memory", `snapshot-${process.pid}`);
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  try {
+    // Contents go through files: one `hash-object --stdin-paths` process for all of them.
+    const paths = files.map((_, i) => join(scratch, String(i)));
+    await Promise.all(files.map((f, i) => writeFile(paths[i]!, f.content, "utf8")));
+    const hashed = await git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { cwd: root, input: `${paths.join("\n")}\n` });
+    const shas = hashed.stdout.trim().split("\n");
+    const blobs = new Map(files.map((f, i) => [f.path, shas[i]!]));
+    const env = { GIT_INDEX_FILE: join(scratch, "index") };
+    await git(["read-tree", parent], { cwd: root, env });
+    const info = files.map((f) => `100644 ${blobs.get(f.path)}\t${f.path}`).join("\n");
+    await git(["update-index", "--add", "--index-info"], { cwd: root, env, input: `${info}\n` });
+    const tree = (await git(["write-tree"], { cwd: root, env })).stdout.trim();
+    const commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, "-p", parent, "-m", message], { cwd: root })).stdout.trim();
+    return { commit, blobs };
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError("commit-failed", `git could not make the commit (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); nothing was changed`, {
+      cause: "git identity? commit signing? a file where a folder should be?",
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Moves the checked-out branch from `from` to `to`, refusing if it is no longer at `from`. */
+export async function moveHead(root: string, from: string, to: string, reason: string): Promise<void> {
+  await git(["update-ref", "-m", reason, "HEAD", to, from], { cwd: root });
+}
