@@ -3,7 +3,7 @@
  * way the bank once lost or damaged what someone wrote.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -120,3 +120,78 @@ describe("a harvest lands whole or not at all", () => {
     expect(sb.git(repo, "status", "--porcelain")).toBe(` M ${BANK}/decisions-inbox.md\n`);
   });
 });
+
+describe("a remote whose history was rewritten", () => {
+  it("is not merged back by a stale clone (a purged secret stays purged), and the way back is said", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const qa = sb.clone(origin, "qa");
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    const clean = sb.git(dev, "rev-parse", "HEAD").trim();
+    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
+    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    ok(await sb.memory(qa, ["start"]));
+    expect(sb.read(qa, LESSONS)).toContain("purge-me-4711");
+
+    // The team purges it: dev resets and force-pushes.
+    sb.git(dev, "reset", "-q", "--hard", clean);
+    sb.git(dev, "push", "-q", "--force", "origin", "main");
+    ok(await sb.memory(qa, ["add", "pattern", "Written after the leak"]));
+    const res = await sb.memory(qa, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("origin/main was rewritten (force-pushed)");
+    expect(res.stderr).toContain("git reset --keep origin/main");
+    expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
+  });
+});
+
+describe("a bank file is only created empty when the remote has none", () => {
+  async function teamWithEntries(): Promise<{ sb: Sandbox; origin: string; dev: string }> {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "lesson", "The team's lesson"]));
+    sb.write(dev, `${BANK}/activeContext.md`, sb.read(dev, `${BANK}/activeContext.md`).replace("## Current focus", "## Current focus\n\nShipping the team's release."));
+    ok(await sb.memory(dev, ["save"], { env: { MEMORY_NOW: "2026-11-20T10:00:00Z" } }));
+    return { sb, origin, dev };
+  }
+
+  it("git init, remote add, init, start: the team's context and entries are kept", async () => {
+    const { sb, origin, dev } = await teamWithEntries();
+    const fresh = join(sb.dir, "fresh");
+    sb.git(sb.dir, "init", "-q", "-b", "main", fresh);
+    sb.git(fresh, "remote", "add", "origin", origin);
+    ok(await sb.memory(fresh, ["init", "--persona", "newcomer"], { env: { MEMORY_NOW: "2026-11-28T10:00:00Z" } }));
+    ok(await sb.memory(fresh, ["start"], { env: { MEMORY_NOW: "2026-11-28T10:00:00Z" } }));
+    expect(sb.read(fresh, `${BANK}/activeContext.md`)).toContain("Shipping the team's release.");
+    expect(titles(sb.read(fresh, LESSONS))).toEqual(["The team's lesson"]);
+    ok(await sb.memory(dev, ["start"]));
+    expect(sb.read(dev, `${BANK}/activeContext.md`)).toContain("Shipping the team's release.");
+  });
+
+  it("a sparse checkout without .claude/ does not publish empty buffers over the team's", async () => {
+    const { sb, origin } = await teamWithEntries();
+    const sparse = sb.clone(origin, "sparse");
+    sb.write(sparse, "src/app.ts", "");
+    sb.git(sparse, "sparse-checkout", "set", "src");
+    expect(existsSync(join(sparse, LESSONS))).toBe(false);
+    ok(await sb.memory(sparse, ["init", "--persona", "qa"]));
+    ok(await sb.memory(sparse, ["save"]));
+    expect(titles(sb.git(origin, "show", `main:${LESSONS}`))).toEqual(["The team's lesson"]);
+  });
+
+  it("doctor --fix restores a deleted buffer from the branch, not from the empty template", async () => {
+    const { sb, dev } = await teamWithEntries();
+    const before = sb.read(dev, LESSONS);
+    rmSync(join(dev, LESSONS));
+    ok(await sb.memory(dev, ["doctor", "--fix"]));
+    expect(sb.read(dev, LESSONS)).toBe(before);
+    ok(await sb.memory(dev, ["save"]));
+  });
+});
+
+const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => e.title);

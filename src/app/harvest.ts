@@ -43,7 +43,7 @@ export interface HarvestResult {
   /** The harvest commit, or null (dry run, or nothing to do). */
   commit: string | null;
   sync: SyncReport | null;
-  /** Decisions left in the inbox because nobody could be asked. */
+  /** Decisions left in the inbox because nobody could be asked (no terminal, or they arrived after the questions). */
   unasked: number;
   attempts: number;
 }
@@ -55,25 +55,26 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   if (options.only !== undefined && !only) {
     throw new MemoryError("usage", `no buffer named "${options.only}"; use patterns, lessons or decisions`);
   }
+  const answers = new Map<string, boolean>();
+  // Asked before the lock is taken: a person may take minutes to answer, and agents' adds must not wait
+  // for them. Decisions that arrive with the sync afterwards were not asked about and stay in the inbox.
+  if (options.ask && !options.yes && !options.dryRun) {
+    const candidates = decisionCandidates(await readInput(session, { ...options, only }));
+    for (const [i, e] of candidates.entries()) {
+      answers.set(e.id, await options.ask(`Create ADR for decision #${i + 1} "${e.title}" (by ${e.author})? (y/N) `));
+    }
+  }
   return locked(ws, options, async () => {
     const status = await checkBank(session);
-    const answers = new Map<string, boolean>();
     let unasked = 0;
-    const decide = async (e: Entry, ordinal: number): Promise<boolean> => {
-      if (!answers.has(e.id)) {
-        if (options.yes) answers.set(e.id, true);
-        else if (options.ask && !options.dryRun) answers.set(e.id, await options.ask(`Create ADR for decision #${ordinal} "${e.title}" (by ${e.author})? (y/N) `));
-        else {
-          answers.set(e.id, false);
-          unasked++;
-        }
-      }
-      return answers.get(e.id)!;
+    const decide = (e: Entry): void => {
+      if (answers.has(e.id)) return;
+      answers.set(e.id, !!options.yes);
+      if (!options.yes) unasked++;
     };
     const plan = async (): Promise<HarvestPlan> => {
       const input = await readInput(session, { ...options, only });
-      const candidates = decisionCandidates(input);
-      for (const [i, e] of candidates.entries()) await decide(e, i + 1);
+      for (const e of decisionCandidates(input)) decide(e);
       return planHarvest({ ...input, acceptDecision: (e) => answers.get(e.id) ?? false });
     };
 

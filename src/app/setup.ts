@@ -7,12 +7,14 @@ import { join } from "node:path";
 import { ensureAttributes, type AttributesChange } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
-import { headCommit, setLocalConfig } from "../git/repo.js";
+import { headCommit, readBlobs, readHead, setLocalConfig } from "../git/repo.js";
+import { fetchUpstream, findUpstream } from "../git/remote.js";
+import { networkTimeoutMs } from "../git/run.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
-import { bankFiles, mergedFiles, openWorkspace, requirePersona, type Workspace } from "../bank/workspace.js";
+import { bankFiles, mergedFiles, openWorkspace, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
 export interface InitOptions {
   cwd?: string;
@@ -25,7 +27,7 @@ export interface InitOptions {
 export interface InitResult {
   persona: string;
   bank: string;
-  /** Bank files created from templates (repo-relative). */
+  /** Bank files written because they were missing: from this branch, the remote, or a template (repo-relative). */
   created: string[];
   attributes: { added: string[]; updated: string[] };
   /** git config keys written in this clone. */
@@ -39,6 +41,7 @@ export const CI_WORKFLOW = ".github/workflows/memory-harvest.yml";
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   const persona = requirePersona(ws, options.persona);
+  await fetchBeforeInit(ws);
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
@@ -62,17 +65,34 @@ async function startLooking(ws: Workspace): Promise<void> {
   if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 }
 
-/** Writes each missing bank file from its template; never touches one that exists. */
+/**
+ * Writes each missing bank file; never touches one that exists. A file is only ever created from its
+ * (empty) template when neither this branch nor the remote has it: otherwise it is restored from there,
+ * so a sparse checkout, a deleted file or a fresh clone never publishes a blank copy over the team's.
+ */
 export async function createMissingBankFiles(ws: Workspace, persona: string): Promise<string[]> {
-  const created: string[] = [];
+  const missing: BankFile[] = [];
+  for (const file of bankFiles(ws)) if (!(await exists(file.abs))) missing.push(file);
+  if (missing.length === 0) return [];
+  const { branch } = await readHead(ws.gitDir);
+  const up = branch ? findUpstream(ws.gitConfig, branch) : undefined;
+  const revs = ["HEAD", ...(up ? [up.trackingRef] : [])];
+  const known = await readBlobs(ws.root, missing.flatMap((f) => revs.map((r) => `${r}:${f.rel}`)));
   await mkdir(join(ws.root, ws.config.bank), { recursive: true });
   const vars = { persona, now: isoSeconds(now(ws.env)) };
-  for (const file of bankFiles(ws)) {
-    if (await exists(file.abs)) continue;
-    await writeTextAtomic(file.abs, await renderTemplate(ws, file.key, vars));
-    created.push(file.rel);
+  for (const file of missing) {
+    const kept = revs.map((r) => known.get(`${r}:${file.rel}`)).find((t) => t !== null && t !== undefined);
+    await writeTextAtomic(file.abs, kept ?? (await renderTemplate(ws, file.key, vars)));
   }
-  return created;
+  return missing.map((f) => f.rel);
+}
+
+/** Fetches the branch's remote before `init` creates anything, so a bank the team already has is found. */
+async function fetchBeforeInit(ws: Workspace): Promise<void> {
+  const { branch } = await readHead(ws.gitDir);
+  const up = branch ? findUpstream(ws.gitConfig, branch) : undefined;
+  // Offline is fine: the files come from what is known, and merges keep every entry either way.
+  if (up) await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
 }
 
 /** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */

@@ -7,7 +7,7 @@
  */
 import { MemoryError } from "../core/errors.js";
 import { findUpstream, fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
-import { checkAttr, remoteCounts } from "../git/repo.js";
+import { checkAttr, isAncestor, remoteCounts, resolveRef } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -70,8 +70,10 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
+    const before = attempt === 1 ? await resolveRef(ws.root, up.trackingRef) : "";
     const fetched = await fetchUpstream(ws.root, up, timeout);
     if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
+    if (fetched.kind === "ok" && before) await refuseRewrittenRemote(ws, up, before);
     if (fetched.kind === "ok") await mergeRemote(ws, up, options.persona, report);
     await options.prepare?.(attempt);
     if (!options.push || report.unreachable) {
@@ -101,6 +103,22 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     "push-exhausted",
     `push to ${report.upstream} was rejected ${MAX_PUSH_ATTEMPTS} times (other clones kept pushing first)`,
     detail,
+  );
+}
+
+/**
+ * The remote branch no longer holds the tip this clone last fetched: its history was rewritten (a
+ * force-push, often to purge a leaked secret). Merging it would bring every removed commit back and push
+ * it again, so nothing is merged; the bank's own new commits stay here for the person to carry over.
+ */
+async function refuseRewrittenRemote(ws: Workspace, up: Upstream, before: string): Promise<void> {
+  const now = await resolveRef(ws.root, up.trackingRef);
+  if (!now || now === before || (await isAncestor(ws.root, before, now))) return;
+  const remote = `${up.remote}/${up.branch}`;
+  throw new MemoryError(
+    "history-rewritten",
+    `${remote} was rewritten (force-pushed): ${before.slice(0, 7)}, which this clone had fetched, is no longer in its history, so merging it would bring back what was removed; nothing was merged`,
+    { upstream: remote, old: before.slice(0, 7), bank: ws.config.bank },
   );
 }
 

@@ -13,7 +13,7 @@ export async function harvestCommand(options: HarvestOptions, out: Output, asJso
     const result = prompt
       ? await harvest({ ...options, ask: prompt.ask, onWait: out.waiting })
       : await withSpinner(out, "harvesting", (progress) => harvest({ ...options, progress, onWait: out.waiting }));
-    renderHarvest(result, out, asJson);
+    renderHarvest(result, out, asJson, !!prompt);
   } finally {
     prompt?.close();
   }
@@ -28,7 +28,7 @@ function planForJson(plan: HarvestPlan) {
   };
 }
 
-export function renderHarvest(result: HarvestResult, out: Output, asJson: boolean): void {
+export function renderHarvest(result: HarvestResult, out: Output, asJson: boolean, asked = false): void {
   if (asJson) return out.data(json({ ...result, plan: planForJson(result.plan) }));
   const { plan } = result;
   const lines: string[] = [];
@@ -69,6 +69,7 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   out.data(lines.join("\n"));
   const n = result.unasked;
   if (n > 0 && result.dryRun && !plan.empty) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);
+  else if (n > 0 && !result.dryRun && asked) out.warn(`${n} decision${n === 1 ? "" : "s"} arrived from the remote after the questions and stayed in the inbox; run memory harvest again to decide ${n === 1 ? "it" : "them"}`);
   else if (n > 0 && !result.dryRun) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
   if (result.commit) out.success(`harvest committed (${result.commit.slice(0, 7)})`);
   if (result.sync) renderSync(result.sync, out);

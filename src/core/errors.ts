@@ -43,6 +43,8 @@ export type ProblemKind =
   | "push-failed"
   /** Every push attempt was rejected because others kept pushing first. */
   | "push-exhausted"
+  /** The remote branch's history was rewritten since this clone last fetched it. */
+  | "history-rewritten"
   /** A stale local harvest could not be reverted. */
   | "undo-failed"
   /** Another memory process holds the clone's lock for too long. */

@@ -138,3 +138,13 @@ export async function listFiles(cwd: string, commit: string, paths: readonly str
   const res = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", ...paths], { cwd, okCodes: [128] });
   return res.code === 0 ? res.stdout.split("\0").filter(Boolean) : [];
 }
+
+/** The commit a ref points at, or "" when it does not exist. */
+export async function resolveRef(cwd: string, ref: string): Promise<string> {
+  return (await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, okCodes: [1, 128] })).stdout.trim();
+}
+
+/** Whether `older` is in the history of `newer`. */
+export async function isAncestor(cwd: string, older: string, newer: string): Promise<boolean> {
+  return (await git(["merge-base", "--is-ancestor", older, newer], { cwd, okCodes: [1, 128] })).code === 0;
+}
