@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, CLI, Sandbox } from "./helpers.js";
+import { findSecrets } from "../src/core/secrets.js";
 
 function ok(run: { code: number; stderr: string; stdout: string }): typeof run {
   expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
@@ -144,5 +145,57 @@ describe("broken states end in one line, not a stack trace", () => {
       expect(res.stdout).toBe("Usage: memory [options] [command]\n");
       expect(res.stderr).toBe("");
     }
+  });
+});
+
+describe("secrets are refused wherever new text is published", () => {
+  const GH = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+
+  it("recognizes AWS secret access keys and Slack webhook URLs, and ignores ordinary text", () => {
+    const kinds = (text: string) => findSecrets(text).map((h) => h.kind);
+    expect(kinds("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")).toEqual(["an AWS secret access key"]);
+    expect(kinds("AWS_SECRET_ACCESS_KEY=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"")).toEqual(["an AWS secret access key"]);
+    expect(kinds("post to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")).toEqual(["a Slack webhook URL"]);
+    expect(kinds("clone https://user:hunter22@example.com/repo.git")).toEqual(["a password in a URL"]);
+    expect(kinds("see https://example.com/a:b@c and the AWS docs on secret rotation")).toEqual([]);
+  });
+
+  it("scans a 300 KB line without hanging (every rule is linear)", () => {
+    const nasty = ["a".repeat(300_000), "a://".repeat(75_000), "eyJ".repeat(100_000), `aws${" secret".repeat(40_000)}`];
+    const started = Date.now();
+    for (const line of nasty) expect(findSecrets(line)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("refuses a token in save's message, a buffer's header and another file of the bank folder", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    ok(await sb.memory(repo, ["init", "--persona", "dev"]));
+    sb.write(repo, `${BANK}/progress.md`, "# Progress\n");
+    ok(await sb.memory(repo, ["save", "--no-push"]));
+    sb.git(repo, "add", `${BANK}/progress.md`);
+    sb.git(repo, "commit", "-q", "-m", "progress");
+    const head = sb.git(repo, "rev-parse", "HEAD").trim();
+    const log = sb.read(repo, `${BANK}/SESSION_LOG.md`);
+
+    ok(await sb.memory(repo, ["add", "pattern", "Harmless"]));
+    const message = await sb.memory(repo, ["save", "--no-push", "-m", `rotate ${GH}`]);
+    expect(message.code).toBe(1);
+    expect(message.stderr).toContain("the commit message (line 1): a GitHub token looks like a secret");
+    expect(sb.read(repo, `${BANK}/SESSION_LOG.md`)).toBe(log);
+
+    const patterns = `${BANK}/patterns-buffer.md`;
+    const clean = sb.read(repo, patterns);
+    sb.write(repo, patterns, clean.replace("\n", `\ntoken: ${GH}\n`));
+    const header = await sb.memory(repo, ["save", "--no-push"]);
+    expect(header.code).toBe(1);
+    expect(header.stderr).toMatch(new RegExp(`${patterns}:2: a GitHub token looks like a secret`));
+    sb.write(repo, patterns, clean);
+
+    sb.write(repo, `${BANK}/progress.md`, `# Progress\n\nDeploy with ${GH}\n`);
+    const other = await sb.memory(repo, ["save", "--no-push"]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`${BANK}/progress.md:3: a GitHub token`);
+    expect(sb.git(repo, "rev-parse", "HEAD").trim()).toBe(head);
   });
 });

@@ -11,6 +11,7 @@ import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
 import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { join } from "node:path";
 import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
 
 export interface BankCommitOptions {
@@ -36,7 +37,7 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   const ours = new Set(ownFiles(session));
   const fresh = status.untracked.filter((p) => ours.has(p));
   if (fresh.length > 0) await trackFiles(ws.root, fresh);
-  const changes = await describeChanges(session, [...status.changed, ...fresh]);
+  const changes = await describeChanges(session, [...status.changed, ...fresh], options.message);
   if (changes.secrets.length > 0 && !options.allowSecret) {
     throw new MemoryError("secret", `${changes.secrets[0]} looks like a secret`);
   }
@@ -63,40 +64,47 @@ export interface BankChanges {
   secrets: string[];
 }
 
-/** Compares the bank in the work tree with HEAD's: new entries, a changed context, secrets in new text. */
-async function describeChanges(session: Session, paths: string[]): Promise<BankChanges> {
+/**
+ * Compares the bank in the work tree with HEAD's: new entries, a changed context, and text that looks
+ * like a secret anywhere it is new: in entries (named), in a buffer's header or other text outside entries,
+ * in any other file of the bank folder, and in the commit message.
+ */
+async function describeChanges(session: Session, paths: string[], message: string): Promise<BankChanges> {
   const { ws, files } = session;
-  const changed = new Set(paths);
-  const changes: BankChanges = { paths: [...changed], added: {}, contextChanged: false, secrets: [] };
-  const touched = files.filter((f) => changed.has(f.rel));
-  if (touched.length === 0) return changes;
-  const heads = await readBlobs(ws.root, touched.map((f) => `HEAD:${f.rel}`));
-  for (const f of touched) {
-    const work = (await readTextIfExists(f.abs)) ?? "";
-    const head = heads.get(`HEAD:${f.rel}`) ?? "";
-    if (f.key === "context") {
-      changes.contextChanged = withoutStamp(work) !== withoutStamp(head);
-    }
-    if (f.merge === "union") {
+  const changes: BankChanges = { paths: [...new Set(paths)], added: {}, contextChanged: false, secrets: [] };
+  for (const hit of findSecrets(message)) changes.secrets.push(`the commit message (line ${hit.line}): ${hit.kind}`);
+  const bank = `${ws.config.bank}/`;
+  const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p));
+  if (scanned.length === 0) return changes;
+  const heads = await readBlobs(ws.root, scanned.map((p) => `HEAD:${p}`));
+  for (const rel of scanned) {
+    const work = await readTextIfExists(join(ws.root, rel));
+    if (work === null || work.includes("\0")) continue; // deleted, or not text
+    const head = heads.get(`HEAD:${rel}`) ?? "";
+    const f = files.find((x) => x.rel === rel);
+    if (f?.key === "context") changes.contextChanged = withoutStamp(work) !== withoutStamp(head);
+    const entryLines = new Set<number>();
+    if (f?.merge === "union") {
       const before = readEntries(head);
       const known = new Set(before.map((e) => e.lines.join("\n")));
       const ids = new Set(before.map((e) => e.id));
-      const entries = parseBuffer(work, { file: f.rel }).entries;
+      const entries = parseBuffer(work, { file: rel }).entries;
       const fresh = entries.filter((e) => !ids.has(e.id)).length;
       if (fresh > 0 && f.buffer) changes.added[bufferLabel(bufferConfig(ws.config, f.buffer))] = fresh;
       for (const e of entries) {
+        e.lines.forEach((_, i) => entryLines.add(e.line + i));
         if (known.has(e.lines.join("\n"))) continue;
         for (const hit of findSecrets(e.lines.join("\n"))) {
-          changes.secrets.push(`${f.rel}:${e.line + hit.line - 1} (entry ${e.id} "${e.title}"): ${hit.kind}`);
+          changes.secrets.push(`${rel}:${e.line + hit.line - 1} (entry ${e.id} "${e.title}"): ${hit.kind}`);
         }
       }
-    } else {
-      const old = new Set(head.split(/\r?\n/));
-      work.split(/\r?\n/).forEach((line, i) => {
-        if (old.has(line)) return;
-        for (const hit of findSecrets(line)) changes.secrets.push(`${f.rel}:${i + 1}: ${hit.kind}`);
-      });
     }
+    // Every other line that is new: a header, text outside entries, a file of the bank's own.
+    const old = new Set(head.split(/\r?\n/));
+    work.split(/\r?\n/).forEach((line, i) => {
+      if (entryLines.has(i + 1) || old.has(line)) return;
+      for (const hit of findSecrets(line)) changes.secrets.push(`${rel}:${i + 1}: ${hit.kind}`);
+    });
   }
   return changes;
 }
