@@ -195,3 +195,36 @@ describe("a bank file is only created empty when the remote has none", () => {
 });
 
 const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => e.title);
+
+describe("doctor and a merge left unfinished", () => {
+  it("after a plain git pull conflicts in Patterns.md, doctor reports it and --fix re-merges and concludes", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const qa = sb.clone(origin, "qa");
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
+    ok(await sb.memory(qa, ["harvest", "--all", "--no-push"]));
+    ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
+    ok(await sb.memory(dev, ["harvest", "--all"]));
+    for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", "--remove-section", `merge.memory-${s}`);
+    let failed = false;
+    try {
+      sb.git(qa, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+    } catch {
+      failed = true;
+    }
+    expect(failed).toBe(true);
+    const doc = "Docs/03-Reference/Patterns.md";
+    const found = await sb.memory(qa, ["doctor"]);
+    expect(found.code).toBe(3);
+    expect(found.stdout).toContain(`${doc} is unmerged`);
+    expect(found.stdout).toContain("a merge is in progress");
+    ok(await sb.memory(qa, ["doctor", "--fix"]));
+    expect(existsSync(join(qa, ".git", "MERGE_HEAD"))).toBe(false);
+    expect(titles(sb.read(qa, doc)).sort()).toEqual(["From dev", "From qa"]);
+    expect(sb.git(qa, "status", "--porcelain")).toBe("");
+  });
+});

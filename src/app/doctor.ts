@@ -9,6 +9,7 @@ import { sourceIds } from "../core/harvest.js";
 import { readStamp, stampTime } from "../core/context.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { MERGERS } from "../core/merge.js";
+import type { MergeStrategy } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
@@ -67,10 +68,22 @@ const RULES: Rule[] = [
   },
   {
     id: "unmerged",
-    probe: async ({ ws, files }) =>
-      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
-    fix: async ({ ws, files }) => remergeUnmerged(ws, files),
-    hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
+    probe: async ({ ws }) => {
+      const ours = mergedFiles(ws).map((f) => f.rel);
+      const all = await unmergedPaths(ws.root, []);
+      const problems = all.filter((p) => ours.includes(p)).map((p) => `${p} is unmerged (a merge left it conflicted)`);
+      if (await exists(join(ws.gitDir, "MERGE_HEAD"))) {
+        const others = all.filter((p) => !ours.includes(p));
+        problems.push(
+          others.length > 0
+            ? `a merge is in progress, with ${others.length} file${others.length === 1 ? "" : "s"} outside the bank unmerged (${others.slice(0, 3).join(", ")})`
+            : "a merge is in progress and has not been committed",
+        );
+      }
+      return problems;
+    },
+    fix: async ({ ws }) => remergeUnmerged(ws, mergedFiles(ws)),
+    hint: "resolve the other files and commit (`git commit`), or abort the merge (`git merge --abort`), then run `memory doctor` again",
   },
   {
     id: "markers",
@@ -163,13 +176,12 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
 }
 
 /**
- * A plain `git pull` in a clone without the drivers leaves bank files conflicted with stages :1: :2: :3:.
- * Runs the right driver on those stages, stages the result, and finishes the merge if bank files were
- * its only conflicts.
+ * A plain `git pull` in a clone without the drivers leaves bank files (and the patterns reference) conflicted
+ * with stages :1: :2: :3:. Runs the right driver on those stages, stages the result, and finishes the merge
+ * if those were its only conflicts.
  */
-async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> {
+async function remergeUnmerged(ws: Workspace, files: ReadonlyArray<{ rel: string; merge: MergeStrategy }>): Promise<void> {
   const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
-  if (unmerged.length === 0) return;
   const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
   for (const rel of unmerged) {
     const file = files.find((f) => f.rel === rel)!;
@@ -182,7 +194,7 @@ async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> 
     } catch {
       continue; // a side that does not parse: left for a person, the check reports it
     }
-    await writeTextAtomic(file.abs, merged);
+    await writeTextAtomic(join(ws.root, rel), merged);
     await stageFiles(ws.root, [rel]);
   }
   const left = await unmergedPaths(ws.root, []);
