@@ -228,3 +228,32 @@ describe("doctor and a merge left unfinished", () => {
     expect(sb.git(qa, "status", "--porcelain")).toBe("");
   });
 });
+
+describe("text without an entry marker is never invisible", () => {
+  it("is counted by status and harvest, reported by doctor, and adopted by doctor --fix with its date and author", async () => {
+    const { sb, repo } = await initialized();
+    const path = `${BANK}/patterns-buffer.md`;
+    sb.write(repo, path, `${sb.read(repo, path)}\n## 2025-07-15 Cache keys carry the locale\n\n**Date**: 2025-07-15\nWe saw stale pages.\n\n## Retry with jitter\n\nSix tries.\n`);
+    sb.git(repo, "add", path);
+    sb.git(repo, "-c", "user.name=Ada Writer", "commit", "-q", "-m", "notes by hand");
+
+    const status = JSON.parse(ok(await sb.memory(repo, ["status", "--json"])).stdout);
+    expect(status.buffers[0]).toMatchObject({ items: 0, unmarked: 2 });
+    expect(ok(await sb.memory(repo, ["status"])).stdout).toContain("2 unmarked sections");
+    expect(ok(await sb.memory(repo, ["harvest", "--all", "--dry-run"])).stdout).toContain("2 hand-written sections are not entries yet");
+
+    const found = await sb.memory(repo, ["doctor"]);
+    expect(found.code).toBe(3);
+    expect(found.stdout).toContain(`${path}:6: "2025-07-15 Cache keys carry the locale" is not an entry`);
+    ok(await sb.memory(repo, ["doctor", "--fix"], { env: { MEMORY_NOW: "2026-11-28T10:00:00Z" } }));
+    const entries = parseBuffer(sb.read(repo, path)).entries;
+    expect(entries.map((e) => [e.title, e.createdAt, e.author, e.type])).toEqual([
+      ["2025-07-15 Cache keys carry the locale", "2025-07-15T00:00:00Z", "Ada Writer", "pattern"],
+      ["Retry with jitter", expect.stringMatching(/^\d{4}-\d\d-\d\dT/), "Ada Writer", "pattern"],
+    ]);
+    expect(entries[0]!.body).toBe("**Date**: 2025-07-15\nWe saw stale pages.");
+    expect(entries[1]!.body).toBe("Six tries.");
+    expect(JSON.parse(ok(await sb.memory(repo, ["status", "--json"])).stdout).buffers[0]).toMatchObject({ items: 2 });
+    ok(await sb.memory(repo, ["doctor"]));
+  });
+});

@@ -9,16 +9,21 @@ import { sourceIds } from "../core/harvest.js";
 import { readStamp, stampTime } from "../core/context.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { MERGERS } from "../core/merge.js";
+import { parseBuffer, serializeBuffer } from "../core/entries.js";
+import { adoptSections, headerWithoutSections, unmarkedSections } from "../core/unmarked.js";
+import { isoSeconds, now } from "../core/clock.js";
+import { newId } from "../core/ids.js";
+import { defaultType } from "../core/config.js";
 import type { MergeStrategy } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
-import { firstAdded } from "../git/history.js";
+import { blameLines, firstAdded } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
-import { bankFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 
 export interface DoctorOptions {
@@ -29,7 +34,7 @@ export interface DoctorOptions {
 }
 
 export interface Check {
-  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
+  id: "bank" | "parse" | "markers" | "unmerged" | "unmarked" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
   ok: boolean;
   /** What is wrong, one line each, naming file and line where there is one. */
   problems: string[];
@@ -101,6 +106,22 @@ const RULES: Rule[] = [
       return stamp ? [stamp, ...found] : found;
     },
     hint: "edit the named line, then run `memory doctor` again",
+  },
+  {
+    id: "unmarked",
+    probe: async ({ ws }) => {
+      const found: string[] = [];
+      for (const f of bufferFiles(ws)) {
+        const { text, problem } = await inspectBankFile(ws, f);
+        if (text === null || problem) continue;
+        for (const s of unmarkedSections(parseBuffer(text, { file: f.rel }))) {
+          found.push(`${f.rel}:${s.line}: "${s.title}" is not an entry (no marker): it does not merge by id and harvest cannot take it`);
+        }
+      }
+      return found;
+    },
+    fix: async ({ ws, persona: name }) => adoptUnmarked(ws, name ?? "unknown"),
+    hint: "run `memory doctor --fix` to make each section an entry (its date from the text or history, its author from history)",
   },
   {
     id: "attributes",
@@ -289,6 +310,26 @@ function contextProblem(rel: string, text: string): string | undefined {
   if (stamp.updated === undefined) return `${rel}:2: frontmatter has no updated: stamp`;
   if (stampTime(stamp) === undefined) return `${rel}:${stamp.line}: updated: "${stamp.updated}" is not an ISO 8601 time`;
   return undefined;
+}
+
+/** Makes every hand-written section of every buffer an entry, placed before the entries that follow it. */
+async function adoptUnmarked(ws: Workspace, persona: string): Promise<void> {
+  for (const f of bufferFiles(ws)) {
+    const { text, problem } = await inspectBankFile(ws, f);
+    if (text === null || problem) continue;
+    const doc = parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
+    const sections = unmarkedSections(doc);
+    if (sections.length === 0) continue;
+    const blame = await blameLines(ws.root, f.rel);
+    const history = new Map(
+      sections.flatMap((s) => {
+        const origin = blame.get(s.line);
+        return origin ? [[s.line, { author: origin.author, at: isoSeconds(new Date(origin.time * 1000)) }] as const] : [];
+      }),
+    );
+    const adopted = adoptSections(sections, { type: defaultType(ws.config, f.buffer), persona, now: now(ws.env), history, newId });
+    await writeTextAtomic(f.abs, serializeBuffer({ ...doc, header: headerWithoutSections(doc), entries: [...adopted, ...doc.entries] }));
+  }
 }
 
 /** The bank files' problems of one kind, in bank order. */

@@ -13,6 +13,7 @@ const LABELS: Record<Check["id"], string> = {
   parse: "bank files parse",
   markers: "no conflict markers",
   unmerged: "no unmerged bank files",
+  unmarked: "every section is an entry",
   attributes: "merge attributes apply",
   drivers: "merge drivers registered",
   persona: "persona known",

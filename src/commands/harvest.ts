@@ -66,6 +66,10 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
     const n = b.editedSinceHarvest.length;
     if (n > 0) lines.push(`  ${b.label}: ${n} already in the docs but edited since, kept here: fold the edit into the doc, then delete ${n === 1 ? "it" : "them"} (${b.editedSinceHarvest.join(", ")})`);
   }
+  const unmarked = plan.buffers.reduce((n, b) => n + (b.unmarked ?? 0), 0);
+  if (unmarked > 0) {
+    lines.push(`${unmarked} hand-written section${unmarked === 1 ? " is" : "s are"} not entries yet, so harvest cannot take ${unmarked === 1 ? "it" : "them"}: \`memory doctor --fix\` adopts them`);
+  }
   out.data(lines.join("\n"));
   const n = result.unasked;
   if (n > 0 && result.dryRun && !plan.empty) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);

@@ -18,7 +18,8 @@ export function renderStatus(s: StatusResult, out: Output, asJson: boolean): voi
   const width = Math.max(...s.buffers.map((b) => b.label.length));
   for (const b of s.buffers) {
     const count = b.unit === "lines" ? b.lines : b.items;
-    const state = b.ready ? c.green("ready to harvest") : b.near ? c.yellow("near threshold") : "";
+    const unmarked = b.unmarked ? c.yellow(`${b.unmarked} unmarked section${b.unmarked === 1 ? "" : "s"} (memory doctor --fix adopts them)`) : "";
+    const state = [b.ready ? c.green("ready to harvest") : b.near ? c.yellow("near threshold") : "", unmarked].filter(Boolean).join(", ");
     const fill = (b.threshold !== null ? `${count}/${b.threshold} ${b.unit}` : "not harvested").padEnd(14);
     lines.push(`  ${b.label.padEnd(width)}  ${fill} ${b.items} item${b.items === 1 ? "" : "s"}${state ? `  ${state}` : ""}`.trimEnd());
   }

@@ -4,6 +4,7 @@
  */
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { adrNumber } from "./adr.js";
+import { unmarkedSections } from "./unmarked.js";
 import { shortHash } from "./merge.js";
 import { bufferConfig, bufferLabel, bufferNames, defaultType, type BufferName, type Config, type HarvestKind } from "./config.js";
 import { countLines } from "./entries.js";
@@ -70,6 +71,8 @@ export interface BufferPlan {
   kept: string[];
   /** The buffer's new text, when it changes. */
   content?: string;
+  /** Hand-written sections without an entry marker, which harvest cannot take (present only when there are some). */
+  unmarked?: number;
 }
 
 export interface HarvestPlan {
@@ -118,6 +121,8 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
       editedSinceHarvest: [],
       kept: [],
     };
+    const unmarked = unmarkedSections(doc).length;
+    if (unmarked > 0) plan.unmarked = unmarked;
     buffers.push(plan);
     if (!plan.selected) continue;
 

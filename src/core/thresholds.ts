@@ -1,6 +1,7 @@
 /** How full a buffer is against its harvest threshold. Pure. */
 import { countLines, type BufferDoc } from "./entries.js";
 import type { BufferConfig, BufferName, Unit } from "./config.js";
+import { unmarkedSections } from "./unmarked.js";
 
 export interface BufferStatus {
   name: BufferName;
@@ -17,6 +18,8 @@ export interface BufferStatus {
   ready: boolean;
   /** At or past the `near` share of the threshold (ready buffers are near too). */
   near: boolean;
+  /** Hand-written sections without an entry marker (present only when there are some). */
+  unmarked?: number;
 }
 
 export function bufferStatus(
@@ -29,6 +32,7 @@ export function bufferStatus(
 ): BufferStatus {
   const lines = countLines(doc);
   const items = doc.entries.length;
+  const unmarked = unmarkedSections(doc).length;
   const count = buffer.unit === "lines" ? lines : items;
   return {
     name,
@@ -41,6 +45,7 @@ export function bufferStatus(
     // A buffer that is never harvested has no threshold to reach.
     ready: buffer.harvest !== "none" && count >= buffer.threshold,
     near: buffer.harvest !== "none" && count > 0 && count >= buffer.threshold * nearShare,
+    ...(unmarked > 0 ? { unmarked } : {}),
   };
 }
 

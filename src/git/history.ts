@@ -45,3 +45,36 @@ export async function firstAdded(cwd: string, rel: string): Promise<number> {
   return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
 }
 
+
+export interface LineOrigin {
+  author: string;
+  /** Author time, seconds since the epoch. */
+  time: number;
+}
+
+/** Who last wrote each line of a file and when (`git blame`), by 1-based line; lines never committed are absent. */
+export async function blameLines(root: string, rel: string): Promise<Map<number, LineOrigin>> {
+  const res = await git(["blame", "--porcelain", "--", rel], { cwd: root, okCodes: [128] });
+  const lines = new Map<number, LineOrigin>();
+  if (res.code !== 0) return lines;
+  const commits = new Map<string, Partial<LineOrigin>>();
+  let current: { sha: string; line: number } | undefined;
+  for (const row of res.stdout.split("\n")) {
+    const head = /^([0-9a-f]{40}) \d+ (\d+)/.exec(row);
+    if (head) {
+      current = { sha: head[1]!, line: Number(head[2]) };
+      if (!commits.has(current.sha)) commits.set(current.sha, {});
+      continue;
+    }
+    if (!current) continue;
+    const info = commits.get(current.sha)!;
+    if (row.startsWith("author ")) info.author = row.slice(7);
+    else if (row.startsWith("author-time ")) info.time = Number(row.slice(12));
+    else if (row.startsWith("\t")) {
+      if (!/^0+$/.test(current.sha) && info.author !== undefined && info.time !== undefined) {
+        lines.set(current.line, { author: info.author, time: info.time });
+      }
+    }
+  }
+  return lines;
+}
