@@ -4,6 +4,8 @@
 //   node bench/stress.mjs                          # random seed, 5 clones, 30 rounds
 //   SEED=1234 CLONES=8 ROUNDS=60 node bench/stress.mjs
 //   KEEP=1 ...                                     # keep the temp folder (always kept when a check fails)
+//   ADVERSARIAL=1 ROUNDS=200 node bench/stress.mjs  # also kill -9 commands at random points, leave stale locks,
+//                                                  # and run several commands in one clone at once
 //
 // The seed fixes every choice the script makes (which clone, which action, which text); what it cannot fix is
 // the clock (entry ids, stamps) and who wins a race when clones save at the same moment, so a replay takes the
@@ -18,7 +20,8 @@ const SEED = process.env.SEED !== undefined ? Number(process.env.SEED) >>> 0 : M
 const CLONES = Number(process.env.CLONES ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 30);
 const QUIET = process.env.QUIET === "1";
-console.log(`stress: SEED=${SEED} CLONES=${CLONES} ROUNDS=${ROUNDS}`);
+const ADVERSARIAL = process.env.ADVERSARIAL === "1";
+console.log(`stress: SEED=${SEED} CLONES=${CLONES} ROUNDS=${ROUNDS}${ADVERSARIAL ? " ADVERSARIAL=1" : ""}`);
 
 // mulberry32: a 32-bit seeded PRNG, enough to replay a run.
 function mulberry32(a) {
@@ -349,10 +352,88 @@ async function actLockRace(clone) {
   }
 }
 
+// ---- adversarial actions ----
+const adversity = { kills: 0, killedAdds: 0, killedAddsLanded: 0, staleLocks: 0, sameClone: 0 };
+
+/** A pid that was a real process and is gone now. */
+const deadPid = () => Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
+
+/** Registers an add whose output was lost (killed): if its entry is in the buffer, it landed. */
+function findLanded(clone, type, title, token) {
+  const entry = readBuffer(clone, BUFFERS[type]).doc.entries.find((e) => e.title === title);
+  if (entry) ledger.set(entry.id, { type, clone: clone.name, round, token, deletes: [], edits: [], harvested: [] });
+  return entry;
+}
+
+async function actKill(clone) {
+  const kind = weighted([["add", 4], ["save", 3], ["start", 2], ["harvest", 3]]);
+  const delay = int(600);
+  let args;
+  let added;
+  if (kind === "add") {
+    const type = pick(Object.keys(BUFFERS));
+    const token = `note k${++counter} (r${round} ${clone.name})`;
+    added = { type, title: `Killed add ${counter}`, token };
+    args = ["add", type, added.title, "-m", token];
+  } else if (kind === "harvest") args = ["harvest", "--yes", "--all"];
+  else args = [kind];
+  note(`${clone.name}: memory ${args.map(shq).join(" ")}, kill -9 after ${delay} ms`);
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: clone.dir, env, stdio: "ignore" });
+  const timer = setTimeout(() => child.kill("SIGKILL"), delay);
+  const { code, signal } = await new Promise((r) => child.on("close", (c, sig) => r({ code: c, signal: sig })));
+  clearTimeout(timer);
+  adversity.kills += signal ? 1 : 0;
+  log[log.length - 1] += signal ? "   → killed" : `   → exited ${code} first`;
+  if (!signal && code !== 0) failures.push({ round, clone: clone.name, command: `memory ${args.join(" ")}`, status: code, stderr: "(output not kept)", documented: false });
+  if (added) {
+    adversity.killedAdds++;
+    if (findLanded(clone, added.type, added.title, added.token)) adversity.killedAddsLanded++;
+  }
+}
+
+async function actStaleLock(clone) {
+  // A lock left by a process that died, then several adds racing to take it over.
+  adversity.staleLocks++;
+  writeFileSync(join(clone.dir, ".git", "memory.lock"), `${deadPid()} stale\n`);
+  const adds = Array.from({ length: 3 + int(6) }, () => {
+    const type = pick(Object.keys(BUFFERS));
+    const token = `note k${++counter} (r${round} ${clone.name})`;
+    return { type, title: `Stale lock ${counter}`, token };
+  });
+  note(`${clone.name}: stale lock, then ${adds.length} adds at once`);
+  const results = await Promise.all(adds.map((a) => execAsync(clone, process.execPath, [CLI, "add", a.type, a.title, "-m", a.token])));
+  for (const [i, { cmd, args, res }] of results.entries()) {
+    record(clone, cmd, args, res);
+    if (res.status === 0) findLanded(clone, adds[i].type, adds[i].title, adds[i].token);
+  }
+}
+
+async function actSameClone(clone) {
+  // Several commands in one clone at the same moment: the lock makes them take turns.
+  adversity.sameClone++;
+  const jobs = Array.from({ length: 3 + int(3) }, () => weighted([[["add"], 5], [["save"], 3], [["start"], 2], [["harvest", "--yes", "--json"], 1]]));
+  const adds = [];
+  const argv = jobs.map((j) => {
+    if (j[0] !== "add") return j;
+    const type = pick(Object.keys(BUFFERS));
+    const a = { type, title: `Same clone ${++counter}`, token: `note k${counter} (r${round} ${clone.name})` };
+    adds.push(a);
+    return ["add", type, a.title, "-m", a.token];
+  });
+  note(`${clone.name}: at once: ${argv.map((a) => `memory ${a[0]}`).join(" & ")}`);
+  const results = await Promise.all(argv.map((a) => execAsync(clone, process.execPath, [CLI, ...a])));
+  for (const { clone: c, cmd, args, res } of results) {
+    record(c, cmd, args, res);
+    if (args.includes("harvest")) recordHarvest(c, res);
+  }
+  for (const a of adds) findLanded(clone, a.type, a.title, a.token);
+}
+
 const ACTIONS = [
   ["add", 30], ["edit", 10], ["delete", 6], ["context", 5], ["save", 12], ["save-no-push", 4], ["start", 10],
   ["harvest", 7], ["pull", 5], ["pull-rebase", 4], ["concurrent", 5], ["lock-race", 2],
   ["race", 8], ["edit-doc", 3],
+  ...(ADVERSARIAL ? [["kill", 25], ["stale-lock", 6], ["same-clone", 6]] : []),
 ];
 
 for (round = 1; round <= ROUNDS; round++) {
@@ -373,6 +454,9 @@ for (round = 1; round <= ROUNDS; round++) {
     case "pull-rebase": actPull(clone, true); break;
     case "concurrent": await actConcurrent(); break;
     case "lock-race": await actLockRace(clone); break;
+    case "kill": await actKill(clone); break;
+    case "stale-lock": await actStaleLock(clone); break;
+    case "same-clone": await actSameClone(clone); break;
   }
 }
 
@@ -519,7 +603,10 @@ for (const f of failures) {
 
 // ---- report ----
 const secs = ((Date.now() - started) / 1000).toFixed(1);
-const stats = `${ledger.size} entries, ${[...ledger.values()].filter((r) => r.harvested.length).length} harvested, ${[...ledger.values()].filter((r) => r.deletes.length).length} deleted by hand, ${[...ledger.values()].reduce((n, r) => n + r.edits.length, 0)} hand edits, ${log.filter((l) => /\] race /.test(l)).length} races, ${failures.length} non-zero exits (${failures.filter((f) => f.documented).length} documented refusals)`;
+const adverse = ADVERSARIAL
+  ? `; adversarial: ${adversity.kills} kill -9 (${adversity.killedAddsLanded}/${adversity.killedAdds} killed adds had landed), ${adversity.staleLocks} stale locks, ${adversity.sameClone} same-clone bursts`
+  : "";
+const stats = `${ledger.size} entries, ${[...ledger.values()].filter((r) => r.harvested.length).length} harvested, ${[...ledger.values()].filter((r) => r.deletes.length).length} deleted by hand, ${[...ledger.values()].reduce((n, r) => n + r.edits.length, 0)} hand edits, ${log.filter((l) => /\] race /.test(l)).length} races, ${failures.length} non-zero exits (${failures.filter((f) => f.documented).length} documented refusals)${adverse}`;
 if (violations.length === 0) {
   console.log(`stress: ok in ${secs} s: ${stats}`);
   if (process.env.KEEP === "1") console.log(`kept: ${root}`);
