@@ -15,6 +15,18 @@ function ok(run: { code: number; stderr: string; stdout: string }): typeof run {
   return run;
 }
 
+/** A bare origin with a bank, and two initialized clones, dev and qa. */
+async function devAndQa(): Promise<{ sb: Sandbox; origin: string; dev: string; qa: string }> {
+  const sb = new Sandbox();
+  const origin = sb.origin();
+  const dev = sb.clone(origin, "dev");
+  ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+  ok(await sb.memory(dev, ["save"]));
+  const qa = sb.clone(origin, "qa");
+  ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+  return { sb, origin, dev, qa };
+}
+
 async function initialized(): Promise<{ sb: Sandbox; repo: string }> {
   const sb = new Sandbox();
   const repo = sb.repo();
@@ -123,13 +135,7 @@ describe("a harvest lands whole or not at all", () => {
 
 describe("a remote whose history was rewritten", () => {
   it("is not merged back by a stale clone (a purged secret stays purged), and the way back is said", async () => {
-    const sb = new Sandbox();
-    const origin = sb.origin();
-    const dev = sb.clone(origin, "dev");
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    const qa = sb.clone(origin, "qa");
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    const { sb, origin, dev, qa } = await devAndQa();
     const clean = sb.git(dev, "rev-parse", "HEAD").trim();
     ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
     ok(await sb.memory(dev, ["save", "--allow-secret"]));
@@ -198,25 +204,13 @@ const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => 
 
 describe("doctor and a merge left unfinished", () => {
   it("after a plain git pull conflicts in Patterns.md, doctor reports it and --fix re-merges and concludes", async () => {
-    const sb = new Sandbox();
-    const origin = sb.origin();
-    const dev = sb.clone(origin, "dev");
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    const qa = sb.clone(origin, "qa");
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    const { sb, origin, dev, qa } = await devAndQa();
     ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
     ok(await sb.memory(qa, ["harvest", "--all", "--no-push"]));
     ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
     ok(await sb.memory(dev, ["harvest", "--all"]));
     for (const s of ["union", "latest", "log"]) sb.git(qa, "config", "--local", "--remove-section", `merge.memory-${s}`);
-    let failed = false;
-    try {
-      sb.git(qa, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
-    } catch {
-      failed = true;
-    }
-    expect(failed).toBe(true);
+    expect(() => sb.git(qa, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")).toThrow(/git pull .* failed/);
     const doc = "Docs/03-Reference/Patterns.md";
     const found = await sb.memory(qa, ["doctor"]);
     expect(found.code).toBe(3);
