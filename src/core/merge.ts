@@ -4,6 +4,7 @@
  */
 import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { readStamp, stampTime } from "./context.js";
+import { mergeTextLines, textShape } from "./text-merge.js";
 import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
 
@@ -63,7 +64,7 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
 
   const doc: BufferDoc = {
     shape: mergeShape(b, o, t, base),
-    header: mergeLines(b.header, o.header, t.header),
+    header: mergeTextLines(b.header, o.header, t.header),
     entries: ordered,
   };
   return serializeBuffer(doc);
@@ -109,24 +110,9 @@ export function shortHash(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/**
- * 3-way merge of a list of lines kept whole (a header): one side's change wins; when both changed, the
- * greater version followed by the lines only the other has, so neither edit is lost.
- */
-function mergeLines(base: string[], ours: string[], theirs: string[]): string[] {
-  const [b, o, t] = [base.join("\n"), ours.join("\n"), theirs.join("\n")];
-  if (o === t || t === b) return ours;
-  if (o === b) return theirs;
-  const [first, second] = o >= t ? [ours, theirs] : [theirs, ours];
-  const have = new Set(first);
-  return [...first, ...second.filter((l) => !have.has(l))];
-}
-
 /** Line endings and BOM: the base's, else the sides' when they agree, else plain LF. */
 function mergeShape(b: { shape: TextShape }, o: { shape: TextShape }, t: { shape: TextShape }, baseText: string): TextShape {
-  if (baseText !== "") return b.shape;
-  if (o.shape.eol === t.shape.eol && o.shape.bom === t.shape.bom) return o.shape;
-  return { eol: "\n", bom: false };
+  return textShape(b.shape, o.shape, t.shape, baseText);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +144,7 @@ export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeRe
 const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
 
 /**
- * Header (lines before the first timestamped one) merged like a buffer header; after it, every line of
+ * Header (lines before the first timestamped one) merged as text, like a buffer header; after it, every line of
  * either side, each exact line once, ordered by its timestamp (a line without one travels with the line
  * above it). A line deleted on one side and present in the base is dropped.
  */
@@ -173,7 +159,7 @@ export function mergeLog({ base, ours, theirs }: MergeInput): string {
     if (!deleted && !events.has(e.text)) events.set(e.text, e);
   }
   const sorted = [...events.values()].sort((x, y) => x.time - y.time || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
-  const header = mergeLines(b.header, o.header, t.header);
+  const header = mergeTextLines(b.header, o.header, t.header);
   const lines = [...header];
   if (sorted.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
   for (const e of sorted) lines.push(...e.text.split("\n"));
