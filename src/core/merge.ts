@@ -138,39 +138,52 @@ export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeRe
   return ours >= theirs ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
 }
 
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 // ---------------------------------------------------------------------------------------------
 // Session log: union of lines, ordered by time
 
 const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
 
 /**
- * Header (lines before the first timestamped one) merged as text, like a buffer header; after it, every line of
- * either side, each exact line once, ordered by its timestamp (a line without one travels with the line
- * above it). A line deleted on one side and present in the base is dropped.
+ * The header (lines before the first timestamped one) merges as text. After it, each timestamped line is an
+ * event, with the untimed lines a person wrote under it: every event of either side once, ordered by its
+ * timestamp; an event in the base that one side deleted and the other left unchanged is dropped. The lines
+ * under an event merge as text when both sides changed them, so a timestamped line is never written twice
+ * and no line is lost.
  */
 export function mergeLog({ base, ours, theirs }: MergeInput): string {
   const [b, o, t] = [splitLog(base), splitLog(ours), splitLog(theirs)];
-  const inBase = new Set(b.events.map((e) => e.text));
-  const inOurs = new Set(o.events.map((e) => e.text));
-  const inTheirs = new Set(t.events.map((e) => e.text));
-  const events = new Map<string, LogEvent>();
-  for (const e of [...o.events, ...t.events]) {
-    const deleted = inBase.has(e.text) && (!inOurs.has(e.text) || !inTheirs.has(e.text));
-    if (!deleted && !events.has(e.text)) events.set(e.text, e);
+  const [inBase, inOurs, inTheirs] = [b, o, t].map((x) => new Map(x.events.map((e) => [e.key, e])));
+  const kept: LogEvent[] = [];
+  for (const key of new Set([...inOurs!.keys(), ...inTheirs!.keys()])) {
+    const [be, oe, te] = [inBase!.get(key), inOurs!.get(key), inTheirs!.get(key)];
+    if (oe && te) {
+      kept.push({ ...oe, tail: mergeTextLines(be?.tail ?? [], oe.tail, te.tail) });
+      continue;
+    }
+    const only = (oe ?? te)!;
+    if (be && sameLines(only.tail, be.tail)) continue; // deleted on the other side, unchanged here
+    kept.push(only);
   }
-  const sorted = [...events.values()].sort((x, y) => x.time - y.time || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
-  const header = mergeTextLines(b.header, o.header, t.header);
-  const lines = [...header];
-  if (sorted.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
-  for (const e of sorted) lines.push(...e.text.split("\n"));
-  const shape = mergeShape(b, o, t, base);
-  return joinLines(lines, shape);
+  kept.sort((x, y) => x.time - y.time || compareStrings(x.key, y.key));
+  const lines = mergeTextLines(b.header, o.header, t.header);
+  if (kept.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
+  for (const e of kept) lines.push(e.line, ...e.tail);
+  return joinLines(lines, mergeShape(b, o, t, base));
 }
 
 interface LogEvent {
+  /** The timestamped line, and which occurrence of it in its file (a line written twice stays twice). */
+  key: string;
   time: number;
-  /** The timestamped line and any untimed lines under it. */
-  text: string;
+  line: string;
+  /** Untimed lines under it, up to the next timestamped line, without trailing blank lines. */
+  tail: string[];
 }
 
 function splitLog(text: string): { shape: TextShape; header: string[]; events: LogEvent[] } {
@@ -180,14 +193,19 @@ function splitLog(text: string): { shape: TextShape; header: string[]; events: L
   let end = headerEnd;
   while (end > 0 && isBlank(lines[end - 1]!)) end--;
   const events: LogEvent[] = [];
+  const seen = new Map<string, number>();
   for (let i = headerEnd; i < lines.length; i++) {
     const line = lines[i]!;
-    if (isBlank(line)) continue;
     const m = LOG_TIME.exec(line);
-    const last = events[events.length - 1];
-    if (m || !last) events.push({ time: m ? Date.parse(m[1]!) || 0 : 0, text: line });
-    else last.text += `\n${line}`;
+    if (!m) {
+      events[events.length - 1]!.tail.push(line);
+      continue;
+    }
+    const n = (seen.get(line) ?? 0) + 1;
+    seen.set(line, n);
+    events.push({ key: n === 1 ? line : `${line}\n#${n}`, time: Date.parse(m[1]!) || 0, line, tail: [] });
   }
+  for (const e of events) while (e.tail.length > 0 && isBlank(e.tail[e.tail.length - 1]!)) e.tail.pop();
   return { shape, header: lines.slice(0, end), events };
 }
 
