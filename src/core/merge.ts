@@ -4,6 +4,7 @@
  */
 import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import { readStamp, stampTime } from "./context.js";
+import { ID_PATTERN } from "./ids.js";
 import { mergeTextLines, textShape } from "./text-merge.js";
 import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
@@ -45,7 +46,14 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
     if (oe && te) {
       if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
       else if (be && sameText(oe, be)) keep(te);
-      else for (const e of bothChanged(oe, te)) keep(e);
+      else {
+        const [first, second] = bothChanged(oe, te);
+        keep(first);
+        // The edit's id is derived from its text; should another entry hold it already, derive again.
+        let alt = second;
+        while (kept.has(alt.id) && !sameText(kept.get(alt.id)!, alt)) alt = withEditId(alt, first.id, `${alt.id}\n${textOf(alt)}`);
+        keep(alt);
+      }
     } else if (oe) {
       // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
       if (!be || !sameText(oe, be)) keep(oe);
@@ -93,11 +101,29 @@ function sortByTimeThenId(entries: Entry[]): Entry[] {
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */
-function bothChanged(a: Entry, b: Entry): Entry[] {
+function bothChanged(a: Entry, b: Entry): [Entry, Entry] {
   const [first, second] = textOf(a) <= textOf(b) ? [a, b] : [b, a];
-  const altId = `${first.id}.edit-${shortHash(textOf(second))}`;
-  const marker = second.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
-  return [first, { ...second, id: altId, lines: [marker, ...second.lines.slice(1)] }];
+  return [first, withEditId(second, first.id, textOf(second))];
+}
+
+/** The longest id the parser reads back (see ID_PATTERN). */
+const MAX_ID = 128;
+
+/**
+ * An entry under the id `<id>.edit-<hash of hashed>`, which always reads back: when the id is so long that the
+ * suffix would pass the limit, the id is cut short and the hash covers the whole id as well, so two long ids
+ * that share their first characters still get different edit ids.
+ */
+function withEditId(entry: Entry, id: string, hashed: string): Entry {
+  const suffix = (h: string) => `.edit-${h}`;
+  let altId = `${id}${suffix(shortHash(hashed))}`;
+  if (altId.length > MAX_ID) {
+    const s = suffix(shortHash(`${id}\n${hashed}`));
+    altId = `${id.slice(0, MAX_ID - s.length)}${s}`;
+  }
+  if (!ID_PATTERN.test(altId)) throw new Error(`bug: edit id ${altId} would not read back`);
+  const marker = entry.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
+  return { ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] };
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: a stable short name for a text, not a security measure. */
