@@ -1,8 +1,8 @@
-/** The line-based 3-way merge: text outside entries (buffer and log headers). */
+/** The line-based 3-way merge: text outside entries, the bank folder's other files, unstamped contexts. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { diffLines, mergeText, mergeTextLines } from "../src/core/text-merge.js";
-import { mergeBuffers } from "../src/core/merge.js";
+import { mergeBuffers, MERGERS } from "../src/core/merge.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 /** A text's lines, a final newline not making an empty last one. */
@@ -66,6 +66,10 @@ describe("text merge: rules", () => {
   it("keeps conflict-looking lines and markers as text", () => {
     const base = "<!-- entry id=x -->\n=======\n";
     expect(merge(base, `${base}<<<<<<< a\n`, `${base}>>>>>>> b\n`)).toBe(`${base}<<<<<<< a\n>>>>>>> b\n`);
+  });
+
+  it("is the `text` strategy the bank folder's other files are merged with", () => {
+    expect(MERGERS.text({ base: "a\n", ours: "a\nb\n", theirs: "c\na\n" })).toBe("c\na\nb\n");
   });
 
   it("merges a 100k-line file quickly enough, without recursion limits, also when the sides share nothing", () => {

@@ -17,7 +17,7 @@ import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrac
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
-import { bankFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { bankFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 
 export interface DoctorOptions {
@@ -66,10 +66,11 @@ const RULES: Rule[] = [
     hint: "run `memory init` or `memory doctor --fix` to create missing files",
   },
   {
+    // The bank folder's other files and the reference docs too: a plain pull leaves them conflicted as well.
     id: "unmerged",
-    probe: async ({ ws, files }) =>
-      (await unmergedPaths(ws.root, files.map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
-    fix: async ({ ws, files }) => remergeUnmerged(ws, files),
+    probe: async ({ ws }) =>
+      (await unmergedPaths(ws.root, (await mergedFiles(ws)).map((f) => f.rel))).map((p) => `${p} is unmerged (a merge left it conflicted)`),
+    fix: async ({ ws }) => remergeUnmerged(ws, await mergedFiles(ws)),
     hint: "finish or abort the merge (`git merge --abort`), then run `memory doctor` again",
   },
   {
@@ -92,7 +93,7 @@ const RULES: Rule[] = [
   {
     id: "attributes",
     probe: async ({ ws }) => {
-      const files = mergedFiles(ws);
+      const files = await mergedFiles(ws);
       const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
       return files
         .filter((f) => attrs.get(f.rel) !== driverName(f.merge))
@@ -167,13 +168,16 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
  * Runs the right driver on those stages, stages the result, and finishes the merge if bank files were
  * its only conflicts.
  */
-async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> {
+async function remergeUnmerged(ws: Workspace, files: MergedFile[]): Promise<void> {
   const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
   if (unmerged.length === 0) return;
   const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
+  // The driver `.gitattributes` names (a reference doc's depends on its content, unreadable mid-conflict).
+  const attrs = await checkAttr(ws.root, "merge", unmerged);
   for (const rel of unmerged) {
     const file = files.find((f) => f.rel === rel)!;
-    const merge = (sides: Sides) => MERGERS[file.merge]({ ...sides, file: rel });
+    const named = STRATEGIES.find((s) => driverName(s) === attrs.get(rel));
+    const merge = (sides: Sides) => MERGERS[file.role === "reference" && named ? named : file.merge]({ ...sides, file: rel });
     // A stage may itself hold markers (a clone without drivers committed a conflicted file): resolve those first.
     const [base, ours, theirs] = [1, 2, 3].map((n) => resolveConflicts(blobs.get(`:${n}:${rel}`) ?? "", merge));
     let merged: string;
@@ -182,7 +186,7 @@ async function remergeUnmerged(ws: Workspace, files: BankFile[]): Promise<void> 
     } catch {
       continue; // a side that does not parse: left for a person, the check reports it
     }
-    await writeTextAtomic(file.abs, merged);
+    await writeTextAtomic(join(ws.root, rel), merged);
     await stageFiles(ws.root, [rel]);
   }
   const left = await unmergedPaths(ws.root, []);

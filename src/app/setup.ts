@@ -12,7 +12,7 @@ import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
-import { bankFiles, mergedFiles, openWorkspace, requirePersona, type Workspace } from "../bank/workspace.js";
+import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type Workspace } from "../bank/workspace.js";
 
 export interface InitOptions {
   cwd?: string;
@@ -75,14 +75,28 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
   return created;
 }
 
-export async function ensureBankAttributes(ws: Workspace): Promise<{ added: string[]; updated: string[] }> {
+/** Adds or corrects the bank's lines in `.gitattributes` (all of them, or those `only` picks). */
+export async function ensureBankAttributes(ws: Workspace, only?: (path: string) => boolean): Promise<{ added: string[]; updated: string[] }> {
   const path = join(ws.root, ".gitattributes");
   const change = ensureAttributes(
     await readTextIfExists(path),
-    mergedFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) })),
+    (await attributeLines(ws)).map((l) => ({ path: l.path, driver: driverName(l.merge), glob: l.glob })),
+    only && ((w) => only(w.path)),
   );
   if (change.changed) await writeTextAtomic(path, change.text);
   return { added: change.added, updated: change.updated };
+}
+
+/**
+ * The lines for the bank folder's other files, when missing: the pattern line (once the bank holds such a
+ * file) and the lines of files the config names. What a bank commit adds before merging, so that a file
+ * new in the bank folder is merged by a driver from its first concurrent edit. The bank's own lines are
+ * never touched here: a changed one is refused by the sync, and repaired by doctor.
+ */
+export async function ensureOtherFileAttributes(ws: Workspace): Promise<string[]> {
+  const own = new Set([...bankFiles(ws).map((f) => f.rel)]);
+  const references = new Set(harvestTargets(ws, "reference"));
+  return (await ensureBankAttributes(ws, (p) => !own.has(p) && !references.has(p))).added;
 }
 
 /** Writes the driver settings (and any extra ones) that differ from this clone's config; returns the keys written. */
