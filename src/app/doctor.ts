@@ -6,7 +6,8 @@ import { readdir, readFile, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
 import { sourceIds } from "../core/harvest.js";
-import { readStamp, stampTime } from "../core/context.js";
+import { adoptContext, contextProblem } from "../core/context.js";
+import { isoSeconds, now } from "../core/clock.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { MERGERS } from "../core/merge.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
@@ -28,7 +29,7 @@ export interface DoctorOptions {
 }
 
 export interface Check {
-  id: "bank" | "parse" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
+  id: "bank" | "parse" | "context" | "markers" | "unmerged" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
   ok: boolean;
   /** What is wrong, one line each, naming file and line where there is one. */
   problems: string[];
@@ -81,14 +82,27 @@ const RULES: Rule[] = [
   },
   {
     id: "parse",
-    probe: async (scope) => {
-      const found = (await problems(scope, "parse")).map(describeProblem);
-      const context = scope.files.find((f) => f.key === "context")!;
-      const { text, problem } = await inspectBankFile(scope.ws, context);
-      const stamp = text !== null && !problem ? contextProblem(context.rel, text) : undefined;
-      return stamp ? [stamp, ...found] : found;
-    },
+    probe: async (scope) => (await problems(scope, "parse")).map(describeProblem),
     hint: "edit the named line, then run `memory doctor` again",
+  },
+  {
+    // An unstamped context (every real bank we looked at) merges only line by line; --fix makes its text
+    // the section of the persona running it, stamped, and replaces a stamp that is not a time.
+    id: "context",
+    probe: async ({ ws, files }) => {
+      const context = files.find((f) => f.key === "context")!;
+      const { text, problem } = await inspectBankFile(ws, context);
+      const found = text !== null && !problem ? contextProblem(context.rel, text) : undefined;
+      return found ? [found] : [];
+    },
+    fix: async ({ ws, files, persona: name }) => {
+      const context = files.find((f) => f.key === "context")!;
+      const text = await readTextIfExists(context.abs);
+      if (text === null || !name) return;
+      const fixed = adoptContext(text, isoSeconds(now(ws.env)), name);
+      if (fixed !== text) await writeTextAtomic(context.abs, fixed);
+    },
+    hint: "run `memory doctor --fix` to stamp it (its text becomes your persona's section), then `memory save`",
   },
   {
     id: "attributes",
@@ -273,14 +287,6 @@ async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> 
 async function markdownFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => join(e.parentPath ?? e.path, e.name));
-}
-
-function contextProblem(rel: string, text: string): string | undefined {
-  const stamp = readStamp(text);
-  if (!stamp.hasFrontmatter) return `${rel}:1: no frontmatter with an updated: stamp (the newest copy cannot be told)`;
-  if (stamp.updated === undefined) return `${rel}:2: frontmatter has no updated: stamp`;
-  if (stampTime(stamp) === undefined) return `${rel}:${stamp.line}: updated: "${stamp.updated}" is not an ISO 8601 time`;
-  return undefined;
 }
 
 /** The bank files' problems of one kind, in bank order. */

@@ -3,7 +3,7 @@
  * Every result is the same whichever side is "ours", because `git pull --rebase` swaps the sides.
  */
 import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
-import { readStamp, stampTime } from "./context.js";
+import { contextKind, parseContext, sectionBody, serializeContext, stampTime, type ContextDoc, type ContextSection } from "./context.js";
 import { ID_PATTERN } from "./ids.js";
 import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
 import { FenceTracker, isBlank, joinLines, splitLines, type TextShape } from "./text.js";
@@ -142,26 +142,96 @@ function mergeShape(b: { shape: TextShape }, o: { shape: TextShape }, t: { shape
 }
 
 // ---------------------------------------------------------------------------------------------
-// activeContext: latest wins
+// activeContext: latest wins, per persona section
 
 export interface ContextMergeResult {
   text: string;
-  /** Which input the result came from ("ours" or "theirs"); "ours" when both were equal. */
-  from: "ours" | "theirs";
+  /** Which input the result is ("ours" or "theirs"; "ours" when both were equal), or "both" when it mixes them. */
+  from: "ours" | "theirs" | "both";
 }
 
 /**
- * The copy with the later `updated:` stamp wins, decided by the stamp and never by side. A side that did
- * not change the file yields to the one that did; equal stamps go to the greater text, so both sides agree.
+ * - Sections (one per persona) are matched by persona. Changed on one side: the change. Changed on both: the
+ *   copy with the later `updated=` stamp, when both sides stamped their change; otherwise (equal stamps, an
+ *   edit nobody stamped) the two texts are merged line by line, so neither is dropped. Only one side has it:
+ *   kept, unless the other deleted it unchanged. Order: the base's, then new sections by (stamp, persona).
+ * - Text outside sections is merged line by line (see text-merge.ts); the frontmatter stamp is the later one.
+ * - A file without sections (from before them) is one context: the later frontmatter stamp wins when both
+ *   sides stamped their change; otherwise (unstamped files, a hand edit nobody stamped) it merges as text.
+ * Decided by the stamps and the texts, never by side.
  */
-export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeResult {
+export function mergeContext({ base, ours, theirs, file }: MergeInput): ContextMergeResult {
   if (ours === theirs || theirs === base) return { text: ours, from: "ours" };
   if (ours === base) return { text: theirs, from: "theirs" };
-  const to = stampTime(readStamp(ours));
-  const tt = stampTime(readStamp(theirs));
-  if (to !== undefined && (tt === undefined || to > tt)) return { text: ours, from: "ours" };
-  if (tt !== undefined && (to === undefined || tt > to)) return { text: theirs, from: "theirs" };
-  return ours >= theirs ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
+  const opts = { file: file ?? "activeContext.md" };
+  const [b, o, t] = [parseContext(base, opts), parseContext(ours, opts), parseContext(theirs, opts)];
+  const from = (text: string): ContextMergeResult => ({ text, from: text === ours ? "ours" : text === theirs ? "theirs" : "both" });
+
+  if (contextKind(o) !== "sections" && contextKind(t) !== "sections") {
+    const winner = laterStamp(stampTime(b.stamp), stampTime(o.stamp), stampTime(t.stamp));
+    if (winner) return winner === "ours" ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
+    return from(mergeText({ base, ours, theirs }));
+  }
+
+  const baseBy = new Map(b.sections.map((s) => [s.persona, s]));
+  const oursBy = new Map(o.sections.map((s) => [s.persona, s]));
+  const theirsBy = new Map(t.sections.map((s) => [s.persona, s]));
+  const kept = new Map<string, ContextSection>();
+  for (const persona of new Set([...baseBy.keys(), ...oursBy.keys(), ...theirsBy.keys()])) {
+    const [bs, os, ts] = [baseBy.get(persona), oursBy.get(persona), theirsBy.get(persona)];
+    const merged = os && ts ? mergeSection(bs, os, ts) : (os ?? ts)!;
+    const survivor = os ?? ts;
+    // Only one side has it: new there, or deleted on the other side (honoured only if left unchanged here).
+    if (!(os && ts) && bs && survivor && sameLines(survivor.lines, bs.lines)) continue;
+    if (os || ts) kept.set(persona, merged);
+  }
+  const sections = b.sections.filter((s) => kept.has(s.persona)).map((s) => kept.get(s.persona)!);
+  const fresh = [...kept.values()].filter((s) => !baseBy.has(s.persona));
+  fresh.sort((x, y) => (stampTime(x) ?? 0) - (stampTime(y) ?? 0) || compareStrings(x.persona, y.persona));
+  sections.push(...fresh);
+
+  const doc: ContextDoc = {
+    shape: textShape(b.shape, o.shape, t.shape, base),
+    stamp: laterOf(o.stamp, t.stamp),
+    shared: mergeTextLines(b.shared, o.shared, t.shared),
+    sections,
+  };
+  return from(serializeContext(doc));
+}
+
+/** One persona's section, changed on both sides or new on both. */
+function mergeSection(bs: ContextSection | undefined, os: ContextSection, ts: ContextSection): ContextSection {
+  const [bb, ob, tb] = [bs ? sectionBody(bs) : undefined, sectionBody(os), sectionBody(ts)];
+  if (ob === tb) return laterOf(os, ts);
+  if (tb === bb) return os;
+  if (ob === bb) return ts;
+  const winner = laterStamp(bs ? stampTime(bs) : undefined, stampTime(os), stampTime(ts));
+  if (winner) return winner === "ours" ? os : ts;
+  const marker = laterOf(os, ts).lines[0]!;
+  const body = mergeTextLines(bs ? bs.lines.slice(1) : [], os.lines.slice(1), ts.lines.slice(1));
+  return { ...laterOf(os, ts), lines: [marker, ...body] };
+}
+
+/**
+ * Which side's copy wins when both changed one context: the later stamp, when both sides stamped their
+ * change (a stamp equal to the base's was not renewed by this change). A side that removed the stamp the
+ * base had yields to one that stamped its change. Otherwise none: the texts are merged.
+ */
+function laterStamp(sb: number | undefined, so: number | undefined, st: number | undefined): "ours" | "theirs" | undefined {
+  const renewedO = so !== undefined && so !== sb;
+  const renewedT = st !== undefined && st !== sb;
+  if (renewedO && renewedT) return so > st! ? "ours" : st! > so ? "theirs" : undefined;
+  if (renewedO && st === undefined && sb !== undefined) return "ours";
+  if (renewedT && so === undefined && sb !== undefined) return "theirs";
+  return undefined;
+}
+
+/** Of two stamped things, the one with the later stamp; equal stamps go to the greater text, whichever side. */
+function laterOf<T extends { updated: string | undefined; by: string | undefined; lines?: string[] }>(x: T, y: T): T {
+  const [tx, ty] = [stampTime(x) ?? -Infinity, stampTime(y) ?? -Infinity];
+  if (tx !== ty) return tx > ty ? x : y;
+  const key = (v: T) => `${v.updated ?? ""}\n${v.by ?? ""}\n${(v.lines ?? []).join("\n")}`;
+  return compareStrings(key(x), key(y)) >= 0 ? x : y;
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {

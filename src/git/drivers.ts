@@ -12,7 +12,7 @@ export const driverName = (strategy: MergeStrategy): string => `${DRIVER_PREFIX}
 
 export const DRIVER_LABELS: Record<MergeStrategy, string> = {
   union: "memory: union of entries by id",
-  latest: "memory: latest activeContext wins by its updated: stamp",
+  latest: "memory: latest activeContext section wins by its updated stamp",
   log: "memory: union of log lines ordered by time",
   text: "memory: 3-way text merge that keeps both sides' lines",
 };
