@@ -272,19 +272,23 @@ function restamp(marker: string, persona: string, at: string, by: string): strin
  */
 export function adoptContext(text: string, at: string, persona: string): string {
   const doc = parseContext(text);
-  if (contextKind(doc) !== "unstamped") return stampTime(doc.stamp) === undefined && doc.stamp.updated !== undefined ? stampContext(text, at, persona) : text;
-  const stamped = stampContext(text, at, persona);
-  const { lines, ...shape } = splitLines(stamped);
-  let at0 = frontmatterEnd(lines) + 1;
-  while (at0 < lines.length && lines[at0]!.trim() === "") at0++;
-  if (at0 < lines.length && /^#[ \t]/.test(lines[at0]!)) {
-    at0++;
-    while (at0 < lines.length && lines[at0]!.trim() === "") at0++;
+  if (contextKind(doc) !== "unstamped") {
+    const badStamp = doc.stamp.updated !== undefined && stampTime(doc.stamp) === undefined;
+    return badStamp ? stampContext(text, at, persona) : text;
   }
-  const marker = sectionMarker(persona, at);
-  const body = lines.slice(at0);
-  const head = trimTrailingBlank(lines.slice(0, at0));
-  return joinLines([...head, ...(head.length > 0 ? [""] : []), marker, ...body], shape);
+  const { lines, ...shape } = splitLines(stampContext(text, at, persona));
+  // The section starts after the frontmatter and a title line (`# …`), if there is one.
+  let start = frontmatterEnd(lines) + 1;
+  const skipBlank = () => {
+    while (start < lines.length && lines[start]!.trim() === "") start++;
+  };
+  skipBlank();
+  if (start < lines.length && /^#[ \t]/.test(lines[start]!)) {
+    start++;
+    skipBlank();
+  }
+  const head = trimTrailingBlank(lines.slice(0, start));
+  return joinLines([...head, ...(head.length > 0 ? [""] : []), sectionMarker(persona, at), ...lines.slice(start)], shape);
 }
 
 /** What doctor says about a context that reads: a stamp that is not a time, or no stamp at all. */
