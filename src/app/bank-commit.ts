@@ -1,10 +1,11 @@
 /**
  * The bank commit that start, save and harvest all begin with: new files recorded, text that looks like a
- * secret refused, activeContext stamped when its content changed, a log line, then a commit of the bank
- * paths only. One place, so no command can publish what another would refuse.
+ * secret refused, the changed sections of activeContext stamped, the attribute lines of the bank folder's
+ * other files added when missing, a log line, then a commit of the bank paths only. One place, so no
+ * command can publish what another would refuse.
  */
 import { parseBuffer, readEntries } from "../core/entries.js";
-import { stampContext, withoutStamp } from "../core/context.js";
+import { stampEdits, withoutStamp } from "../core/context.js";
 import { findSecrets } from "../core/secrets.js";
 import { bufferConfig, bufferLabel } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
@@ -13,6 +14,7 @@ import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { join } from "node:path";
 import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
+import { ensureOtherFileAttributes } from "./setup.js";
 
 export interface BankCommitOptions {
   /** ISO time for the stamp and the log line. */
@@ -45,12 +47,23 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   const log = files.find((f) => f.key === "log")!;
   let contextStamped = false;
   if (changes.contextChanged) {
-    await writeTextAtomic(ctx.abs, stampContext((await readTextIfExists(ctx.abs)) ?? "", options.at, persona));
-    contextStamped = true;
+    const work = (await readTextIfExists(ctx.abs)) ?? "";
+    const head = (await readBlobs(ws.root, [`HEAD:${ctx.rel}`])).get(`HEAD:${ctx.rel}`) ?? null;
+    const stamped = stampEdits(work, head, options.at, persona);
+    if (stamped !== work) await writeTextAtomic(ctx.abs, stamped);
+    contextStamped = stamped !== work;
   }
+  // A file new in the bank folder gets its driver in the same commit, before anything is merged.
+  const attributes = (await ensureOtherFileAttributes(ws)).length > 0;
+  if (attributes) await trackFiles(ws.root, [".gitattributes"]);
   const line = options.logLine?.(changes, contextStamped);
   if (line) await appendLog(session, line);
-  const known = new Set([...changes.paths, ...(contextStamped ? [ctx.rel] : []), ...(line ? [log.rel] : [])]);
+  const known = new Set([
+    ...changes.paths,
+    ...(contextStamped ? [ctx.rel] : []),
+    ...(line ? [log.rel] : []),
+    ...(attributes ? [".gitattributes"] : []),
+  ]);
   const commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
   return { commit, added: changes.added, contextStamped };
 }

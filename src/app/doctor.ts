@@ -6,15 +6,14 @@ import { readdir, readFile, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
 import { sourceIds } from "../core/harvest.js";
-import { readStamp, stampTime } from "../core/context.js";
+import { adoptContext, contextProblem } from "../core/context.js";
+import { isoSeconds, now } from "../core/clock.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { MERGERS } from "../core/merge.js";
 import { parseBuffer, serializeBuffer } from "../core/entries.js";
 import { adoptSections, headerWithoutSections, unmarkedSections } from "../core/unmarked.js";
-import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { defaultType } from "../core/config.js";
-import type { MergeStrategy } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
@@ -23,7 +22,7 @@ import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrac
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
-import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 
 export interface DoctorOptions {
@@ -34,7 +33,7 @@ export interface DoctorOptions {
 }
 
 export interface Check {
-  id: "bank" | "parse" | "markers" | "unmerged" | "unmarked" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
+  id: "bank" | "parse" | "context" | "markers" | "unmerged" | "unmarked" | "attributes" | "drivers" | "persona" | "adr" | "harvested";
   ok: boolean;
   /** What is wrong, one line each, naming file and line where there is one. */
   problems: string[];
@@ -72,9 +71,10 @@ const RULES: Rule[] = [
     hint: "run `memory init` or `memory doctor --fix` to create missing files",
   },
   {
+    // The bank folder's other files and the reference docs too: a plain pull leaves them conflicted as well.
     id: "unmerged",
     probe: async ({ ws }) => {
-      const ours = mergedFiles(ws).map((f) => f.rel);
+      const ours = (await mergedFiles(ws)).map((f) => f.rel);
       const all = await unmergedPaths(ws.root, []);
       const problems = all.filter((p) => ours.includes(p)).map((p) => `${p} is unmerged (a merge left it conflicted)`);
       if (await exists(join(ws.gitDir, "MERGE_HEAD"))) {
@@ -87,7 +87,7 @@ const RULES: Rule[] = [
       }
       return problems;
     },
-    fix: async ({ ws }) => remergeUnmerged(ws, mergedFiles(ws)),
+    fix: async ({ ws }) => remergeUnmerged(ws, await mergedFiles(ws)),
     hint: "resolve the other files and commit (`git commit`), or abort the merge (`git merge --abort`), then run `memory doctor` again",
   },
   {
@@ -98,14 +98,27 @@ const RULES: Rule[] = [
   },
   {
     id: "parse",
-    probe: async (scope) => {
-      const found = (await problems(scope, "parse")).map(describeProblem);
-      const context = scope.files.find((f) => f.key === "context")!;
-      const { text, problem } = await inspectBankFile(scope.ws, context);
-      const stamp = text !== null && !problem ? contextProblem(context.rel, text) : undefined;
-      return stamp ? [stamp, ...found] : found;
-    },
+    probe: async (scope) => (await problems(scope, "parse")).map(describeProblem),
     hint: "edit the named line, then run `memory doctor` again",
+  },
+  {
+    // An unstamped context (every real bank we looked at) merges only line by line; --fix makes its text
+    // the section of the persona running it, stamped, and replaces a stamp that is not a time.
+    id: "context",
+    probe: async ({ ws, files }) => {
+      const context = files.find((f) => f.key === "context")!;
+      const { text, problem } = await inspectBankFile(ws, context);
+      const found = text !== null && !problem ? contextProblem(context.rel, text) : undefined;
+      return found ? [found] : [];
+    },
+    fix: async ({ ws, files, persona: name }) => {
+      const context = files.find((f) => f.key === "context")!;
+      const text = await readTextIfExists(context.abs);
+      if (text === null || !name) return;
+      const fixed = adoptContext(text, isoSeconds(now(ws.env)), name);
+      if (fixed !== text) await writeTextAtomic(context.abs, fixed);
+    },
+    hint: "run `memory doctor --fix` to stamp it (its text becomes your persona's section), then `memory save`",
   },
   {
     id: "unmarked",
@@ -126,7 +139,7 @@ const RULES: Rule[] = [
   {
     id: "attributes",
     probe: async ({ ws }) => {
-      const files = mergedFiles(ws);
+      const files = await mergedFiles(ws);
       const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
       return files
         .filter((f) => attrs.get(f.rel) !== driverName(f.merge))
@@ -201,12 +214,15 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
  * with stages :1: :2: :3:. Runs the right driver on those stages, stages the result, and finishes the merge
  * if those were its only conflicts.
  */
-async function remergeUnmerged(ws: Workspace, files: ReadonlyArray<{ rel: string; merge: MergeStrategy }>): Promise<void> {
+async function remergeUnmerged(ws: Workspace, files: MergedFile[]): Promise<void> {
   const unmerged = await unmergedPaths(ws.root, files.map((f) => f.rel));
   const blobs = await readBlobs(ws.root, unmerged.flatMap((p) => [1, 2, 3].map((n) => `:${n}:${p}`)));
+  // The driver `.gitattributes` names (a reference doc's depends on its content, unreadable mid-conflict).
+  const attrs = await checkAttr(ws.root, "merge", unmerged);
   for (const rel of unmerged) {
     const file = files.find((f) => f.rel === rel)!;
-    const merge = (sides: Sides) => MERGERS[file.merge]({ ...sides, file: rel });
+    const named = STRATEGIES.find((s) => driverName(s) === attrs.get(rel));
+    const merge = (sides: Sides) => MERGERS[file.role === "reference" && named ? named : file.merge]({ ...sides, file: rel });
     // A stage may itself hold markers (a clone without drivers committed a conflicted file): resolve those first.
     const [base, ours, theirs] = [1, 2, 3].map((n) => resolveConflicts(blobs.get(`:${n}:${rel}`) ?? "", merge));
     let merged: string;
@@ -302,14 +318,6 @@ async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> 
 async function markdownFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => join(e.parentPath ?? e.path, e.name));
-}
-
-function contextProblem(rel: string, text: string): string | undefined {
-  const stamp = readStamp(text);
-  if (!stamp.hasFrontmatter) return `${rel}:1: no frontmatter with an updated: stamp (the newest copy cannot be told)`;
-  if (stamp.updated === undefined) return `${rel}:2: frontmatter has no updated: stamp`;
-  if (stampTime(stamp) === undefined) return `${rel}:${stamp.line}: updated: "${stamp.updated}" is not an ISO 8601 time`;
-  return undefined;
 }
 
 /** Makes every hand-written section of every buffer an entry, placed before the entries that follow it. */

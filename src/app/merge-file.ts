@@ -1,5 +1,5 @@
 /**
- * What git runs for a bank file both sides changed: `memory merge-driver <union|latest|log> %O %A %B %P`.
+ * What git runs for a bank file both sides changed: `memory merge-driver <union|latest|log|text> %O %A %B %P`.
  * Writes the merge into %A. If a side cannot be read, it writes both sides between conflict markers (so
  * nothing is lost and `memory doctor` finds it) and says so, which git reports as a conflict.
  */

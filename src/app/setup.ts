@@ -14,7 +14,7 @@ import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
-import { bankFiles, mergedFiles, openWorkspace, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
 export interface InitOptions {
   cwd?: string;
@@ -96,9 +96,9 @@ async function fetchBeforeInit(ws: Workspace): Promise<void> {
 }
 
 /** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */
-async function attributesChange(ws: Workspace): Promise<AttributesChange> {
-  const wanted = mergedFiles(ws).map((f) => ({ path: f.rel, driver: driverName(f.merge) }));
-  return ensureAttributes(await readTextIfExists(join(ws.root, ".gitattributes")), wanted);
+async function attributesChange(ws: Workspace, only?: (path: string) => boolean): Promise<AttributesChange> {
+  const wanted = (await attributeLines(ws)).map((l) => ({ path: l.path, driver: driverName(l.merge), glob: l.glob }));
+  return ensureAttributes(await readTextIfExists(join(ws.root, ".gitattributes")), wanted, only && ((w) => only(w.path)));
 }
 
 /** The text `.gitattributes` should have for the bank, or null when it has it already. */
@@ -107,10 +107,23 @@ export async function plannedAttributes(ws: Workspace): Promise<string | null> {
   return change.changed ? change.text : null;
 }
 
-export async function ensureBankAttributes(ws: Workspace): Promise<{ added: string[]; updated: string[] }> {
-  const change = await attributesChange(ws);
+/** Adds or corrects the bank's lines in `.gitattributes` (all of them, or those `only` picks). */
+export async function ensureBankAttributes(ws: Workspace, only?: (path: string) => boolean): Promise<{ added: string[]; updated: string[] }> {
+  const change = await attributesChange(ws, only);
   if (change.changed) await writeTextAtomic(join(ws.root, ".gitattributes"), change.text);
   return { added: change.added, updated: change.updated };
+}
+
+/**
+ * The lines for the bank folder's other files, when missing: the pattern line (once the bank holds such a
+ * file) and the lines of files the config names. What a bank commit adds before merging, so that a file
+ * new in the bank folder is merged by a driver from its first concurrent edit. The bank's own lines are
+ * never touched here: a changed one is refused by the sync, and repaired by doctor.
+ */
+export async function ensureOtherFileAttributes(ws: Workspace): Promise<string[]> {
+  const own = new Set([...bankFiles(ws).map((f) => f.rel)]);
+  const references = new Set(harvestTargets(ws, "reference"));
+  return (await ensureBankAttributes(ws, (p) => !own.has(p) && !references.has(p))).added;
 }
 
 /** Writes the driver settings (and any extra ones) that differ from this clone's config; returns the keys written. */

@@ -11,7 +11,7 @@ import { checkAttr, isAncestor, remoteCounts, resolveRef } from "../git/repo.js"
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
-import { mergedFiles, type Workspace } from "../bank/workspace.js";
+import { mergedFiles, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
@@ -144,9 +144,14 @@ async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report:
  * glues entries together, and the result would be pushed. Refuse instead, before anything is merged.
  */
 async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
-  const files = mergedFiles(ws);
+  const files = await mergedFiles(ws);
   const attrs = await checkAttr(ws.root, "merge", files.map((f) => f.rel));
-  const wrong = files.find((f) => attrs.get(f.rel) !== driverName(f.merge));
+  // A reference doc merged by entry or as text loses nothing either way; which one fits follows its
+  // content (a person may have just written a section into it), and doctor keeps that in step.
+  const lossless = [driverName("union"), driverName("text")];
+  const accepted = (f: MergedFile, attr: string | undefined) =>
+    attr === driverName(f.merge) || (f.role === "reference" && attr !== undefined && lossless.includes(attr));
+  const wrong = files.find((f) => !accepted(f, attrs.get(f.rel)));
   if (wrong) {
     throw new MemoryError(
       "foreign-attributes",

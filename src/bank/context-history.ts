@@ -1,36 +1,71 @@
-/** Where this persona's own copy of activeContext went, when another persona's newer copy replaced it. */
-import { readStamp, withoutStamp } from "../core/context.js";
+/** Where this persona's text of activeContext went, when a newer copy from another clone replaced it. */
+import { parseContext, sectionBody, withoutStamp, type ContextDoc } from "../core/context.js";
 import { readBlobs } from "../git/repo.js";
 import { commitsTouching } from "../git/history.js";
 import { readTextIfExists } from "../infra/fs.js";
 
-export interface ContextChange {
+export interface SectionChange {
+  /** Whose section was replaced, or null for a context without sections (the whole file). */
+  section: string | null;
+  /** Who wrote the copy that replaced it. */
   by: string | null;
   updated: string | null;
-  /** A command that prints the text this clone had before. */
+  /** A command that prints the file as this clone had it, replaced text included. */
   previous: string;
 }
 
+export interface ContextChange extends SectionChange {
+  /** Every replaced section; the fields above are the first one's. */
+  sections: SectionChange[];
+}
+
+/** The parts of a context that merge on their own: its persona sections, or the whole file when it has none. */
+interface Part {
+  text: string;
+  by: string | undefined;
+  updated: string | undefined;
+}
+
+function parts(text: string | null): Map<string, Part> {
+  const found = new Map<string, Part>();
+  if (text === null) return found;
+  let doc: ContextDoc;
+  try {
+    doc = parseContext(text);
+  } catch {
+    return found;
+  }
+  if (doc.sections.length === 0) found.set("", { text: withoutStamp(text), by: doc.stamp.by, updated: doc.stamp.updated });
+  for (const s of doc.sections) found.set(s.persona, { text: sectionBody(s), by: s.by ?? s.persona, updated: s.updated });
+  return found;
+}
+
 /**
- * activeContext is another persona's now and differs from what it was when this clone last looked (`since`):
- * say whose it is, and where this persona's own last copy is (a commit of ours that a merge replaced, found
- * among the commits since then), else the copy seen last. Null when nothing of ours was replaced.
+ * For each part of activeContext last written by someone else: a copy of it that this persona wrote (in a
+ * commit since `since`, the commit this clone last looked at) and that differs from the part now. Failing
+ * that, the copy at `since`, if it was this persona's section (or, for a file without sections, the file)
+ * and differs now. Each found part is reported with the command that prints the text this clone had.
  */
 export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string): Promise<ContextChange | null> {
-  const current = (await readTextIfExists(abs)) ?? "";
-  const stamp = readStamp(current);
-  if (stamp.by === persona) return null;
-  const seen = (await readBlobs(root, [`${since}:${rel}`])).get(`${since}:${rel}`) ?? null;
-  if (seen !== null && withoutStamp(seen) === withoutStamp(current)) return null;
+  const current = parts(await readTextIfExists(abs));
   const commits = await commitsTouching(root, `${since}..HEAD`, rel);
-  const copies = await readBlobs(root, commits.map((c) => `${c}:${rel}`));
-  copies.set(`${since}:${rel}`, seen);
-  const copy = (c: string) => copies.get(`${c}:${rel}`) ?? null;
-  const differs = (c: string) => {
-    const text = copy(c);
-    return text !== null && withoutStamp(text) !== withoutStamp(current);
-  };
-  const mine = commits.find((c) => differs(c) && readStamp(copy(c)!).by === persona) ?? (differs(since) ? since : undefined);
-  if (!mine) return null;
-  return { by: stamp.by ?? null, updated: stamp.updated ?? null, previous: `git show ${mine.slice(0, 12)}:${rel}` };
+  const blobs = await readBlobs(root, [since, ...commits].map((c) => `${c}:${rel}`));
+  const copies = new Map([since, ...commits].map((c) => [c, parts(blobs.get(`${c}:${rel}`) ?? null)]));
+
+  const changes: SectionChange[] = [];
+  for (const [key, now] of current) {
+    if (now.by === persona) continue;
+    const differs = (c: string) => {
+      const copy = copies.get(c)!.get(key);
+      return copy !== undefined && copy.text !== now.text ? copy : undefined;
+    };
+    const seen = differs(since);
+    const mine =
+      commits.find((c) => differs(c)?.by === persona) ??
+      (seen && (key === "" || key === persona || seen.by === persona) ? since : undefined);
+    if (!mine) continue;
+    changes.push({ section: key === "" ? null : key, by: now.by ?? null, updated: now.updated ?? null, previous: `git show ${mine.slice(0, 12)}:${rel}` });
+  }
+  if (changes.length === 0) return null;
+  return { ...changes[0]!, sections: changes };
 }

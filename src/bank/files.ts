@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseBuffer, type BufferDoc } from "../core/entries.js";
+import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
@@ -53,10 +54,12 @@ export async function renderTemplate(ws: Workspace, key: BankFileKey, vars: Temp
     return `# ${title}\n\nEntries of type ${cfg.types.join(", ")}, added with \`memory add ${cfg.types[0]} "…"\`; merged by entry across clones.\n`;
   }
   const text = await readFile(join(templatesDir, "bank", own), "utf8");
-  return text.replace(/\{\{(persona|now)\}\}/g, (_, name: keyof TemplateVars) => vars[name]);
+  // {{section}}: the persona's own section of activeContext (its marker quotes what needs quoting).
+  const section = newSection(vars.persona, vars.now || undefined).join("\n");
+  return text.replace(/\{\{(persona|now|section)\}\}/g, (_, name: keyof TemplateVars | "section") => (name === "section" ? section : vars[name]));
 }
 
-/** Why a bank file cannot be used as it is: gone, conflict markers in it, or entries that do not read. */
+/** Why a bank file cannot be used as it is: gone, conflict markers in it, or entries or sections that do not read. */
 export type FileProblem = { kind: "missing"; file: string } | { kind: "markers" | "parse"; file: string; error: ParseError };
 
 /**
@@ -68,13 +71,12 @@ export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ tex
   if (text === null) return { text, problem: { kind: "missing", file: f.rel } };
   const line = conflictMarkerLine(splitLines(text).lines);
   if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
-  if (f.buffer) {
-    try {
-      parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      return { text, problem: { kind: "parse", file: f.rel, error: err } };
-    }
+  try {
+    if (f.buffer) parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
+    else if (f.key === "context") parseContext(text, { file: f.rel });
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    return { text, problem: { kind: "parse", file: f.rel, error: err } };
   }
   return { text };
 }

@@ -1,7 +1,9 @@
 /** Everything a command needs to know about the clone it runs in, read once at the boundary. */
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
+import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, OTHER_FILES_MERGE, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
+import { referenceMerge } from "../core/merge.js";
+import { readTextIfExists } from "../infra/fs.js";
 import { resolvePersona, type Persona } from "../core/persona.js";
 import { MemoryError } from "../core/errors.js";
 import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "../git/repo.js";
@@ -87,10 +89,69 @@ export function bankFiles(ws: Workspace): BankFile[] {
 export const bufferFiles = (ws: Workspace): Array<BankFile & { buffer: BufferName }> =>
   bankFiles(ws).filter((f): f is BankFile & { buffer: BufferName } => f.buffer !== undefined);
 
-/** Every file `.gitattributes` must give a merge driver: the bank's, and each reference doc (merged by entry). */
-export function mergedFiles(ws: Workspace): Array<{ rel: string; merge: MergeStrategy }> {
-  const references = [...new Set(harvestTargets(ws, "reference"))];
-  return [...bankFiles(ws), ...references.map((rel) => ({ rel, merge: "union" as const }))];
+/** A file git must merge with one of the drivers, and which. */
+export interface MergedFile {
+  rel: string;
+  merge: MergeStrategy;
+  /** `bank`: one of the bank's own files; `other`: another file in the bank folder; `reference`: a harvest target. */
+  role: "bank" | "other" | "reference";
+}
+
+/** A line `.gitattributes` needs: a path, or the pattern for the bank folder's other markdown files. */
+export interface AttributeLine {
+  path: string;
+  merge: MergeStrategy;
+  glob?: boolean;
+}
+
+const bankDir = (ws: Workspace): string => ws.config.bank.replace(/\/+$/, "");
+
+/**
+ * The bank folder's files that are not its own (Cline's progress.md, productContext.md…), by name: the
+ * `*.md` files there, and any file the config's `files` names. Sorted.
+ */
+export async function otherBankFiles(ws: Workspace): Promise<string[]> {
+  const own = new Set(bankFiles(ws).map((f) => f.rel.slice(bankDir(ws).length + 1)));
+  const entries = await readdir(join(ws.root, bankDir(ws)), { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((e) => e.isFile() && /\.md$/i.test(e.name)).map((e) => e.name);
+  return [...new Set([...names, ...Object.keys(ws.config.files)])].filter((n) => !own.has(n)).sort();
+}
+
+/**
+ * Every file `.gitattributes` must give a driver, with the driver it must get: the bank's own files, the
+ * bank folder's other files (`text` unless the config's `files` says otherwise), and each reference doc
+ * (by entry when it holds only entries or does not exist yet, else as text; see `referenceMerge`).
+ */
+export async function mergedFiles(ws: Workspace): Promise<MergedFile[]> {
+  const others = (await otherBankFiles(ws)).map((name): MergedFile => ({
+    rel: `${bankDir(ws)}/${name}`,
+    merge: ws.config.files[name]?.merge ?? OTHER_FILES_MERGE,
+    role: "other",
+  }));
+  const references = await Promise.all(
+    [...new Set(harvestTargets(ws, "reference"))].map(async (rel): Promise<MergedFile> => ({
+      rel,
+      merge: referenceMerge(await readTextIfExists(join(ws.root, rel))),
+      role: "reference",
+    })),
+  );
+  return [...bankFiles(ws).map((f): MergedFile => ({ rel: f.rel, merge: f.merge, role: "bank" })), ...others, ...references];
+}
+
+/**
+ * The lines `.gitattributes` must hold, in the order they must keep. Once the bank folder holds a markdown
+ * file of its own kind (or the config names one), a pattern line gives every such file the `text` driver,
+ * even one created later; it comes before the bank files' own lines, so theirs win (a later line wins).
+ * A bank with only its own files gets no pattern line.
+ */
+export async function attributeLines(ws: Workspace): Promise<AttributeLine[]> {
+  const files = await mergedFiles(ws);
+  const hasOthers = files.some((f) => f.role === "other");
+  const named = files.filter((f) => f.role !== "other" || ws.config.files[f.rel.slice(bankDir(ws).length + 1)] !== undefined);
+  return [
+    ...(hasOthers ? [{ path: `${bankDir(ws)}/*.md`, merge: OTHER_FILES_MERGE, glob: true }] : []),
+    ...named.map((f) => ({ path: f.rel, merge: f.merge })),
+  ];
 }
 
 /** Where harvest writes: the target of every harvested buffer (of one kind, if given), in config order. */

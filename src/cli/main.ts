@@ -110,7 +110,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
   program
     .command("merge-driver", { hidden: true })
     .description("what git runs to merge a bank file (registered by `memory init`); not for people")
-    .argument("<strategy>", "union | latest | log")
+    .argument("<strategy>", "union | latest | log | text")
     .argument("<files...>", "%O %A %B %P: base, ours (the result is written here), theirs, path")
     .addHelpText("after", example("git config merge.memory-union.driver \"memory merge-driver union %O %A %B %P\""))
     .action(async (strategy: string, files: string[]) => {

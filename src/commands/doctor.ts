@@ -11,6 +11,7 @@ export async function doctorCommand(options: DoctorOptions, out: Output, asJson:
 const LABELS: Record<Check["id"], string> = {
   bank: "bank files present",
   parse: "bank files parse",
+  context: "activeContext stamped",
   markers: "no conflict markers",
   unmerged: "no unmerged bank files",
   unmarked: "every section is an entry",

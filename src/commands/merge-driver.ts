@@ -14,7 +14,7 @@ export async function mergeDriverCommand(args: readonly string[], out: Output): 
   }
   if (result.kind === "merged") return 0;
   if (result.kind === "usage") {
-    out.error("memory merge-driver: usage: memory merge-driver <union|latest|log> %O %A %B %P (git runs this; see `memory init`)");
+    out.error("memory merge-driver: usage: memory merge-driver <union|latest|log|text> %O %A %B %P (git runs this; see `memory init`)");
     return 2;
   }
   out.error(`memory merge-driver: cannot merge ${result.path}: ${result.reason}`);

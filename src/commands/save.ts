@@ -3,6 +3,7 @@ import { describeAdded } from "../app/bank-commit.js";
 import { json, type Output } from "../ui/output.js";
 import { withSpinner } from "../ui/spinner.js";
 import { renderSync } from "./render-sync.js";
+import { contextLines } from "./render-context.js";
 
 export async function saveCommand(options: SaveOptions, out: Output, asJson: boolean): Promise<void> {
   const result = await withSpinner(out, "saving the bank", (progress) => save({ ...options, progress, onWait: out.waiting }));
@@ -15,4 +16,5 @@ export function renderSave(result: SaveResult, out: Output, asJson: boolean): vo
   else out.info("nothing new to save");
   if (result.sync) renderSync(result.sync, out);
   else if (result.commit) out.info("not pushed (--no-push); the next start or save pushes it");
+  for (const line of contextLines(result.contextReplaced)) out.warn(line);
 }

@@ -2,6 +2,7 @@ import { start, type StartOptions, type StartResult } from "../app/start.js";
 import { json, type Output } from "../ui/output.js";
 import { withSpinner } from "../ui/spinner.js";
 import { renderSync } from "./render-sync.js";
+import { contextLines } from "./render-context.js";
 
 export async function startCommand(options: StartOptions, out: Output, asJson: boolean): Promise<void> {
   const result = await withSpinner(out, "syncing the bank", (progress) => start({ ...options, progress, onWait: out.waiting }));
@@ -17,10 +18,7 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);
     for (const e of result.newEntries) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author}, ${e.createdAt} (${e.id})`);
   }
-  const c = result.contextReplaced;
-  if (c) {
-    lines.push(`activeContext was replaced by ${c.by ?? "another clone"}${c.updated ? ` (updated ${c.updated})` : ""}; the text you had: ${c.previous}`);
-  }
+  lines.push(...contextLines(result.contextReplaced));
   lines.push(...result.warnings);
   out.data(lines.join("\n"));
 }

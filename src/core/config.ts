@@ -7,7 +7,12 @@ import { MemoryError } from "./errors.js";
 export const CONFIG_FILE = ".claude/memory.config.json";
 export const CONFIG_VERSION = 1;
 
-export type MergeStrategy = "union" | "latest" | "log";
+/**
+ * How git merges a file: by entry id (`union`), by persona section and stamp (`latest`), log lines by time
+ * (`log`), or line by line keeping both sides of a conflict (`text`).
+ */
+export type MergeStrategy = "union" | "latest" | "log" | "text";
+export const MERGE_STRATEGIES: readonly MergeStrategy[] = ["union", "latest", "log", "text"];
 /** A buffer's key in the config (`patterns`, or a team's own, e.g. `preferences`). */
 export type BufferName = string;
 export type Unit = "lines" | "items";
@@ -34,6 +39,11 @@ export interface BufferConfig extends FileConfig {
   target: string;
 }
 
+/** Another markdown file in the bank folder (Cline's progress.md, say): how git merges it. */
+export interface OtherFileConfig {
+  merge: MergeStrategy;
+}
+
 export interface Config {
   version: number;
   /** The bank folder, relative to the repository root. */
@@ -41,6 +51,8 @@ export interface Config {
   context: FileConfig;
   log: FileConfig;
   buffers: Record<BufferName, BufferConfig>;
+  /** The bank folder's other files, by name; any `*.md` there not named is merged as `text`. */
+  files: Record<string, OtherFileConfig>;
   adr: { digits: number };
   /** Share of a threshold at which a buffer counts as near it. */
   near: number;
@@ -67,10 +79,14 @@ export function defaultConfig(): Config {
         harvest: "adr", threshold: 5, unit: "items", target: "Docs/03-Reference/ADR",
       },
     },
+    files: {},
     adr: { digits: 3 },
     near: 0.8,
   };
 }
+
+/** How the bank folder's other `*.md` files merge when the config names none. */
+export const OTHER_FILES_MERGE: MergeStrategy = "text";
 
 type Check = (value: unknown, path: string) => unknown;
 interface Shape {
@@ -94,7 +110,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     typeof v === "string" && values.includes(v) ? v : fail(path, `must be one of ${values.map((x) => `"${x}"`).join(", ")}`);
   const int = (min: number, max: number): Check => (v, path) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? v : fail(path, `must be a whole number from ${min} to ${max}`);
-  const merge = oneOf("union", "latest", "log");
+  const merge = oneOf(...MERGE_STRATEGIES);
   const fileInBank = str((s) =>
     relativePathProblem(s) ?? (s.includes("/") || s.includes("\\") || s === "." ? "must be a file name inside the bank folder" : undefined),
   );
@@ -149,6 +165,14 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     config.buffers[name] = { file: "", merge: "union", types: [], harvest: "none", threshold: 20, unit: "items", target: "" };
     bufferShapes[name] = bufferShape;
   }
+  // The bank folder's other files: any file name there, each with its merge.
+  const rawFiles = isObject((raw as Record<string, unknown>).files) ? ((raw as Record<string, unknown>).files as Record<string, unknown>) : {};
+  const fileShapes: Shape = {};
+  for (const name of Object.keys(rawFiles)) {
+    fileInBank(name, `files.${name}`);
+    config.files[name] = { merge: OTHER_FILES_MERGE };
+    fileShapes[name] = { merge };
+  }
   const version = (raw as Record<string, unknown>).version;
   if (version === undefined) fail("version", `is missing; add "version": ${CONFIG_VERSION}`);
   if (typeof version === "number" && version > CONFIG_VERSION) {
@@ -160,6 +184,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     context: fileShape,
     log: fileShape,
     buffers: bufferShapes,
+    files: fileShapes,
     adr: { digits: int(1, 9) },
     near: (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1")),
   }, "");
@@ -167,6 +192,8 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   const files = [config.context.file, config.log.file, ...bufferNames(config).map((b) => config.buffers[b]!.file)];
   const twice = files.find((f, i) => files.indexOf(f) !== i);
   if (twice) fail("files", `name "${twice}" twice; each bank file needs its own name`);
+  const own = Object.keys(config.files).find((f) => files.includes(f));
+  if (own) fail(`files.${own}`, "is one of the bank's own files; set its merge where the config defines it");
   const owner = new Map<string, string>();
   for (const name of bufferNames(config)) {
     const b = config.buffers[name]!;

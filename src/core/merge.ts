@@ -1,10 +1,12 @@
 /**
- * The three merges git runs on bank files. Pure: base, ours and theirs as text in, the result out.
+ * The merges git runs on bank files. Pure: base, ours and theirs as text in, the result out.
  * Every result is the same whichever side is "ours", because `git pull --rebase` swaps the sides.
  */
 import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
-import { readStamp, stampTime } from "./context.js";
-import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
+import { contextKind, parseContext, sectionBody, serializeContext, stampTime, type ContextDoc, type ContextSection } from "./context.js";
+import { ID_PATTERN } from "./ids.js";
+import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
+import { FenceTracker, isBlank, joinLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
 
 export interface MergeInput {
@@ -44,7 +46,14 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
     if (oe && te) {
       if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
       else if (be && sameText(oe, be)) keep(te);
-      else for (const e of bothChanged(oe, te)) keep(e);
+      else {
+        const [first, second] = bothChanged(oe, te);
+        keep(first);
+        // The edit's id is derived from its text; should another entry hold it already, derive again.
+        let alt = second;
+        while (kept.has(alt.id) && !sameText(kept.get(alt.id)!, alt)) alt = withEditId(alt, first.id, `${alt.id}\n${textOf(alt)}`);
+        keep(alt);
+      }
     } else if (oe) {
       // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
       if (!be || !sameText(oe, be)) keep(oe);
@@ -63,7 +72,7 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
 
   const doc: BufferDoc = {
     shape: mergeShape(b, o, t, base),
-    header: mergeLines(b.header, o.header, t.header),
+    header: mergeTextLines(b.header, o.header, t.header),
     entries: ordered,
   };
   return serializeBuffer(doc);
@@ -92,11 +101,29 @@ function sortByTimeThenId(entries: Entry[]): Entry[] {
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */
-function bothChanged(a: Entry, b: Entry): Entry[] {
+function bothChanged(a: Entry, b: Entry): [Entry, Entry] {
   const [first, second] = textOf(a) <= textOf(b) ? [a, b] : [b, a];
-  const altId = `${first.id}.edit-${shortHash(textOf(second))}`;
-  const marker = second.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
-  return [first, { ...second, id: altId, lines: [marker, ...second.lines.slice(1)] }];
+  return [first, withEditId(second, first.id, textOf(second))];
+}
+
+/** The longest id the parser reads back (see ID_PATTERN). */
+const MAX_ID = 128;
+
+/**
+ * An entry under the id `<id>.edit-<hash of hashed>`, which always reads back: when the id is so long that the
+ * suffix would pass the limit, the id is cut short and the hash covers the whole id as well, so two long ids
+ * that share their first characters still get different edit ids.
+ */
+function withEditId(entry: Entry, id: string, hashed: string): Entry {
+  const suffix = (h: string) => `.edit-${h}`;
+  let altId = `${id}${suffix(shortHash(hashed))}`;
+  if (altId.length > MAX_ID) {
+    const s = suffix(shortHash(`${id}\n${hashed}`));
+    altId = `${id.slice(0, MAX_ID - s.length)}${s}`;
+  }
+  if (!ID_PATTERN.test(altId)) throw new Error(`bug: edit id ${altId} would not read back`);
+  const marker = entry.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
+  return { ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] };
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: a stable short name for a text, not a security measure. */
@@ -109,48 +136,109 @@ export function shortHash(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/**
- * 3-way merge of a list of lines kept whole (a header): one side's change wins; when both changed, the
- * greater version followed by the lines only the other has, so neither edit is lost.
- */
-function mergeLines(base: string[], ours: string[], theirs: string[]): string[] {
-  const [b, o, t] = [base.join("\n"), ours.join("\n"), theirs.join("\n")];
-  if (o === t || t === b) return ours;
-  if (o === b) return theirs;
-  const [first, second] = o >= t ? [ours, theirs] : [theirs, ours];
-  const have = new Set(first);
-  return [...first, ...second.filter((l) => !have.has(l))];
-}
-
 /** Line endings and BOM: the base's, else the sides' when they agree, else plain LF. */
 function mergeShape(b: { shape: TextShape }, o: { shape: TextShape }, t: { shape: TextShape }, baseText: string): TextShape {
-  if (baseText !== "") return b.shape;
-  if (o.shape.eol === t.shape.eol && o.shape.bom === t.shape.bom) return o.shape;
-  return { eol: "\n", bom: false };
+  return textShape(b.shape, o.shape, t.shape, baseText);
 }
 
 // ---------------------------------------------------------------------------------------------
-// activeContext: latest wins
+// activeContext: latest wins, per persona section
 
 export interface ContextMergeResult {
   text: string;
-  /** Which input the result came from ("ours" or "theirs"); "ours" when both were equal. */
-  from: "ours" | "theirs";
+  /** Which input the result is ("ours" or "theirs"; "ours" when both were equal), or "both" when it mixes them. */
+  from: "ours" | "theirs" | "both";
 }
 
 /**
- * The copy with the later `updated:` stamp wins, decided by the stamp and never by side. A side that did
- * not change the file yields to the one that did; equal stamps go to the greater text, so both sides agree.
+ * - Sections (one per persona) are matched by persona. Changed on one side: the change. Changed on both: the
+ *   copy with the later `updated=` stamp, when both sides stamped their change; otherwise (equal stamps, an
+ *   edit nobody stamped) the two texts are merged line by line, so neither is dropped. Only one side has it:
+ *   kept, unless the other deleted it unchanged. Order: the base's, then new sections by (stamp, persona).
+ * - Text outside sections is merged line by line (see text-merge.ts); the frontmatter stamp is the later one.
+ * - A file without sections (from before them) is one context: the later frontmatter stamp wins when both
+ *   sides stamped their change; otherwise (unstamped files, a hand edit nobody stamped) it merges as text.
+ * Decided by the stamps and the texts, never by side.
  */
-export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeResult {
+export function mergeContext({ base, ours, theirs, file }: MergeInput): ContextMergeResult {
   if (ours === theirs || theirs === base) return { text: ours, from: "ours" };
   if (ours === base) return { text: theirs, from: "theirs" };
-  const to = stampTime(readStamp(ours));
-  const tt = stampTime(readStamp(theirs));
-  if (to !== undefined && (tt === undefined || to > tt)) return { text: ours, from: "ours" };
-  if (tt !== undefined && (to === undefined || tt > to)) return { text: theirs, from: "theirs" };
-  return ours >= theirs ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
+  const opts = { file: file ?? "activeContext.md" };
+  const [b, o, t] = [parseContext(base, opts), parseContext(ours, opts), parseContext(theirs, opts)];
+  const from = (text: string): ContextMergeResult => ({ text, from: text === ours ? "ours" : text === theirs ? "theirs" : "both" });
+
+  if (contextKind(o) !== "sections" && contextKind(t) !== "sections") {
+    const winner = laterStamp(stampTime(b.stamp), stampTime(o.stamp), stampTime(t.stamp));
+    if (winner) return winner === "ours" ? { text: ours, from: "ours" } : { text: theirs, from: "theirs" };
+    return from(mergeText({ base, ours, theirs }));
+  }
+
+  const baseBy = new Map(b.sections.map((s) => [s.persona, s]));
+  const oursBy = new Map(o.sections.map((s) => [s.persona, s]));
+  const theirsBy = new Map(t.sections.map((s) => [s.persona, s]));
+  const kept = new Map<string, ContextSection>();
+  for (const persona of new Set([...baseBy.keys(), ...oursBy.keys(), ...theirsBy.keys()])) {
+    const [bs, os, ts] = [baseBy.get(persona), oursBy.get(persona), theirsBy.get(persona)];
+    const merged = os && ts ? mergeSection(bs, os, ts) : (os ?? ts)!;
+    const survivor = os ?? ts;
+    // Only one side has it: new there, or deleted on the other side (honoured only if left unchanged here).
+    if (!(os && ts) && bs && survivor && sameLines(survivor.lines, bs.lines)) continue;
+    if (os || ts) kept.set(persona, merged);
+  }
+  const sections = b.sections.filter((s) => kept.has(s.persona)).map((s) => kept.get(s.persona)!);
+  const fresh = [...kept.values()].filter((s) => !baseBy.has(s.persona));
+  fresh.sort((x, y) => (stampTime(x) ?? 0) - (stampTime(y) ?? 0) || compareStrings(x.persona, y.persona));
+  sections.push(...fresh);
+
+  const doc: ContextDoc = {
+    shape: textShape(b.shape, o.shape, t.shape, base),
+    stamp: laterOf(o.stamp, t.stamp),
+    shared: mergeTextLines(b.shared, o.shared, t.shared),
+    sections,
+  };
+  return from(serializeContext(doc));
 }
+
+/** One persona's section, changed on both sides or new on both. */
+function mergeSection(bs: ContextSection | undefined, os: ContextSection, ts: ContextSection): ContextSection {
+  const [bb, ob, tb] = [bs ? sectionBody(bs) : undefined, sectionBody(os), sectionBody(ts)];
+  if (ob === tb) return laterOf(os, ts);
+  if (tb === bb) return os;
+  if (ob === bb) return ts;
+  const winner = laterStamp(bs ? stampTime(bs) : undefined, stampTime(os), stampTime(ts));
+  if (winner) return winner === "ours" ? os : ts;
+  const marker = laterOf(os, ts).lines[0]!;
+  const body = mergeTextLines(bs ? bs.lines.slice(1) : [], os.lines.slice(1), ts.lines.slice(1));
+  return { ...laterOf(os, ts), lines: [marker, ...body] };
+}
+
+/**
+ * Which side's copy wins when both changed one context: the later stamp, when both sides stamped their
+ * change (a stamp equal to the base's was not renewed by this change). A side that removed the stamp the
+ * base had yields to one that stamped its change. Otherwise none: the texts are merged.
+ */
+function laterStamp(sb: number | undefined, so: number | undefined, st: number | undefined): "ours" | "theirs" | undefined {
+  const renewedO = so !== undefined && so !== sb;
+  const renewedT = st !== undefined && st !== sb;
+  if (renewedO && renewedT) return so > st! ? "ours" : st! > so ? "theirs" : undefined;
+  if (renewedO && st === undefined && sb !== undefined) return "ours";
+  if (renewedT && so === undefined && sb !== undefined) return "theirs";
+  return undefined;
+}
+
+/** Of two stamped things, the one with the later stamp; equal stamps go to the greater text, whichever side. */
+function laterOf<T extends { updated: string | undefined; by: string | undefined; lines?: string[] }>(x: T, y: T): T {
+  const [tx, ty] = [stampTime(x) ?? -Infinity, stampTime(y) ?? -Infinity];
+  if (tx !== ty) return tx > ty ? x : y;
+  const key = (v: T) => `${v.updated ?? ""}\n${v.by ?? ""}\n${(v.lines ?? []).join("\n")}`;
+  return compareStrings(key(x), key(y)) >= 0 ? x : y;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------------
 // Session log: union of lines, ordered by time
@@ -158,33 +246,40 @@ export function mergeContext({ base, ours, theirs }: MergeInput): ContextMergeRe
 const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
 
 /**
- * Header (lines before the first timestamped one) merged like a buffer header; after it, every line of
- * either side, each exact line once, ordered by its timestamp (a line without one travels with the line
- * above it). A line deleted on one side and present in the base is dropped.
+ * The header (lines before the first timestamped one) merges as text. After it, each timestamped line is an
+ * event, with the untimed lines a person wrote under it: every event of either side once, ordered by its
+ * timestamp; an event in the base that one side deleted and the other left unchanged is dropped. The lines
+ * under an event merge as text when both sides changed them, so a timestamped line is never written twice
+ * and no line is lost.
  */
 export function mergeLog({ base, ours, theirs }: MergeInput): string {
   const [b, o, t] = [splitLog(base), splitLog(ours), splitLog(theirs)];
-  const inBase = new Set(b.events.map((e) => e.text));
-  const inOurs = new Set(o.events.map((e) => e.text));
-  const inTheirs = new Set(t.events.map((e) => e.text));
-  const events = new Map<string, LogEvent>();
-  for (const e of [...o.events, ...t.events]) {
-    const deleted = inBase.has(e.text) && (!inOurs.has(e.text) || !inTheirs.has(e.text));
-    if (!deleted && !events.has(e.text)) events.set(e.text, e);
+  const [inBase, inOurs, inTheirs] = [b, o, t].map((x) => new Map(x.events.map((e) => [e.key, e])));
+  const kept: LogEvent[] = [];
+  for (const key of new Set([...inOurs!.keys(), ...inTheirs!.keys()])) {
+    const [be, oe, te] = [inBase!.get(key), inOurs!.get(key), inTheirs!.get(key)];
+    if (oe && te) {
+      kept.push({ ...oe, tail: mergeTextLines(be?.tail ?? [], oe.tail, te.tail) });
+      continue;
+    }
+    const only = (oe ?? te)!;
+    if (be && sameLines(only.tail, be.tail)) continue; // deleted on the other side, unchanged here
+    kept.push(only);
   }
-  const sorted = [...events.values()].sort((x, y) => x.time - y.time || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
-  const header = mergeLines(b.header, o.header, t.header);
-  const lines = [...header];
-  if (sorted.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
-  for (const e of sorted) lines.push(...e.text.split("\n"));
-  const shape = mergeShape(b, o, t, base);
-  return joinLines(lines, shape);
+  kept.sort((x, y) => x.time - y.time || compareStrings(x.key, y.key));
+  const lines = mergeTextLines(b.header, o.header, t.header);
+  if (kept.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
+  for (const e of kept) lines.push(e.line, ...e.tail);
+  return joinLines(lines, mergeShape(b, o, t, base));
 }
 
 interface LogEvent {
+  /** The timestamped line, and which occurrence of it in its file (a line written twice stays twice). */
+  key: string;
   time: number;
-  /** The timestamped line and any untimed lines under it. */
-  text: string;
+  line: string;
+  /** Untimed lines under it, up to the next timestamped line, without trailing blank lines. */
+  tail: string[];
 }
 
 function splitLog(text: string): { shape: TextShape; header: string[]; events: LogEvent[] } {
@@ -194,14 +289,19 @@ function splitLog(text: string): { shape: TextShape; header: string[]; events: L
   let end = headerEnd;
   while (end > 0 && isBlank(lines[end - 1]!)) end--;
   const events: LogEvent[] = [];
+  const seen = new Map<string, number>();
   for (let i = headerEnd; i < lines.length; i++) {
     const line = lines[i]!;
-    if (isBlank(line)) continue;
     const m = LOG_TIME.exec(line);
-    const last = events[events.length - 1];
-    if (m || !last) events.push({ time: m ? Date.parse(m[1]!) || 0 : 0, text: line });
-    else last.text += `\n${line}`;
+    if (!m) {
+      events[events.length - 1]!.tail.push(line);
+      continue;
+    }
+    const n = (seen.get(line) ?? 0) + 1;
+    seen.set(line, n);
+    events.push({ key: n === 1 ? line : `${line}\n#${n}`, time: Date.parse(m[1]!) || 0, line, tail: [] });
   }
+  for (const e of events) while (e.tail.length > 0 && isBlank(e.tail[e.tail.length - 1]!)) e.tail.pop();
   return { shape, header: lines.slice(0, end), events };
 }
 
@@ -210,9 +310,28 @@ export function logLine(at: string, persona: string, event: string, detail?: str
   return `- ${at} · ${persona} · ${event}${detail ? ` · ${detail.replace(/\s+/g, " ").trim()}` : ""}`;
 }
 
+/**
+ * How a reference doc (Patterns.md) merges: by entry when it does not exist yet (harvest will write it in
+ * entry format) or holds nothing but entries under a title and an intro; as text when a person wrote it:
+ * a section heading or a code fence outside entries, or text that does not read as entries. The entry
+ * driver would take a hand-written section for part of the entry above it.
+ */
+export function referenceMerge(text: string | null): MergeStrategy {
+  if (text === null) return "union";
+  let header: string[];
+  try {
+    header = parseBuffer(text).header;
+  } catch {
+    return "text";
+  }
+  const fence = new FenceTracker();
+  return header.some((line) => fence.feed(line) || /^ {0,3}#{2,6}(?:[ \t]|$)/.test(line)) ? "text" : "union";
+}
+
 /** The merge for each strategy a bank file can name in the config. */
 export const MERGERS: Record<MergeStrategy, (input: MergeInput) => string> = {
   union: mergeBuffers,
   latest: (input) => mergeContext(input).text,
   log: mergeLog,
+  text: mergeText,
 };

@@ -2,7 +2,7 @@
  * The merge drivers the bank's `.gitattributes` names. git finds a driver's command in git config, which is
  * not versioned, so `init` registers them per clone and every git call of ours also passes them with `-c`.
  */
-import type { MergeStrategy } from "../core/config.js";
+import { MERGE_STRATEGIES, type MergeStrategy } from "../core/config.js";
 import { cliEntry } from "../infra/paths.js";
 
 export const DRIVER_PREFIX = "memory-";
@@ -12,8 +12,9 @@ export const driverName = (strategy: MergeStrategy): string => `${DRIVER_PREFIX}
 
 export const DRIVER_LABELS: Record<MergeStrategy, string> = {
   union: "memory: union of entries by id",
-  latest: "memory: latest activeContext wins by its updated: stamp",
+  latest: "memory: latest activeContext section wins by its updated stamp",
   log: "memory: union of log lines ordered by time",
+  text: "memory: 3-way text merge that keeps both sides' lines",
 };
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -26,7 +27,7 @@ export function driverCommand(strategy: MergeStrategy, node = process.execPath, 
   return `${shellQuote(node)} ${shellQuote(entry)} merge-driver ${strategy} %O %A %B %P`;
 }
 
-export const STRATEGIES: readonly MergeStrategy[] = ["union", "latest", "log"];
+export const STRATEGIES: readonly MergeStrategy[] = MERGE_STRATEGIES;
 
 /** `git config` keys and values that register every driver. */
 export function driverSettings(): Array<[string, string]> {
