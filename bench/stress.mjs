@@ -108,7 +108,7 @@ function execAsync(clone, cmd, args) {
 /** id → { type, clone, round, token, deletes: [], edits: [], harvested: [] } */
 const ledger = new Map();
 let counter = 0;
-const baseId = (id) => id.replace(/\.edit-[^.]+$/, "");
+const baseId = (id) => id.replace(/(?:\.edit-[^.]+)+$/, "");
 
 // ---- text generators ----
 const TITLES = [
@@ -358,16 +358,30 @@ const adversity = { kills: 0, killedAdds: 0, killedAddsLanded: 0, staleLocks: 0,
 /** A pid that was a real process and is gone now. */
 const deadPid = () => Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
 
-/** Registers an add whose output was lost (killed): if its entry is in the buffer, it landed. */
+/**
+ * Registers an add whose output was lost (killed, or a harvest ran beside it): if its entry is in the
+ * buffer, or already in the docs, it landed.
+ */
 function findLanded(clone, type, title, token) {
-  const entry = readBuffer(clone, BUFFERS[type]).doc.entries.find((e) => e.title === title);
-  if (entry) ledger.set(entry.id, { type, clone: clone.name, round, token, deletes: [], edits: [], harvested: [] });
-  return entry;
+  const inBuffer = readBuffer(clone, BUFFERS[type]).doc.entries.find((e) => e.title === title);
+  let id = inBuffer?.id;
+  if (!id && existsSync(file(clone, PATTERNS_DOC))) {
+    id = parseBuffer(readFileSync(file(clone, PATTERNS_DOC), "utf8")).entries.find((e) => e.title === title)?.id;
+  }
+  for (const dir of [PM_DIR, ADR_DIR]) {
+    if (id || !existsSync(file(clone, dir))) continue;
+    for (const n of readdirSync(file(clone, dir))) {
+      const text = readFileSync(join(file(clone, dir), n), "utf8");
+      if (text.includes(`# ${title}\n`) || text.includes(`: ${title}\n`)) id = /^source:\s*(\S+)/m.exec(text)?.[1];
+    }
+  }
+  if (id) ledger.set(id, { type, clone: clone.name, round, token, deletes: [], edits: [], harvested: [] });
+  return id;
 }
 
 async function actKill(clone) {
   const kind = weighted([["add", 4], ["save", 3], ["start", 2], ["harvest", 3]]);
-  const delay = int(600);
+  const delay = 20 + int(280);
   let args;
   let added;
   if (kind === "add") {
@@ -433,7 +447,7 @@ const ACTIONS = [
   ["add", 30], ["edit", 10], ["delete", 6], ["context", 5], ["save", 12], ["save-no-push", 4], ["start", 10],
   ["harvest", 7], ["pull", 5], ["pull-rebase", 4], ["concurrent", 5], ["lock-race", 2],
   ["race", 8], ["edit-doc", 3],
-  ...(ADVERSARIAL ? [["kill", 25], ["stale-lock", 6], ["same-clone", 6]] : []),
+  ...(ADVERSARIAL ? [["kill", 60], ["stale-lock", 8], ["same-clone", 8]] : []),
 ];
 
 for (round = 1; round <= ROUNDS; round++) {

@@ -206,3 +206,15 @@ describe("an entry edited after it was harvested", () => {
     ]);
   });
 });
+
+describe("an entry the docs hold only under a second text", () => {
+  it("is not harvested again when Patterns.md has it as <id>.edit-<hash> (a merge kept two texts, one was undone)", () => {
+    const pattern = buffer("pattern", 1);
+    const copy = parseBuffer(pattern).entries[0]!;
+    const docText = serializeBuffer({ ...parseBuffer("# Patterns\n"), entries: [{ ...copy, id: `${copy.id}.edit-0a1b2c3d`, lines: [copy.lines[0]!.replace(copy.id, `${copy.id}.edit-0a1b2c3d`), ...copy.lines.slice(1)] }] });
+    const plan = planHarvest(input({ all: true, patternsDoc: docText, buffers: { ...input().buffers, patterns: { path: "p", text: pattern } } }));
+    expect(plan.files).toEqual([]);
+    expect(plan.buffers[0]!.harvested).toEqual([]);
+    expect([...plan.buffers[0]!.alreadyHarvested, ...plan.buffers[0]!.editedSinceHarvest]).toEqual([copy.id]);
+  });
+});

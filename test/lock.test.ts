@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, CLI, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -103,4 +103,18 @@ describe("the lock", () => {
     expect(await done).toBe(0);
     expect(titles(sb, repo, "patterns-buffer.md")).toEqual(["While a person thinks"]);
   }, 60_000);
+});
+
+describe("git's own index.lock", () => {
+  it("held for a moment by another git (a hook, an editor) is waited for, not a refusal", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    expect((await sb.memory(dev, ["init", "--persona", "dev"])).code).toBe(0);
+    sb.write(dev, ".git/index.lock", "");
+    setTimeout(() => rmSync(join(dev, ".git/index.lock")), 700);
+    const res = await sb.memoryAsync(dev, ["save"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(sb.git(dev, "status", "--porcelain")).toBe("");
+  });
 });

@@ -159,6 +159,11 @@ export function harvestedTexts(docs: HarvestedDocs): Map<string, string> {
   const found = new Map<string, string>();
   for (const text of docs.references.values()) {
     for (const e of readEntries(text)) found.set(e.id, e.lines.join("\n"));
+    // A second text of an entry kept by a merge (`<id>.edit-<hash>`) also means the entry is in the docs.
+    for (const e of readEntries(text)) {
+      const base = editedFrom(e.id);
+      if (base !== e.id && !found.has(base)) found.set(base, e.lines.join("\n"));
+    }
   }
   for (const folder of docs.folders.values()) {
     for (const text of folder.values()) for (const id of sourceIds(text)) found.set(id, text);
@@ -181,13 +186,16 @@ export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harves
  */
 function stillTheSame(e: Entry, harvestedAs: string): boolean {
   const normalize = (t: string) => t.replace(/\r\n/g, "\n");
-  const section = readEntries(harvestedAs).find((x) => x.id === e.id);
+  const section = readEntries(harvestedAs).find((x) => editedFrom(x.id) === e.id);
   if (section) return section.title === e.title && withoutProvenance(normalize(section.body)) === normalize(e.body);
   const digest = /^source-digest:[ \t]*([0-9a-f]{8})\b/m.exec(harvestedAs)?.[1];
   if (digest) return digest === entryDigest(e);
   const doc = normalize(harvestedAs);
   return doc.includes(e.title) && (e.body === "" || doc.includes(normalize(e.body)));
 }
+
+/** The id an entry's second text was kept under by a merge (`<id>.edit-<hash>`, even repeated) comes from. */
+export const editedFrom = (id: string): string => id.replace(/(?:\.edit-[0-9a-f]{8})+$/, "");
 
 /** What a harvested doc remembers of its entry: a short hash of its title and body (line endings aside). */
 export const entryDigest = (e: Pick<Entry, "title" | "body">): string => shortHash(`${e.title}\n${e.body.replace(/\r\n/g, "\n")}`);

@@ -11,6 +11,8 @@ const IN_PROGRESS: Array<[string, string, string]> = [
   ["REVERT_HEAD", "a revert", "`git revert --continue` or `git revert --abort`"],
 ];
 
+const INDEX_LOCK_WAIT_MS = 5_000;
+
 /** Refuses when HEAD is detached or another git operation is half done; nothing is touched. */
 export async function refuseBadState(gitDir: string, branch: string | null): Promise<string> {
   for (const [file, what, how] of IN_PROGRESS) {
@@ -19,8 +21,11 @@ export async function refuseBadState(gitDir: string, branch: string | null): Pro
     }
   }
   if (!branch) throw new MemoryError("repo-state", "HEAD is detached", { detached: "yes" });
-  if (await exists(join(gitDir, "index.lock"))) {
-    throw new MemoryError("index-locked", `another git process is using this clone (${join(gitDir, "index.lock")} exists)`);
+  // Another git (an editor's, a hook's, one a stopped command left running) usually finishes in moments.
+  const lock = join(gitDir, "index.lock");
+  for (let waited = 0; await exists(lock); waited += 50) {
+    if (waited >= INDEX_LOCK_WAIT_MS) throw new MemoryError("index-locked", `another git process is using this clone (${lock} exists)`);
+    await new Promise((r) => setTimeout(r, 50));
   }
   return branch;
 }
