@@ -354,6 +354,8 @@ async function actLockRace(clone) {
 
 // ---- adversarial actions ----
 const adversity = { kills: 0, killedAdds: 0, killedAddsLanded: 0, staleLocks: 0, sameClone: 0 };
+/** Rounds in which a harvest was killed: its plan is unknown, so what it may have harvested is too. */
+const killedHarvests = [];
 
 /** A pid that was a real process and is gone now. */
 const deadPid = () => Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
@@ -397,6 +399,7 @@ async function actKill(clone) {
   const { code, signal } = await new Promise((r) => child.on("close", (c, sig) => r({ code: c, signal: sig })));
   clearTimeout(timer);
   adversity.kills += signal ? 1 : 0;
+  if (kind === "harvest") killedHarvests.push(round);
   log[log.length - 1] += signal ? "   → killed" : `   → exited ${code} first`;
   if (!signal && code !== 0) failures.push({ round, clone: clone.name, command: `memory ${args.join(" ")}`, status: code, stderr: "(output not kept)", documented: false });
   if (added) {
@@ -604,9 +607,11 @@ for (const [i, c] of clones.entries()) {
       // deleted by hand: may survive only where an edit elsewhere or a harvest kept it
       const editedElsewhere = rec.edits.some((e) => !e.doc && rec.deletes.some((d) => d.clone !== e.clone));
       if (inBuffer.length > 0 && !editedElsewhere) violations.push(`[3]${tag} ${id} was deleted by hand and came back in ${inBuffer[0].where} without an edit elsewhere (${where})`);
-      if (inDocs.length > 0 && rec.harvested.length === 0) violations.push(`[3]${tag} ${id} was deleted by hand and is in ${inDocs[0].where} without a harvest (${where})`);
+      if (inDocs.length > 0 && rec.harvested.length === 0 && !killedHarvests.some((r) => r >= rec.round)) violations.push(`[3]${tag} ${id} was deleted by hand and is in ${inDocs[0].where} without a harvest (${where})`);
     }
-    if (rec.harvested.length > 0 && inDocs.length === 0) violations.push(`[3]${tag} ${id} was harvested but no doc holds it (${where})`);
+    // A harvest may have taken a second text of it (`<id>.edit-…`) when a hand delete removed the first.
+    const copyInDocs = copies.some((k) => places.get(k).some((p) => p.doc));
+    if (rec.harvested.length > 0 && inDocs.length === 0 && !copyInDocs) violations.push(`[3]${tag} ${id} was harvested but no doc holds it (${where})`);
   }
 }
 

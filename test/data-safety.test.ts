@@ -3,7 +3,7 @@
  * way the bank once lost or damaged what someone wrote.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
@@ -121,7 +121,7 @@ describe("a harvest lands whole or not at all", () => {
     sb.git(repo, "update-ref", "HEAD", commit);
     const blobs = sb.git(repo, "ls-tree", "-r", commit).trim().split("\n").map((l) => l.split(/\s+/));
     const files = blobs.filter(([, , , p]) => p!.startsWith(BANK) || p!.startsWith("Docs/") || p === ".gitattributes").map(([, , sha, p]) => [p, sha]);
-    sb.write(repo, ".git/memory/harvest-journal.json", JSON.stringify({ from: head, to: commit, files }));
+    sb.write(repo, ".git/memory/harvest-journal.json", JSON.stringify({ from: head, to: commit, message: "harvest", files }));
     expect(sb.git(repo, "status", "--porcelain")).not.toBe("");
 
     const id = ok(await sb.memory(repo, ["add", "decision", "After the stop"])).stdout.trim();
@@ -130,6 +130,32 @@ describe("a harvest lands whole or not at all", () => {
     expect(adrs.every((a) => existsSync(join(repo, a)))).toBe(true);
     expect(existsSync(join(repo, ".git/memory/harvest-journal.json"))).toBe(false);
     expect(sb.git(repo, "status", "--porcelain")).toBe(` M ${BANK}/decisions-inbox.md\n`);
+  });
+});
+
+describe("a harvest stopped before the branch moved", () => {
+  it("is rolled forward by the next command, and a buffer edited meanwhile keeps the edit", async () => {
+    const { sb, repo } = await initialized();
+    for (let i = 0; i < 5; i++) ok(await sb.memory(repo, ["add", "decision", `Decision ${i}`]));
+    ok(await sb.memory(repo, ["add", "pattern", "Kept by hand"]));
+    ok(await sb.memory(repo, ["save", "--no-push"]));
+    const head = sb.git(repo, "rev-parse", "HEAD").trim();
+    const commit = JSON.parse(ok(await sb.memory(repo, ["harvest", "--yes", "--no-push", "--only", "decisions", "--json"])).stdout).commit as string;
+    const files = sb.git(repo, "diff", "--name-only", head, commit).trim().split("\n").map((p) => [p, sb.git(repo, "rev-parse", `${commit}:${p}`).trim()]);
+    // Back to where a kill -9 right after writing the journal leaves things: HEAD, index and files untouched.
+    sb.git(repo, "reset", "-q", "--hard", head);
+    sb.write(repo, ".git/memory/harvest-journal.json", JSON.stringify({ from: head, to: commit, message: "harvest", files }));
+    const patterns = `${BANK}/patterns-buffer.md`;
+    sb.write(repo, `${BANK}/SESSION_LOG.md`, `${sb.read(repo, `${BANK}/SESSION_LOG.md`)}- a line a person added meanwhile\n`);
+
+    ok(await sb.memory(repo, ["status"]));
+    ok(await sb.memory(repo, ["add", "pattern", "After the stop"]));
+    expect(sb.git(repo, "rev-parse", "HEAD").trim()).toBe(commit);
+    expect(parseBuffer(sb.read(repo, `${BANK}/decisions-inbox.md`)).entries).toEqual([]);
+    expect(readdirSync(join(repo, "Docs/03-Reference/ADR"))).toHaveLength(5);
+    expect(sb.read(repo, `${BANK}/SESSION_LOG.md`)).toContain("- a line a person added meanwhile");
+    expect(titles(sb.read(repo, patterns))).toEqual(["Kept by hand", "After the stop"]);
+    expect(existsSync(join(repo, ".git/memory/harvest-journal.json"))).toBe(false);
   });
 });
 

@@ -1,12 +1,18 @@
 /**
- * A harvest lands in two steps: the branch moves to the harvest commit, then the work tree and index follow.
- * Between them a journal in the git dir says which files to bring up to date, so a process killed there is
- * finished by the next memory command (under the clone's lock), and never leaves drained buffers in the
- * work tree next to docs that are not there.
+ * A harvest is made whole first (one commit, built off to the side), then lands in steps: the branch moves
+ * to it, the index takes its files, the work tree takes them. A journal in the git dir, written before the
+ * first step and removed after the last, lets the next memory command (under the clone's lock) roll a
+ * stopped harvest forward, whatever step it stopped at:
+ * - HEAD still at the commit it was made on: move it on, then the index and files;
+ * - HEAD at the harvest: the index and files;
+ * - HEAD anywhere else (someone reset or committed since): the journal is dropped, nothing is touched.
+ * Files are only ever written where they still hold the text from before the harvest (or do not exist):
+ * an edit a person made meanwhile is left as they made it.
  */
 import { readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { headCommit, readBlobs } from "../git/repo.js";
+import { moveHead, stageBlobs } from "../git/snapshot.js";
 import { stageFiles } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import type { Workspace } from "../bank/workspace.js";
@@ -14,34 +20,44 @@ import type { Workspace } from "../bank/workspace.js";
 export interface Journal {
   from: string;
   to: string;
+  message: string;
   /** Path → blob of every file the commit wrote. */
   files: Array<[string, string]>;
 }
 
 const journalFile = (gitDir: string) => join(gitDir, "memory", "harvest-journal.json");
 
-export async function writeJournal(gitDir: string, journal: Journal): Promise<void> {
-  await writeTextAtomic(journalFile(gitDir), `${JSON.stringify(journal)}\n`);
+/** Lands a harvest commit made on HEAD (`journal.from`): branch, index, files, in that order. */
+export async function land(ws: Workspace, journal: Journal, contents: ReadonlyMap<string, string>): Promise<void> {
+  await writeTextAtomic(journalFile(ws.gitDir), `${JSON.stringify(journal)}\n`);
+  await moveHead(ws.root, journal.from, journal.to, journal.message);
+  await finish(ws, journal, contents, null);
 }
 
-/** Brings the work tree and index to the journal's commit (contents known), then drops the journal. */
-export async function completeJournal(ws: Workspace, journal: Journal, contents?: ReadonlyMap<string, string>): Promise<void> {
-  const known = contents ?? (await readBlobs(ws.root, journal.files.map(([, sha]) => sha)));
-  const text = (path: string, sha: string) => (contents ? contents.get(path) : known.get(sha)) ?? null;
+/** The index, then the files, then the journal is dropped. `before`: the texts from before the harvest, when recovering. */
+async function finish(ws: Workspace, journal: Journal, contents: ReadonlyMap<string, string | null>, before: ReadonlyMap<string, string | null> | null): Promise<void> {
+  // The index first: a commit someone makes before the files are written still holds the harvest.
+  await stageBlobs(ws.root, new Map(journal.files));
+  const written: string[] = [];
   for (let i = 0; i < journal.files.length; i += 32) {
     await Promise.all(
-      journal.files.slice(i, i + 32).map(async ([path, sha]) => {
-        const wanted = text(path, sha);
+      journal.files.slice(i, i + 32).map(async ([path]) => {
+        const wanted = contents.get(path) ?? null;
         if (wanted === null) return;
-        if ((await readTextIfExists(join(ws.root, path))) !== wanted) await writeTextAtomic(join(ws.root, path), wanted);
+        const now = await readTextIfExists(join(ws.root, path));
+        if (now === wanted) return void written.push(path);
+        if (before && now !== null && now !== (before.get(path) ?? null)) return; // edited meanwhile: theirs to keep
+        await writeTextAtomic(join(ws.root, path), wanted);
+        written.push(path);
       }),
     );
   }
-  await stageFiles(ws.root, journal.files.map(([path]) => path));
+  // Stat data for the files now matching the commit, so git sees them clean.
+  await stageFiles(ws.root, written);
   await unlink(journalFile(ws.gitDir)).catch(() => {});
 }
 
-/** A journal left by a harvest that was stopped: finish it if its commit landed, else forget it. */
+/** A journal left by a harvest that was stopped: rolled forward if HEAD is where it was left, else dropped. */
 export async function recoverHarvest(ws: Workspace): Promise<void> {
   let journal: Journal;
   try {
@@ -49,6 +65,15 @@ export async function recoverHarvest(ws: Workspace): Promise<void> {
   } catch {
     return;
   }
-  if ((await headCommit(ws.root)) === journal.to) await completeJournal(ws, journal);
-  else await unlink(journalFile(ws.gitDir)).catch(() => {});
+  const head = await headCommit(ws.root);
+  if (head !== journal.from && head !== journal.to) {
+    await unlink(journalFile(ws.gitDir)).catch(() => {});
+    return;
+  }
+  if (head === journal.from) await moveHead(ws.root, journal.from, journal.to, journal.message);
+  const specs = journal.files.flatMap(([path, sha]) => [sha, `${journal.from}:${path}`]);
+  const blobs = await readBlobs(ws.root, specs);
+  const contents = new Map(journal.files.map(([path, sha]) => [path, blobs.get(sha) ?? null]));
+  const before = new Map(journal.files.map(([path]) => [path, blobs.get(`${journal.from}:${path}`) ?? null]));
+  await finish(ws, journal, contents, before);
 }

@@ -13,14 +13,14 @@ import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } 
 import { logLine } from "../core/merge.js";
 import { changedPaths, undoLastCommit } from "../git/worktree.js";
 import { headCommit } from "../git/repo.js";
-import { commitFiles, moveHead, type FileContent } from "../git/snapshot.js";
+import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { readTextIfExists, withPath } from "../infra/fs.js";
 import { loadDocTemplates, readHarvestedDocs } from "../bank/docs.js";
 import { bufferFiles, harvestTargets } from "../bank/workspace.js";
 import { commitBank } from "./bank-commit.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
 import { checkBank, locked, openSession, withLine, type Session, type SessionOptions } from "./session.js";
-import { completeJournal, writeJournal } from "./harvest-journal.js";
+import { land } from "./harvest-journal.js";
 import { plannedAttributes } from "./setup.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 
@@ -127,8 +127,8 @@ async function readInput(session: Session, options: { all?: boolean; only?: Buff
 
 /**
  * Commits the plan (buffers, docs, the log line, `.gitattributes`) as one commit made off to the side,
- * then moves the branch to it and brings the files up to date. Any failure before the branch moves
- * changes nothing; a stop after it is finished by the next command (see harvest-journal.ts).
+ * then lands it: branch, index, files. Any failure before it lands changes nothing; a stop while it lands
+ * is rolled forward by the next command (see harvest-journal.ts).
  */
 async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const { ws, persona } = session;
@@ -146,10 +146,7 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const message = `${HARVEST_SUBJECT}${persona}): ${summary}`;
   const sign = /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? "");
   const { commit, blobs } = await commitFiles(ws.root, ws.gitDir, head, files, message, { sign });
-  const journal = { from: head, to: commit, files: [...blobs] };
-  await writeJournal(ws.gitDir, journal);
-  await moveHead(ws.root, head, commit, message);
-  await completeJournal(ws, journal, new Map(files.map((f) => [f.path, f.content])));
+  await land(ws, { from: head, to: commit, message, files: [...blobs] }, new Map(files.map((f) => [f.path, f.content])));
   return commit;
 }
 

@@ -4,11 +4,12 @@ import { MemoryError } from "../core/errors.js";
 import { readHead } from "../git/repo.js";
 import { refuseBadState } from "../git/state.js";
 import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
-import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
+import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
 import { recoverHarvest } from "./harvest-journal.js";
 import { inspectBankFile } from "../bank/files.js";
-import { bankFiles, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { bankFiles, harvestTargets, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 
 export interface Session {
   ws: Workspace;
@@ -30,8 +31,11 @@ export function locked<T>(ws: Workspace, options: Pick<SessionOptions, "onWait">
   return withLock(
     ws.commonDir,
     async () => {
-      // A harvest stopped between moving the branch and updating the files is finished first.
+      // What a stopped command left: a harvest half landed is rolled forward, its temporary files removed.
       await recoverHarvest(ws);
+      for (const dir of new Set([ws.config.bank, ...harvestTargets(ws).map((t) => (t.endsWith(".md") ? dirname(t) : t))])) {
+        await removeStaleTemps(join(ws.root, dir));
+      }
       return work();
     },
     options.onWait,

@@ -23,6 +23,7 @@
  */
 import { ParseError } from "./errors.js";
 import { FenceTracker, conflictMarkerLine, joinLines, splitLines, trimTrailingBlank, type TextShape } from "./text.js";
+import { quoteValue, readMarker, writeMarker } from "./marker.js";
 
 export interface ContextStamp {
   /** The `updated:` value as written, or undefined. */
@@ -142,8 +143,6 @@ export function contextKind(doc: ContextDoc): ContextKind {
 }
 
 const MARKER = /^<!--\s*context(?=\s|-->)/;
-const ATTR = /\s*([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
-const REST = /\s*$/y;
 
 export const isSectionMarker = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
 
@@ -174,7 +173,7 @@ export function parseContext(source: string, options: { file?: string } = {}): C
   const sections: ContextSection[] = [];
   const seen = new Map<string, number>();
   starts.forEach((start, k) => {
-    const attrs = readMarker(lines[start]!, start + 1, file);
+    const attrs = readMarker(lines[start]!, "context", start + 1, file);
     const persona = attrs.get("persona");
     if (persona === undefined || persona.trim() === "") {
       throw new ParseError(file, start + 1, "context marker has no persona=…", "name whose section it is, e.g. persona=dev");
@@ -217,7 +216,7 @@ export function sectionMarker(persona: string, updated: string | undefined, by?:
   const attrs: Array<[string, string]> = [["persona", persona]];
   if (updated !== undefined) attrs.push(["updated", updated]);
   if (by !== undefined && by !== persona) attrs.push(["by", by]);
-  return `<!-- context ${attrs.map(([k, v]) => `${k}=${quote(v)}`).join(" ")} -->`;
+  return writeMarker("context", attrs);
 }
 
 /** A new section for a persona: its marker and a heading with its name. */
@@ -258,11 +257,11 @@ export function stampEdits(work: string, head: string | null, at: string, person
 
 /** A marker with a new `updated=` and `by=`, keeping any other attribute it holds. */
 function restamp(marker: string, persona: string, at: string, by: string): string {
-  const attrs = readMarker(marker, 0, "");
+  const attrs = readMarker(marker, "context", 0, "");
   const extra = [...attrs].filter(([k]) => k !== "persona" && k !== "updated" && k !== "by");
   const base = sectionMarker(persona, at, by);
   if (extra.length === 0) return base;
-  return `${base.slice(0, -4)} ${extra.map(([k, v]) => `${k}=${quote(v)}`).join(" ")} -->`;
+  return `${base.slice(0, -4)} ${extra.map(([k, v]) => `${k}=${quoteValue(v)}`).join(" ")} -->`;
 }
 
 /**
@@ -303,39 +302,4 @@ export function contextProblem(rel: string, text: string): string | undefined {
   return undefined;
 }
 
-function readMarker(line: string, lineNo: number, file: string): Map<string, string> {
-  const close = line.lastIndexOf("-->");
-  if (close < 0 || line.slice(close + 3).trim() !== "") {
-    throw new ParseError(file, lineNo, "context marker does not end with -->", "keep the marker on one line: <!-- context persona=… -->");
-  }
-  const inner = line.slice(line.indexOf("context") + 7, close);
-  const attrs = new Map<string, string>();
-  let pos = 0;
-  for (;;) {
-    REST.lastIndex = pos;
-    if (REST.test(inner)) break;
-    ATTR.lastIndex = pos;
-    const m = ATTR.exec(inner);
-    if (!m) {
-      const near = inner.slice(pos).trim().slice(0, 30);
-      throw new ParseError(file, lineNo, `cannot read the context marker near "${near}"`, 'write attributes as key=value or key="value with spaces"');
-    }
-    let value = m[2]!;
-    if (value.startsWith('"')) {
-      try {
-        value = JSON.parse(value) as string;
-      } catch {
-        throw new ParseError(file, lineNo, `cannot read the quoted value ${value.slice(0, 30)}`, 'escape quotes inside it as \\"');
-      }
-    }
-    attrs.set(m[1]!, value);
-    pos = ATTR.lastIndex;
-  }
-  return attrs;
-}
 
-function quote(value: string): string {
-  if (/^[^\s"=]+$/.test(value) && !value.includes("--")) return value;
-  // JSON string, with '>' escaped so that no value can close the HTML comment early.
-  return JSON.stringify(value).replace(/>/g, "\\u003e");
-}

@@ -12,6 +12,7 @@
  * comment, so rendered markdown shows only the title and body; `##` lines in a body never split an entry.
  */
 import { ParseError, MemoryError } from "./errors.js";
+import { readMarker, writeMarker } from "./marker.js";
 import { ID_PATTERN, idTime } from "./ids.js";
 import { isoSeconds } from "./clock.js";
 import {
@@ -61,8 +62,6 @@ export interface ParseOptions {
 
 const MARKER = /^<!--\s*entry(?=\s|-->)/;
 const HEADING = /^#{1,6}[ \t]+(.*\S)[ \t]*$/;
-const ATTR = /\s*([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
-const REST = /\s*$/y;
 
 export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
 
@@ -170,7 +169,7 @@ export function createEntry(fields: EntryFields): Entry {
     ["at", fields.createdAt],
     ["tags", tags.join(",")],
   ] as Array<[string, string]>).filter(([key, value]) => key === "id" || value !== "");
-  const marker = `<!-- entry ${attrs.map(([k, v]) => `${k}=${quote(v)}`).join(" ")} -->`;
+  const marker = writeMarker("entry", attrs);
   const lines = [marker, `## ${title}`, ...(bodyLines.length > 0 ? ["", ...bodyLines] : [])];
   return { ...fields, title, tags, body: bodyLines.join("\n"), lines, line: 0 };
 }
@@ -194,7 +193,7 @@ export function countLines(doc: BufferDoc): number {
 }
 
 function readEntry(region: string[], lineNo: number, file: string, defaultType: string): Entry {
-  const attrs = readMarker(region[0]!, lineNo, file);
+  const attrs = readMarker(region[0]!, "entry", lineNo, file);
   const id = attrs.get("id");
   if (id === undefined) throw new ParseError(file, lineNo, "entry marker has no id=…", "add one, e.g. id=note-1");
   if (!ID_PATTERN.test(id)) throw new ParseError(file, lineNo, `entry id "${id}" may only hold letters, digits, '.', '_' and '-'`);
@@ -227,44 +226,8 @@ function readEntry(region: string[], lineNo: number, file: string, defaultType: 
   };
 }
 
-function readMarker(line: string, lineNo: number, file: string): Map<string, string> {
-  const close = line.lastIndexOf("-->");
-  if (close < 0 || line.slice(close + 3).trim() !== "") {
-    throw new ParseError(file, lineNo, "entry marker does not end with -->", "keep the marker on one line: <!-- entry id=… -->");
-  }
-  const inner = line.slice(line.indexOf("entry") + 5, close);
-  const attrs = new Map<string, string>();
-  ATTR.lastIndex = 0;
-  let pos = 0;
-  for (;;) {
-    REST.lastIndex = pos;
-    if (REST.test(inner)) break;
-    ATTR.lastIndex = pos;
-    const m = ATTR.exec(inner);
-    if (!m) {
-      const near = inner.slice(pos).trim().slice(0, 30);
-      throw new ParseError(file, lineNo, `cannot read the entry marker near "${near}"`, "write attributes as key=value or key=\"value with spaces\"");
-    }
-    attrs.set(m[1]!, unquote(m[2]!, lineNo, file));
-    pos = ATTR.lastIndex;
-  }
-  return attrs;
-}
 
-function quote(value: string): string {
-  if (/^[^\s"=]+$/.test(value) && !value.includes("--")) return value;
-  // JSON string, with '>' escaped so that no value can close the HTML comment early.
-  return JSON.stringify(value).replace(/>/g, "\\u003e");
-}
 
-function unquote(raw: string, lineNo: number, file: string): string {
-  if (!raw.startsWith('"')) return raw;
-  try {
-    return JSON.parse(raw) as string;
-  } catch {
-    throw new ParseError(file, lineNo, `cannot read the quoted value ${raw.slice(0, 30)}`, 'escape quotes inside it as \\"');
-  }
-}
 
 /**
  * Makes a body safe to store: trims blank edges, indents lines that would read as an entry marker or

@@ -61,3 +61,13 @@ export async function commitFiles(
 export async function moveHead(root: string, from: string, to: string, reason: string): Promise<void> {
   await git(["update-ref", "-m", reason, "HEAD", to, from], { cwd: root });
 }
+
+/**
+ * Records blobs in the real index for these paths only (content, no stat data: a later `update-index`
+ * of the written files adds that); the user's other staged changes stay as they are.
+ */
+export async function stageBlobs(root: string, blobs: ReadonlyMap<string, string>): Promise<void> {
+  if (blobs.size === 0) return;
+  const info = [...blobs].map(([path, sha]) => `100644 ${sha}\t${path}`).join("\n");
+  await git(["update-index", "--add", "--index-info"], { cwd: root, input: `${info}\n` });
+}

@@ -76,11 +76,24 @@ export async function commitOnly(root: string, paths: readonly string[], message
   return headCommit(root);
 }
 
-/** Reverts one commit (through the drivers); on failure aborts, so nothing is left half done. */
+/**
+ * Reverts one commit (through the drivers); on failure aborts, so nothing is left half done. When its
+ * changes are already gone from HEAD (a later commit undid them), records that with an empty revert
+ * commit, so the same revert is not tried again.
+ */
 export async function revertCommit(root: string, sha: string): Promise<{ ok: true } | { ok: false; reason: string }> {
   const res = await git(["revert", "--no-edit", sha], { cwd: root, okCodes: [1, 128] });
   if (res.code === 0) return { ok: true };
   await git(["revert", "--abort"], { cwd: root, okCodes: [128] }).catch(() => undefined);
+  if (/nothing to commit/.test(res.stdout + res.stderr)) {
+    const subject = (await git(["log", "-1", "--format=%s", sha], { cwd: root })).stdout.trim();
+    const message = `Revert "${subject}"\n\nThis reverts commit ${sha}.\nIts changes were already gone from this branch.`;
+    // commit-tree, not commit: whatever the user has staged stays staged and out of it.
+    const head = (await git(["rev-parse", "HEAD"], { cwd: root })).stdout.trim();
+    const empty = (await git(["commit-tree", `${head}^{tree}`, "-p", head, "-m", message], { cwd: root })).stdout.trim();
+    await git(["update-ref", "-m", "memory: record an empty revert", "HEAD", empty, head], { cwd: root });
+    return { ok: true };
+  }
   return { ok: false, reason: gitReason(res.stderr || res.stdout) };
 }
 

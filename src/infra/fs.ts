@@ -1,5 +1,6 @@
-import { access, mkdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname, sep } from "node:path";
+import { access, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
+import { isAlive } from "./process.js";
 
 /** Reads a text file, or returns null when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | null> {
@@ -69,4 +70,16 @@ export function withPath(err: unknown, path: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (e instanceof Error && typeof e.code === "string") e.path = path;
   return err;
+}
+
+/**
+ * Removes the temporary files `writeBytesAtomic` leaves in a folder when its process is killed between
+ * writing and renaming (`<name>.<pid>.tmp`, the pid gone).
+ */
+export async function removeStaleTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) await unlink(join(dir, name)).catch(() => {});
+  }
 }

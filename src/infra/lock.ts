@@ -14,6 +14,7 @@
 import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
+import { isAlive } from "./process.js";
 
 export interface Lock {
   release(): Promise<void>;
@@ -119,16 +120,6 @@ function ownLock(path: string, token: string): Lock {
   };
 }
 
-/** A process that is gone; a lock without a readable pid counts as dead (every lock we write has one). */
-function isAlive(pid: number | null): boolean {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
