@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A self-contained tour: a bare origin in a temp folder, two persona clones, and the built CLI.
-// Runs offline, leaves your own git config alone (the demo brings its own identity), and cleans up.
+// Runs offline, leaves your own git config alone (the demo brings its own identity), and keeps its folder
+// for you to look at (KEEP_DEMO=0 removes it at the end).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,8 +17,15 @@ const env = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, ".gitcon
 delete env.MEMORY_PERSONA;
 
 const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${s}\u001b[22m` : s);
+/** An argument as a shell would take it back: $'…' where it holds a newline, '…' where it holds specials. */
+function shellWord(a) {
+  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
+  if (a.includes("\n")) return `$'${a.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+  return `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
 function run(cwd, cmd, args, { show = true } = {}) {
-  const shown = [cmd === process.execPath ? "memory" : cmd, ...args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(" ");
+  const shown = [cmd === process.execPath ? "memory" : cmd, ...args.map(shellWord)].join(" ");
   if (show) console.log(`\n${bold(`${cwd === root ? "" : `[${cwd.split("/").pop()}] `}$ ${shown}`)}`);
   const res = spawnSync(cmd, cmd === process.execPath ? [cli, ...args] : args, { cwd, env, encoding: "utf8" });
   if (show) process.stdout.write(res.stdout + res.stderr);
@@ -43,8 +51,15 @@ try {
   git(root, "clone", "-q", origin, dev);
   git(root, "clone", "-q", origin, qa);
 
+  // A team's own entry type, from the config alone: preferences, kept and merged by entry, never harvested.
+  mkdirSync(join(dev, ".claude"), { recursive: true });
+  writeFileSync(join(dev, ".claude/memory.config.json"), `${JSON.stringify({ version: 1, buffers: { preferences: { file: "preferences.md", types: ["preference"] } } }, null, 2)}\n`);
+  console.log(`\n${bold("[dev] $ cat .claude/memory.config.json")}`);
+  process.stdout.write(readFileSync(join(dev, ".claude/memory.config.json"), "utf8"));
   memory(dev, "init", "--persona", "dev");
+  memory(dev, "save", "-m", "memory: bank and config");
   memory(qa, "init", "--persona", "qa");
+  memory(qa, "start");
 
   memory(dev, "add", "pattern", "Retry pushes with jitter", "-m", "Back off 50-400 ms between attempts; six tries covered eight racing clones.", "--tags", "git,sync");
   memory(dev, "add", "decision", "Cache product pages for 60 s", "-m", "Context: the catalogue API is slow under load.\nProposal: a 60 s cache in front of it.");
@@ -52,13 +67,14 @@ try {
 
   // qa worked at the same time, without pulling first: save merges both banks by entry
   memory(qa, "remember", "gotcha", "Fixtures need LF endings", "-m", "The parser test failed on Windows: fixtures were checked out with CRLF.");
+  memory(qa, "add", "preferences", "Review within a day", "-m", "Small pull requests, reviewed the same day.");
   memory(qa, "save");
 
   memory(dev, "start");
   memory(qa, "start");
   memory(qa, "status");
   memory(qa, "doctor");
-  console.log("\n(both clones now hold the same three entries; the log shows who did what)");
+  console.log("\n(both clones now hold the same four entries; the log shows who did what)");
   process.stdout.write(readFileSync(join(qa, ".claude/memory-bank/SESSION_LOG.md"), "utf8"));
 
   console.log("\n(the team keeps working until buffers pass their thresholds)");
@@ -84,6 +100,10 @@ try {
   console.log(`\n(qa now has the docs dev harvested: ${readdirSync(adr).join(", ")})`);
   process.stdout.write(readFileSync(join(adr, readdirSync(adr)[0]), "utf8").split("\n").slice(0, 12).join("\n") + "\n…\n");
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
+  console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
+} catch (err) {
+  rmSync(root, { recursive: true, force: true });
+  throw err;
 } finally {
-  if (!process.env.KEEP_DEMO) rmSync(root, { recursive: true, force: true });
+  if (process.env.KEEP_DEMO === "0") rmSync(root, { recursive: true, force: true });
 }

@@ -32,12 +32,16 @@ describe("config", () => {
     expect(c.buffers.patterns.threshold).toBe(20);
   });
 
+  it("takes a file without a version, as every setting may be left out", () => {
+    expect(resolveConfig({ bank: "notes/bank" }).bank).toBe("notes/bank");
+    expect(resolveConfig({}).version).toBe(1);
+  });
+
   it("round-trips its own output", () => {
     expect(parseConfig(JSON.stringify(defaultConfig()))).toEqual(defaultConfig());
   });
 
   it.each([
-    [{ bank: "x" }, "version is missing"],
     [{ version: 2 }, "newer than this memory understands"],
     [{ version: 1, buffers: { patterns: { treshold: 3 } } }, 'buffers.patterns.treshold is not a known setting (did you mean "threshold"?)'],
     [{ version: 1, buffers: { patterns: { threshold: 0 } } }, "buffers.patterns.threshold must be a whole number from 1"],

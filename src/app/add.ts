@@ -5,6 +5,7 @@ import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { MemoryError, ParseError } from "../core/errors.js";
+import type { Persona } from "../core/persona.js";
 import { writeBytesAtomic } from "../infra/fs.js";
 import { loadBuffer } from "../bank/files.js";
 import { openWorkspace, requireBank, requirePersona } from "../bank/workspace.js";
@@ -19,6 +20,7 @@ export interface AddOptions {
   persona?: string;
   env?: NodeJS.ProcessEnv;
   onWait?: (holder: string) => void;
+  onPersona?: (persona: Persona) => void;
 }
 
 export interface AddResult {
@@ -40,7 +42,9 @@ export async function add(options: AddOptions): Promise<AddResult> {
   }
   const { type, buffer: name } = match;
   await requireBank(ws);
-  const author = requirePersona(ws, options.persona).name;
+  const found = requirePersona(ws, options.persona);
+  options.onPersona?.(found);
+  const author = found.name;
   const at = now(ws.env);
 
   return locked(ws, options, async () => {

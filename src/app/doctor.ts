@@ -192,6 +192,10 @@ const RULES: Rule[] = [
 
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult> {
   const ws = await openWorkspace(options.cwd, options.env);
+  // No bank at all: one problem says it, rather than every check failing for the same reason.
+  if (!options.fix && !(await exists(join(ws.root, ws.config.bank)))) {
+    return { ok: false, checks: [{ id: "bank", ok: false, problems: [`no memory bank at ${ws.config.bank}`], fixed: [], hint: "run `memory init` first" }] };
+  }
   const files = bankFiles(ws);
   const scope: Scope = { ws, files, persona: persona(ws, options.persona)?.name };
   const checks: Check[] = [];

@@ -61,7 +61,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   if (options.ask && !options.yes && !options.dryRun) {
     const candidates = decisionCandidates(await readInput(session, { ...options, only }));
     for (const [i, e] of candidates.entries()) {
-      answers.set(e.id, await options.ask(`Create ADR for decision #${i + 1} "${e.title}" (by ${e.author})? (y/N) `));
+      answers.set(e.id, await options.ask(`${excerpt(e.body)}Create ADR for decision #${i + 1} "${e.title}" (by ${e.author})? (y/N) `));
     }
   }
   return locked(ws, options, async () => {
@@ -174,6 +174,15 @@ async function refuseUnwritable(root: string, paths: readonly string[]): Promise
   }
 }
 
+
+/** The first lines of a decision's body, indented, to read before answering (empty when it has none). */
+function excerpt(body: string, max = 6): string {
+  const lines = body.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "";
+  const shown = lines.slice(0, max).map((l) => `    ${l}`);
+  if (lines.length > max) shown.push(`    … (${lines.length - max} more line${lines.length - max === 1 ? "" : "s"})`);
+  return `\n${shown.join("\n")}\n`;
+}
 
 export function describePlan(plan: HarvestPlan): string {
   const parts: string[] = [];

@@ -1,6 +1,7 @@
 /** What start, save and harvest check before touching anything, and helpers they share. */
 import { CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
+import type { Persona } from "../core/persona.js";
 import { readHead } from "../git/repo.js";
 import { refuseBadState } from "../git/state.js";
 import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
@@ -24,6 +25,8 @@ export interface SessionOptions {
   persona?: string;
   /** Hears once when another memory process in this clone makes this one wait. */
   onWait?: (holder: string) => void;
+  /** Hears which persona writes, and where that came from (a fallback to git's user.name is worth saying). */
+  onPersona?: (persona: Persona) => void;
 }
 
 /** Runs `work` holding the clone's lock, telling `onWait` when another memory process makes it wait. */
@@ -46,7 +49,9 @@ export function locked<T>(ws: Workspace, options: Pick<SessionOptions, "onWait">
 export async function openSession(options: SessionOptions): Promise<Session> {
   const ws = await openWorkspace(options.cwd, options.env);
   await requireBank(ws);
-  const persona = requirePersona(ws, options.persona).name;
+  const found = requirePersona(ws, options.persona);
+  options.onPersona?.(found);
+  const persona = found.name;
   const branch = await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch);
   return { ws, branch, persona, files: bankFiles(ws) };
 }

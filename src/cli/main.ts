@@ -61,6 +61,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     ))
     .action(async (type: string, title: string, o: { message?: string; tags?: string; persona?: string; json?: boolean }) => {
       const { addCommand } = await import("../commands/add.js");
+      if (o.message === "-" && io.stdinIsTTY) out.info("reading the body from the terminal: type it, then Ctrl-D on a line of its own");
       const body = o.message === "-" ? await io.readStdin() : o.message;
       await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], persona: o.persona }, out, !!o.json);
     });

@@ -3,7 +3,7 @@ import { thresholdWarning } from "../core/thresholds.js";
 import { json, type Output } from "../ui/output.js";
 
 export async function addCommand(options: AddOptions, out: Output, asJson: boolean): Promise<void> {
-  renderAdd(await add({ ...options, onWait: out.waiting }), out, asJson);
+  renderAdd(await add({ ...options, onWait: out.waiting, onPersona: out.persona }), out, asJson);
 }
 
 export function renderAdd(result: AddResult, out: Output, asJson: boolean): void {

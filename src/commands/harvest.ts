@@ -11,8 +11,8 @@ export async function harvestCommand(options: HarvestOptions, out: Output, asJso
   const prompt = io.stdinIsTTY && io.stderr.isTTY && !options.yes && !options.dryRun ? await terminalPrompt(io) : undefined;
   try {
     const result = prompt
-      ? await harvest({ ...options, ask: prompt.ask, onWait: out.waiting })
-      : await withSpinner(out, "harvesting", (progress) => harvest({ ...options, progress, onWait: out.waiting }));
+      ? await harvest({ ...options, ask: prompt.ask, onWait: out.waiting, onPersona: out.persona })
+      : await withSpinner(out, "harvesting", (progress) => harvest({ ...options, progress, onWait: out.waiting, onPersona: out.persona }));
     renderHarvest(result, out, asJson, !!prompt);
   } finally {
     prompt?.close();

@@ -6,7 +6,7 @@ import { renderSync } from "./render-sync.js";
 import { contextLines } from "./render-context.js";
 
 export async function saveCommand(options: SaveOptions, out: Output, asJson: boolean): Promise<void> {
-  const result = await withSpinner(out, "saving the bank", (progress) => save({ ...options, progress, onWait: out.waiting }));
+  const result = await withSpinner(out, "saving the bank", (progress) => save({ ...options, progress, onWait: out.waiting, onPersona: out.persona }));
   renderSave(result, out, asJson);
 }
 

@@ -5,7 +5,7 @@ import { renderSync } from "./render-sync.js";
 import { contextLines } from "./render-context.js";
 
 export async function startCommand(options: StartOptions, out: Output, asJson: boolean): Promise<void> {
-  const result = await withSpinner(out, "syncing the bank", (progress) => start({ ...options, progress, onWait: out.waiting }));
+  const result = await withSpinner(out, "syncing the bank", (progress) => start({ ...options, progress, onWait: out.waiting, onPersona: out.persona }));
   renderStart(result, out, asJson);
 }
 

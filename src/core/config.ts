@@ -174,7 +174,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     fileShapes[name] = { merge };
   }
   const version = (raw as Record<string, unknown>).version;
-  if (version === undefined) fail("version", `is missing; add "version": ${CONFIG_VERSION}`);
+  // Every setting may be left out, `version` too: a file without one is read as this version.
   if (typeof version === "number" && version > CONFIG_VERSION) {
     fail("version", `is ${version}, newer than this memory understands (${CONFIG_VERSION}); upgrade memory`);
   }

@@ -39,6 +39,8 @@ export interface Output {
   error(text: string): void;
   /** Said once when another memory process in this clone makes this one wait for the lock. */
   waiting(holder: string): void;
+  /** Says which persona writes when it is only git's user.name (no persona was chosen). */
+  persona(persona: { name: string; source: string }): void;
   /** Colours for stdout text. */
   color: Paint;
   io: Io;
@@ -102,6 +104,11 @@ export async function createOutput(io: Io): Promise<Output> {
     success: (text) => line(io.stderr, `${err.green("✓")} ${text}`),
     error: (text) => line(io.stderr, text),
     waiting: (holder) => line(io.stderr, `waiting for another memory command in this clone (${holder}) to finish…`),
+    persona: (p) => {
+      if (p.source === "git config user.name") {
+        line(io.stderr, `persona: ${p.name} (git config user.name; choose one with \`memory init --persona NAME\` or MEMORY_PERSONA)`);
+      }
+    },
     color: out,
     io,
   };
