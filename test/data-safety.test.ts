@@ -277,3 +277,24 @@ describe("text without an entry marker is never invisible", () => {
     ok(await sb.memory(repo, ["doctor"]));
   });
 });
+
+describe("two clones that set up the bank before either shared it", () => {
+  it("merge their .gitattributes as text, so the first sync between them goes through", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    const qa = sb.clone(origin, "qa");
+    sb.write(dev, ".claude/memory.config.json", JSON.stringify({ version: 1, buffers: { preferences: { file: "preferences.md", types: ["preference"] } } }));
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "preference", "Tabs"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
+    ok(await sb.memory(qa, ["start"]));
+    expect(sb.read(qa, ".gitattributes")).toContain(`${BANK}/preferences.md merge=memory-union`);
+    expect(titles(sb.read(qa, `${BANK}/preferences.md`))).toEqual(["Tabs"]);
+    ok(await sb.memory(qa, ["save"]));
+    ok(await sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, `${BANK}/patterns-buffer.md`))).toEqual(["From qa"]);
+  });
+});

@@ -93,8 +93,11 @@ export const bufferFiles = (ws: Workspace): Array<BankFile & { buffer: BufferNam
 export interface MergedFile {
   rel: string;
   merge: MergeStrategy;
-  /** `bank`: one of the bank's own files; `other`: another file in the bank folder; `reference`: a harvest target. */
-  role: "bank" | "other" | "reference";
+  /**
+   * `bank`: one of the bank's own files; `other`: another file in the bank folder; `reference`: a harvest
+   * target; `attributes`: `.gitattributes` itself, which every clone's init writes its lines into.
+   */
+  role: "bank" | "other" | "reference" | "attributes";
 }
 
 /** A line `.gitattributes` needs: a path, or the pattern for the bank folder's other markdown files. */
@@ -135,7 +138,10 @@ export async function mergedFiles(ws: Workspace): Promise<MergedFile[]> {
       role: "reference",
     })),
   );
-  return [...bankFiles(ws).map((f): MergedFile => ({ rel: f.rel, merge: f.merge, role: "bank" })), ...others, ...references];
+  // Two clones that each ran init before either shared the bank both add `.gitattributes`: merged as text,
+  // which keeps both sides' lines, it never stops the first sync between them.
+  const attributes: MergedFile = { rel: ".gitattributes", merge: "text", role: "attributes" };
+  return [...bankFiles(ws).map((f): MergedFile => ({ rel: f.rel, merge: f.merge, role: "bank" })), ...others, ...references, attributes];
 }
 
 /**
