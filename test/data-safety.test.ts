@@ -298,3 +298,22 @@ describe("two clones that set up the bank before either shared it", () => {
     expect(titles(sb.read(dev, `${BANK}/patterns-buffer.md`))).toEqual(["From qa"]);
   });
 });
+
+describe("quiet history", () => {
+  it("a start with nothing of its own makes no commit; its log line travels with the next save", async () => {
+    const { sb, dev, qa } = await devAndQa();
+    ok(await sb.memory(qa, ["start"]));
+    const before = sb.git(qa, "rev-list", "--count", "HEAD").trim();
+    ok(await sb.memory(qa, ["start"], { env: { MEMORY_NOW: "2026-11-28T09:00:00Z" } }));
+    ok(await sb.memory(qa, ["start"], { env: { MEMORY_NOW: "2026-11-28T09:05:00Z" } }));
+    expect(sb.git(qa, "rev-list", "--count", "HEAD").trim()).toBe(before);
+    expect(sb.git(qa, "status", "--porcelain")).toBe("");
+    ok(await sb.memory(qa, ["add", "pattern", "Worth a commit"]));
+    ok(await sb.memory(qa, ["save"]));
+    const log = sb.git(qa, "show", `HEAD:${BANK}/SESSION_LOG.md`);
+    expect(log).toContain("- 2026-11-28T09:00:00Z · qa · start");
+    expect(log).toContain("- 2026-11-28T09:05:00Z · qa · start");
+    ok(await sb.memory(dev, ["start"]));
+    expect(sb.read(dev, `${BANK}/SESSION_LOG.md`)).toContain("- 2026-11-28T09:05:00Z · qa · start");
+  });
+});

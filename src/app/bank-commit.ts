@@ -14,6 +14,7 @@ import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { join } from "node:path";
 import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
+import { clearPendingLog, readPendingLog } from "../bank/pending-log.js";
 import { ensureOtherFileAttributes } from "./setup.js";
 
 export interface BankCommitOptions {
@@ -57,7 +58,9 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   const attributes = (await ensureOtherFileAttributes(ws)).length > 0;
   if (attributes) await trackFiles(ws.root, [".gitattributes"]);
   const line = options.logLine?.(changes, contextStamped);
-  if (line) await appendLog(session, line);
+  // Lines quiet starts left waiting go in first, in the order they happened.
+  const waiting = line ? await readPendingLog(ws.gitDir) : [];
+  for (const l of line ? [...waiting, line] : []) await appendLog(session, l);
   const known = new Set([
     ...changes.paths,
     ...(contextStamped ? [ctx.rel] : []),
@@ -65,6 +68,7 @@ export async function commitBank(session: Session, status: PathStatus, options: 
     ...(attributes ? [".gitattributes"] : []),
   ]);
   const commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
+  if (commit && waiting.length > 0) await clearPendingLog(ws.gitDir);
   return { commit, added: changes.added, contextStamped };
 }
 

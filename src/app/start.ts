@@ -10,6 +10,7 @@ import { replacedContext, type ContextChange } from "../bank/context-history.js"
 import { loadBufferStatus } from "../bank/files.js";
 import { changesBetween, readItems } from "../bank/query.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
+import { addPendingLog } from "../bank/pending-log.js";
 import type { Workspace } from "../bank/workspace.js";
 import { checkBank, locked, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
@@ -43,10 +44,17 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
   const { ws, persona, files } = session;
   return locked(ws, options, async () => {
     const status = await checkBank(session);
-    // The start line and any uncommitted bank changes go into a commit first: dirty bank files would
-    // block the merge of incoming ones, and the tree is left clean.
+    // Uncommitted bank changes go into a commit first, with the start line: dirty bank files would block
+    // the merge of incoming ones, and the tree is left clean. With nothing of its own to publish, start
+    // makes no commit at all: its line waits in the git dir for the next commit of the bank.
     const at = isoSeconds(now(ws.env));
-    const { commit } = await commitBank(session, status, { at, message: `memory: start (${persona})`, logLine: () => logLine(at, persona, "start", session.branch) });
+    const line = logLine(at, persona, "start", session.branch);
+    const { commit } = await commitBank(session, status, {
+      at,
+      message: `memory: start (${persona})`,
+      logLine: (changes) => (changes.paths.length > 0 ? line : undefined),
+    });
+    if (!commit) await addPendingLog(ws.gitDir, line);
     const before = commit ?? (await headCommit(ws.root));
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
