@@ -317,3 +317,31 @@ describe("quiet history", () => {
     expect(sb.read(dev, `${BANK}/SESSION_LOG.md`)).toContain("- 2026-11-28T09:05:00Z · qa · start");
   });
 });
+
+describe("start's digest", () => {
+  it("tells what others added, harvested (and where), changed and removed, and the new docs", async () => {
+    const { sb, dev, qa } = await devAndQa();
+    ok(await sb.memory(qa, ["add", "lesson", "Qa's lesson to edit"]));
+    ok(await sb.memory(qa, ["add", "lesson", "Qa's lesson to remove"]));
+    ok(await sb.memory(qa, ["save"]));
+    ok(await sb.memory(dev, ["start"]));
+    for (let i = 0; i < 5; i++) ok(await sb.memory(qa, ["add", "decision", `Decision ${i}`]));
+    ok(await sb.memory(qa, ["harvest", "--yes"]));
+    const lessons = sb.read(qa, LESSONS);
+    const blocks = lessons.split("<!-- entry");
+    const edited = blocks[0] + "<!-- entry" + blocks[1]!.replace("## Qa's lesson to edit", "## Qa's lesson to edit, edited");
+    sb.write(qa, LESSONS, edited.trimEnd() + "\n");
+    ok(await sb.memory(qa, ["save"]));
+
+    const digest = JSON.parse(ok(await sb.memory(dev, ["start", "--json"])).stdout);
+    expect(digest.newEntries).toEqual([]);
+    expect(digest.harvested.map((h: { title: string; doc: string }) => [h.title, h.doc.startsWith("Docs/03-Reference/ADR/ADR-00")])).toEqual(
+      Array.from({ length: 5 }, (_, i) => [`ADR-00${i + 1}: Decision ${i}`, true]),
+    );
+    expect(digest.edited.map((e: { title: string }) => e.title)).toEqual(["Qa's lesson to edit, edited"]);
+    expect(digest.removed.map((e: { title: string }) => e.title)).toEqual(["Qa's lesson to remove"]);
+    expect(digest.newDocs).toHaveLength(5);
+    const text = ok(await sb.memory(dev, ["start"])).stdout;
+    expect(text).toContain("Nothing new from others since you last looked.");
+  });
+});

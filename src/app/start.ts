@@ -8,10 +8,10 @@ import { headCommit } from "../git/repo.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
-import { changesBetween, readItems } from "../bank/query.js";
+import { readItems } from "../bank/query.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
-import type { Workspace } from "../bank/workspace.js";
+import { harvestTargets, type Workspace } from "../bank/workspace.js";
 import { checkBank, locked, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
@@ -36,6 +36,13 @@ export interface StartResult {
   newEntries: NewEntry[];
   /** Set when activeContext was replaced by another persona's copy. */
   contextReplaced: ContextChange | null;
+  /** Entries that left the buffers for the docs since this clone last looked, and the doc each went to. */
+  harvested: Array<{ id: string; title: string; author: string; doc: string }>;
+  /** Others' entries changed or removed (not harvested) since this clone last looked. */
+  edited: Array<{ id: string; title: string; author: string; buffer: string }>;
+  removed: Array<{ id: string; title: string; author: string; buffer: string }>;
+  /** Harvested docs (ADRs, post-mortems) that appeared since this clone last looked. */
+  newDocs: string[];
   warnings: string[];
 }
 
@@ -62,10 +69,22 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "start" });
 
     const since = seenValid ? seen.commit : before;
-    const changes = since
-      ? await changesBetween(ws, { commit: since }, "worktree", { docs: false })
-      : diffItems([], await readItems(ws, "worktree", { docs: false }));
+    const [then, now_] = await Promise.all([since ? readItems(ws, { commit: since }) : Promise.resolve([]), readItems(ws, "worktree")]);
+    const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
+    const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
+    const others = (e: Item) => e.author !== persona;
+    // Harvested: entries that were in a buffer when this clone last looked, and entries added and harvested since.
+    const known = new Set(then.map((i) => i.id));
+    const arrived = now_.filter((i) => i.source === "docs" && !known.has(i.id) && i.id !== i.file && others(i));
+    const harvested = [
+      ...changes.harvested.map(({ entry, doc }) => ({ id: entry.id, title: entry.title, author: entry.author, doc: doc.file })),
+      ...arrived.map((d) => ({ id: d.id, title: d.title, author: d.author, doc: d.file })),
+    ];
+    const edited = changes.edited.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+    const removed = changes.removed.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+    const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
+    const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
     const context = files.find((f) => f.key === "context")!;
     const contextReplaced = since ? await replacedContext(ws.root, context.rel, context.abs, since, persona) : null;
 
@@ -77,9 +96,12 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       const w = thresholdWarning(await loadBufferStatus(ws, name));
       if (w) warnings.push(w);
     }
-    return { sync, commit, newEntries, contextReplaced, warnings };
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, warnings };
   });
 }
+
+/** A doc of its own (an ADR, a post-mortem), not a section of a reference file such as Patterns.md. */
+const isFolderDoc = (ws: Workspace, file: string): boolean => !harvestTargets(ws, "reference").includes(file);
 
 /** An added entry as the digest shows it: in which buffer, by whom, when. */
 function toNewEntry(ws: Workspace, e: Item): NewEntry {

@@ -13,11 +13,25 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   if (asJson) return out.data(json(result));
   renderSync(result.sync, out);
   const lines: string[] = [];
-  if (result.newEntries.length === 0 && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
+  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs].every((l) => l.length === 0);
+  if (quiet && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
   if (result.newEntries.length > 0) {
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);
     for (const e of result.newEntries) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author}, ${e.createdAt} (${e.id})`);
   }
+  if (result.harvested.length > 0) {
+    lines.push(`Harvested into the docs (${result.harvested.length}):`);
+    for (const h of result.harvested) lines.push(`  "${h.title}" by ${h.author} → ${h.doc}`);
+  }
+  if (result.edited.length > 0) {
+    lines.push(`Changed (${result.edited.length}):`);
+    for (const e of result.edited) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
+  }
+  if (result.removed.length > 0) {
+    lines.push(`Removed (${result.removed.length}):`);
+    for (const e of result.removed) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
+  }
+  if (result.newDocs.length > 0) lines.push(`New docs: ${result.newDocs.join(", ")}`);
   lines.push(...contextLines(result.contextReplaced));
   lines.push(...result.warnings);
   out.data(lines.join("\n"));
