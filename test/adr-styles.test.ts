@@ -294,6 +294,13 @@ describe("the ADR folder's index", () => {
     expect(index(dated)!.content).toContain("\n- [Use Postgres](20250715-use-postgres.md) (2025-07-15)\n");
   });
 
+  it("keeps the index's line endings, and its lack of a final newline", async () => {
+    const crlf = "# Decisions\r\n\r\n- [ADR-002: Plain markdown](ADR-002-plain-markdown.md)\r\n";
+    expect(index(await plan({ ...adrs, "README.md": crlf }))!.content).toBe(`${crlf}- [ADR-003: Use Postgres](ADR-003-use-postgres.md)\r\n`);
+    const unended = "- [ADR-002: Plain markdown](ADR-002-plain-markdown.md)";
+    expect(index(await plan({ ...adrs, "index.md": unended }))!.content).toBe(`${unended}\n- [ADR-003: Use Postgres](ADR-003-use-postgres.md)`);
+  });
+
   it("an index without an ADR list, or with unsaved edits, is left alone", async () => {
     expect(index(await plan({ ...adrs, "README.md": "We use ADRs. See [ADR-001](https://example.invalid/ADR-001-use-git.md).\n" }))).toBeUndefined();
     expect(index(await plan({ ...adrs, "README.md": "```\n- [ADR-001](ADR-001-use-git.md)\n```\n" }))).toBeUndefined();
