@@ -4,8 +4,9 @@
  */
 import { readdir, readFile, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { adrNumber, duplicateAdrNumbers } from "../core/adr.js";
-import { sourceIds } from "../core/harvest.js";
+import { adrNumber, duplicateAdrNumbers, highestAdrNumber, inferAdrStyle, renumberedName, writtenLabel } from "../core/adr.js";
+import { renumberHeading, renumberReferences, type AdrRename } from "../core/adr-index.js";
+import { configuredAdrStyle, sourceIds } from "../core/harvest.js";
 import { adoptContext, contextProblem } from "../core/context.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
@@ -17,7 +18,7 @@ import { defaultType } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
-import { blameLines, firstAdded } from "../git/history.js";
+import { addedIn, blameLines } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readFolder } from "../bank/docs.js";
@@ -173,8 +174,7 @@ const RULES: Rule[] = [
     probe: async ({ ws }) => {
       const found: string[] = [];
       for (const dir of harvestTargets(ws, "adr")) {
-        const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
-        for (const [n, files] of duplicateAdrNumbers(names)) found.push(`ADR number ${n} is used by ${files.map((f) => `${dir}/${f}`).join(" and ")}`);
+        for (const [n, sets] of await sharedNumbers(ws, dir)) found.push(`ADR number ${n} is used by ${sets.flat().map((f) => `${dir}/${f}`).join(" and ")}`);
       }
       return found;
     },
@@ -268,32 +268,61 @@ async function harvestedTwice(ws: Workspace): Promise<string[]> {
   return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => `entry ${id} was harvested twice: ${files.join(" and ")}`);
 }
 
+/** The markdown files of an ADR folder (names only). */
+async function adrFolderNames(ws: Workspace, dir: string): Promise<string[]> {
+  const entries = await readdir(join(ws.root, dir), { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => e.name);
+}
+
 /**
- * Two branches each created ADR-004: the one that entered history first keeps its number; the others get
- * the next free numbers, their headings follow, and links to their old file names are updated.
+ * Numbers that ADRs from more than one commit use, each with its files grouped by the commit that added
+ * them, earliest first. Files that share a number and arrived in one commit are companions (an ADR and
+ * its impact analysis), not a duplicate; a file not committed yet is a set of its own.
+ */
+async function sharedNumbers(ws: Workspace, dir: string, names?: string[]): Promise<Map<number, string[][]>> {
+  const out = new Map<number, string[][]>();
+  for (const [n, files] of duplicateAdrNumbers(names ?? (await adrFolderNames(ws, dir)))) {
+    const added = await Promise.all(files.map((f) => addedIn(ws.root, `${dir}/${f}`)));
+    const sets = new Map<string, { files: string[]; time: number }>();
+    files.forEach((f, i) => {
+      const key = added[i]?.sha ?? `uncommitted:${f}`;
+      const set = sets.get(key) ?? { files: [], time: added[i]?.time ?? Number.POSITIVE_INFINITY };
+      set.files.push(f);
+      sets.set(key, set);
+    });
+    if (sets.size < 2) continue;
+    out.set(n, [...sets.values()].sort((a, b) => a.time - b.time || (a.files[0]! < b.files[0]! ? -1 : 1)).map((s) => s.files));
+  }
+  return out;
+}
+
+/**
+ * Two branches each created ADR-004: the set of files that entered history first keeps its number; each
+ * later set gets the next free number, named in the folder's style (prefix, padding, separator). Each
+ * renamed file's heading follows, and other docs' links to it are updated: file names, link texts and,
+ * where a line names it and not the others that had its number, mentions like `ADR 25`.
  */
 async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> {
-  const names = await readdir(join(ws.root, dir)).catch(() => [] as string[]);
-  const dups = duplicateAdrNumbers(names);
-  if (dups.size === 0) return;
-  let next = Math.max(...names.map((n) => adrNumber(n) ?? 0)) + 1;
-  const renames: Array<[string, string]> = [];
-  for (const [, files] of dups) {
-    const added = await Promise.all(files.map((f) => firstAdded(ws.root, `${dir}/${f}`)));
-    const order = files.map((f, i) => ({ f, t: added[i]! })).sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : 1));
-    for (const { f } of order.slice(1)) {
-      const renamed = f.replace(/^ADR-\d+/i, `ADR-${String(next++).padStart(ws.config.adr.digits, "0")}`);
-      renames.push([f, renamed]);
+  const names = await adrFolderNames(ws, dir);
+  const shared = await sharedNumbers(ws, dir, names);
+  if (shared.size === 0) return;
+  const style = inferAdrStyle(names, configuredAdrStyle(ws.config));
+  let next = Math.max(0, highestAdrNumber(names)) + 1;
+  const renames: AdrRename[] = [];
+  for (const [n, sets] of shared) {
+    for (const set of sets.slice(1)) {
+      const to = next++;
+      for (const f of set) renames.push({ from: f, to: renumberedName(f, to, style), fromNumber: n, toNumber: to });
     }
   }
-  for (const [from, to] of renames) {
-    const oldPath = join(ws.root, dir, from);
+  for (const r of renames) {
+    const oldPath = join(ws.root, dir, r.from);
     const text = (await readTextIfExists(oldPath)) ?? "";
-    const [oldNo, newNo] = [from, to].map((n) => /^ADR-\d+/i.exec(n)![0]);
-    await writeTextAtomic(join(ws.root, dir, to), text.replace(new RegExp(`^(#\\s+)${oldNo}\\b`, "m"), `$1${newNo}`));
-    await untrack(ws.root, `${dir}/${from}`);
+    await writeTextAtomic(join(ws.root, dir, r.to), renumberHeading(text, r.fromNumber, r.toNumber));
+    await untrack(ws.root, `${dir}/${r.from}`);
     await unlink(oldPath);
   }
+  const hadNumber = (n: number) => names.filter((f) => adrNumber(f) === n);
   // Links to the old file names, in every markdown file under the docs folders and the bank.
   const touched: string[] = [];
   const dirty = new Set(await changedPaths(ws.root, ["."]));
@@ -301,12 +330,7 @@ async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> 
   for (const root of roots) {
     for (const file of await markdownFiles(join(ws.root, root))) {
       const text = await readFile(file, "utf8");
-      let updated = text;
-      for (const [from, to] of renames) {
-        // Whole names only: ADR-001-cache must not rewrite a link to ADR-001-cache-pages.
-        const name = from.replace(/\.md$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        updated = updated.replace(new RegExp(`(?<![\\w-])${name}(?![\\w-])`, "g"), to.replace(/\.md$/, ""));
-      }
+      const updated = renumberReferences(text, renames, hadNumber);
       if (updated !== text && dirty.has(relative(ws.root, file))) continue; // never commit someone's unsaved edits
       if (updated !== text) {
         await writeTextAtomic(file, updated);
@@ -314,9 +338,10 @@ async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> 
       }
     }
   }
-  const moved = renames.flatMap(([from, to]) => [`${dir}/${from}`, `${dir}/${to}`]);
-  await trackFiles(ws.root, renames.map(([, to]) => `${dir}/${to}`));
-  await commitOnly(ws.root, [...new Set([...moved, ...touched])], `memory: renumber ${renames.map(([f, t]) => `${f.replace(/\.md$/, "")} → ${/^ADR-\d+/i.exec(t)![0]}`).join(", ")}`);
+  const moved = renames.flatMap((r) => [`${dir}/${r.from}`, `${dir}/${r.to}`]);
+  await trackFiles(ws.root, renames.map((r) => `${dir}/${r.to}`));
+  const summary = renames.map((r) => `${r.from.replace(/\.md$/, "")} → ${writtenLabel(r.to) ?? r.to}`).join(", ");
+  await commitOnly(ws.root, [...new Set([...moved, ...touched])], `memory: renumber ${summary}`);
 }
 
 async function markdownFiles(dir: string): Promise<string[]> {

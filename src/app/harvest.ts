@@ -11,7 +11,8 @@ import type { Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
-import { changedPaths, undoLastCommit } from "../git/worktree.js";
+import { changedPaths, pathStatus, undoLastCommit } from "../git/worktree.js";
+import { isAdrIndex } from "../core/adr.js";
 import { headCommit } from "../git/repo.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { readTextIfExists, withPath } from "../infra/fs.js";
@@ -114,15 +115,28 @@ async function readInput(session: Session, options: { all?: boolean; only?: Buff
   const { ws } = session;
   const buffers: HarvestInput["buffers"] = {};
   for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
+  const docs = await readHarvestedDocs(ws);
   return {
     config: ws.config,
     buffers,
-    docs: await readHarvestedDocs(ws),
+    docs,
+    unsaved: await unsavedIndexes(ws.root, docs),
     templates: await loadDocTemplates(ws.root),
     date: isoSeconds(now(ws.env)).slice(0, 10),
     all: options.all,
     only: options.only,
   };
+}
+
+/**
+ * ADR folder indexes (README.md, index.md) with edits not committed, or never committed: the harvest commit
+ * must not take a person's unsaved text along, so their lines are left for them to add.
+ */
+async function unsavedIndexes(root: string, docs: HarvestInput["docs"]): Promise<Set<string>> {
+  const indexes = [...(docs.adrDocs?.keys() ?? [])].flatMap((dir) => [...(docs.folders.get(dir)?.keys() ?? [])].filter(isAdrIndex).map((name) => `${dir}/${name}`));
+  if (indexes.length === 0) return new Set();
+  const status = await pathStatus(root, indexes);
+  return new Set([...status.changed, ...status.untracked, ...status.unmerged]);
 }
 
 /**

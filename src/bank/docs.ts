@@ -1,6 +1,7 @@
 /** Reading the harvested docs and their templates. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { describeAdrDoc, splitFrontmatter, type AdrDoc } from "../core/adr.js";
 import type { HarvestedDocs, Templates } from "../core/harvest.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
@@ -25,12 +26,46 @@ export async function loadDocTemplates(root: string): Promise<Templates> {
 }
 
 
-/** What every harvest target holds now: reference files' texts, folders' markdown files. */
+/** What every harvest target holds now: reference files' texts, folders' markdown files, what ADRs say of themselves. */
 export async function readHarvestedDocs(ws: Workspace): Promise<HarvestedDocs> {
-  const docs: HarvestedDocs = { references: new Map(), folders: new Map() };
+  const docs: HarvestedDocs = { references: new Map(), folders: new Map(), adrDocs: new Map() };
   for (const target of harvestTargets(ws, "reference")) docs.references.set(target, await readTextIfExists(join(ws.root, target)));
   for (const target of [...harvestTargets(ws, "post-mortem"), ...harvestTargets(ws, "adr")]) {
     docs.folders.set(target, await readFolder(join(ws.root, target)));
   }
+  for (const target of harvestTargets(ws, "adr")) docs.adrDocs!.set(target, await readAdrDocs(docs.folders.get(target)!));
   return docs;
+}
+
+/**
+ * What each doc of an ADR folder says about itself (title, status, day, frontmatter). The folder is
+ * written by people too (MADR's `parent:`/`nav_order:`, any YAML), so its frontmatter is read with
+ * gray-matter, loaded here only, and only when a doc has frontmatter: start and save never pay for it.
+ */
+export async function readAdrDocs(texts: ReadonlyMap<string, string>): Promise<Map<string, AdrDoc>> {
+  const out = new Map<string, AdrDoc>();
+  for (const [name, text] of texts) {
+    const { data, content } = splitFrontmatter(text).front === null ? { data: {}, content: text } : await readFrontmatter(text);
+    out.set(name, describeAdrDoc(name, data, content));
+  }
+  return out;
+}
+
+type Matter = (input: string, options: object) => { data: unknown; content: string };
+let matter: Matter | undefined;
+
+/** A JavaScript or CoffeeScript frontmatter block would be run as code by gray-matter's own engines: never. */
+const NOT_READ = { parse: (): never => { throw new Error("only YAML and JSON frontmatter is read"); } };
+
+/** A doc's frontmatter as data (YAML or JSON; anything else, or YAML that does not parse, reads as none) and the text after it. */
+export async function readFrontmatter(text: string): Promise<{ data: Record<string, unknown>; content: string }> {
+  matter ??= (await import("gray-matter")).default as unknown as Matter;
+  try {
+    // Options given: gray-matter then keeps no cache of every text it read.
+    const { data, content } = matter(text, { engines: { javascript: NOT_READ, coffee: NOT_READ } });
+    const plain = data !== null && typeof data === "object" && !Array.isArray(data);
+    return { data: plain ? (data as Record<string, unknown>) : {}, content };
+  } catch {
+    return { data: {}, content: splitFrontmatter(text).content };
+  }
 }

@@ -54,7 +54,7 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
         continue;
       }
       const mine = new Set(b.harvested);
-      const files = plan.files.filter((f) => f.entries.some((id) => mine.has(id)));
+      const files = plan.files.filter((f) => [...f.entries, ...(f.lists ?? [])].some((id) => mine.has(id)));
       lines.push(`  ${b.label}: ${fill}, ${b.harvested.length} entr${b.harvested.length === 1 ? "y" : "ies"}`);
       for (const f of files) lines.push(`    ${f.action === "create" ? "+" : "~"} ${f.path}${f.kind === "patterns" ? ` (${f.entries.length})` : ""}`);
       if (b.alreadyHarvested.length) lines.push(`    ${b.alreadyHarvested.length} already in the docs: removed from the buffer`);

@@ -3,7 +3,25 @@
  * and every entry to remove out. The plan is what `--dry-run` prints and what `harvest` applies in one commit.
  */
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
-import { adrNumber } from "./adr.js";
+import {
+  adrFileName,
+  adrHeading,
+  adrLabel,
+  describeAdrDoc,
+  highestAdrNumber,
+  inferAdrStyle,
+  inferHeadingStyle,
+  isAdrIndex,
+  sharedFrontmatter,
+  splitFrontmatter,
+  withoutLeadingDay,
+  yamlScalar,
+  type AdrDoc,
+  type AdrHeadingStyle,
+  type AdrStyle,
+  type SharedKey,
+} from "./adr.js";
+import { addToAdrIndex, type IndexedAdr } from "./adr-index.js";
 import { unmarkedSections } from "./unmarked.js";
 import { shortHash } from "./merge.js";
 import { bufferConfig, bufferLabel, bufferNames, defaultType, type BufferName, type Config, type HarvestKind } from "./config.js";
@@ -24,6 +42,8 @@ export interface HarvestInput {
   templates: Templates;
   /** Today, ISO date (YYYY-MM-DD). */
   date: string;
+  /** Repo-relative paths with edits not yet committed (or never committed): an ADR folder's index among them is left alone. */
+  unsaved?: ReadonlySet<string>;
   /** Harvest every non-empty buffer, not only those at their threshold. */
   all?: boolean;
   /** Only this buffer. */
@@ -38,16 +58,24 @@ export interface HarvestedDocs {
   references: Map<string, string | null>;
   /** Each folder target's markdown files (name → text). */
   folders: Map<string, Map<string, string>>;
+  /**
+   * What each ADR folder's docs say about themselves (title, status, day, frontmatter), read with a YAML
+   * parser by the caller; without it, titles come from headings and frontmatter is not read.
+   */
+  adrDocs?: Map<string, Map<string, AdrDoc>>;
 }
 
 export interface PlannedFile {
   path: string;
   action: "create" | "update";
-  kind: "patterns" | "post-mortem" | "adr";
+  /** `index`: an ADR folder's README.md or index.md, which gains a line per new ADR. */
+  kind: "patterns" | "post-mortem" | "adr" | "index";
   /** Entry ids this file receives. */
   entries: string[];
-  /** ADR number, for ADRs. */
+  /** ADR number, for ADRs in a numbered folder (date-named ADRs have none). */
   number?: number;
+  /** For an index: the entry ids of the ADRs it gains lines for. */
+  lists?: string[];
   content: string;
 }
 
@@ -235,9 +263,9 @@ function referenceFile(path: string, entries: Entry[], input: HarvestInput, plan
 function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
   const taken = new Set([...(input.docs.folders.get(dir)?.keys() ?? []), ...planned.filter((f) => f.path.startsWith(`${dir}/`)).map((f) => f.path.split("/").pop()!)]);
   return entries.map((e) => {
-    // Only a plain date goes into a file name: an entry's attributes are text anyone could have written.
-    const day = /^\d{4}-\d{2}-\d{2}/.exec(e.createdAt)?.[0] ?? input.date;
-    const base = `${day}-${slugify(e.title, "lesson")}`;
+    const day = dayOf(e, input.date);
+    // A title that starts with the day (`2025-07-15 Outage`) does not write it twice.
+    const base = `${day}-${withoutLeadingDay(slugify(e.title, "lesson"), day) || "lesson"}`;
     let name = `${base}.md`;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}.md`;
     taken.add(name);
@@ -245,18 +273,94 @@ function lessonFiles(dir: string, entries: Entry[], input: HarvestInput, planned
   });
 }
 
+/** The entry's own day; only a plain date ever goes into a file name (an entry's attributes are text anyone could have written). */
+const dayOf = (e: Entry, fallback: string): string => /^\d{4}-\d{2}-\d{2}/.exec(e.createdAt)?.[0] ?? fallback;
+
+/** The style a new or empty ADR folder gets: `ADR-` and the configured digits. */
+export const configuredAdrStyle = (config: Config): AdrStyle => ({ kind: "number", prefix: "ADR-", width: config.adr.digits, separator: "-" });
+
+/**
+ * One ADR per decision, named and headed the way the folder already names and heads its ADRs (see
+ * core/adr.ts), numbered after the highest number any ADR there has; then the folder's index, if it lists them.
+ */
 function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
-  const numbers = [...(input.docs.folders.get(dir)?.keys() ?? [])].map((n) => adrNumber(n) ?? 0);
-  const plannedHere = planned.filter((f) => f.kind === "adr" && f.path.startsWith(`${dir}/`)).map((f) => f.number ?? 0);
-  let next = Math.max(0, ...numbers, ...plannedHere) + 1;
-  const digits = input.config.adr.digits;
-  return entries.map((e) => {
-    const number = next++;
-    const padded = String(number).padStart(digits, "0");
-    const path = `${dir}/ADR-${padded}-${slugify(e.title, "decision")}.md`;
-    const content = render(input.templates.adr, { ...vars(e, input.date), number: padded });
-    return { path, action: "create", kind: "adr", entries: [e.id], number, content };
+  const existing = input.docs.folders.get(dir) ?? new Map<string, string>();
+  const docs = new Map(input.docs.adrDocs?.get(dir) ?? [...existing].map(([name, text]) => [name, describeAdrDoc(name, {}, splitFrontmatter(text).content)] as const));
+  const plannedHere = planned.filter((f) => f.kind === "adr" && f.path.startsWith(`${dir}/`));
+  const taken = new Set([...existing.keys(), ...plannedHere.map((f) => f.path.slice(dir.length + 1))]);
+  const style = inferAdrStyle(existing.keys(), configuredAdrStyle(input.config));
+  const headings = inferHeadingStyle(docs.values(), defaultHeading(style));
+  const shared = sharedFrontmatter(docs.values());
+  let next = Math.max(0, highestAdrNumber(taken)) + 1;
+  const indexed: Array<IndexedAdr & { id: string }> = [];
+  const files = entries.map((e): PlannedFile => {
+    const slug = slugify(e.title, "decision");
+    const day = dayOf(e, input.date);
+    let name: string;
+    let number: number | undefined;
+    let label: string;
+    if (style.kind === "number") {
+      number = next++;
+      name = adrFileName(style, { number }, slug);
+      label = adrLabel(style, number);
+    } else {
+      name = adrFileName(style, { day }, slug);
+      for (let n = 2; taken.has(name); n++) name = adrFileName(style, { day }, `${slug}-${n}`);
+      label = name.slice(0, style.dashed ? 10 : 8);
+    }
+    taken.add(name);
+    const heading = adrHeading(headings, label, number, e.title);
+    const digits = style.kind === "number" ? label.slice(style.prefix.length) : label;
+    const content = withSharedKeys(render(input.templates.adr, { ...vars(e, input.date), number: digits, label, heading }), shared, number);
+    indexed.push({ id: e.id, name, label, title: e.title, day, status: "proposed", ...(number !== undefined ? { number } : {}) });
+    docs.set(name, { name, title: e.title, heading, status: "proposed", day, data: {} });
+    return { path: `${dir}/${name}`, action: "create", kind: "adr", entries: [e.id], ...(number !== undefined ? { number } : {}), content };
   });
+  return [...files, ...indexFiles(dir, existing, docs, indexed, input, planned)];
+}
+
+/**
+ * How a new ADR is headed when no ADR of the folder tells: by its label (`ADR-004: Title`), as adr-tools
+ * heads bare numbers (`4. Title`), or, dated, by its title alone (log4brains).
+ */
+function defaultHeading(style: AdrStyle): AdrHeadingStyle {
+  if (style.kind === "date") return { kind: "title" };
+  return style.prefix === "" ? { kind: "ordinal" } : { kind: "label", joiner: ": " };
+}
+
+/** The folder's index files (README.md, index.md) that list ADRs, with lines for the new ones; those with unsaved edits are left alone. */
+function indexFiles(dir: string, existing: ReadonlyMap<string, string>, docs: ReadonlyMap<string, AdrDoc>, added: Array<IndexedAdr & { id: string }>, input: HarvestInput, planned: PlannedFile[]): PlannedFile[] {
+  const out: PlannedFile[] = [];
+  for (const [name, text] of existing) {
+    const path = `${dir}/${name}`;
+    if (!isAdrIndex(name) || input.unsaved?.has(path)) continue;
+    const at = planned.findIndex((f) => f.path === path);
+    const earlier = at >= 0 ? planned.splice(at, 1)[0] : undefined;
+    const updated = addToAdrIndex(earlier?.content ?? text, docs, added);
+    if (updated === null) {
+      if (earlier) out.push(earlier);
+      continue;
+    }
+    out.push({ path, action: "update", kind: "index", entries: [], lists: [...(earlier?.lists ?? []), ...added.map((a) => a.id)], content: updated });
+  }
+  return out;
+}
+
+/** Frontmatter keys the folder's ADRs all carry (`parent: Decisions`, `nav_order: <number>`), added to a new ADR that lacks them. */
+function withSharedKeys(content: string, shared: readonly SharedKey[], number: number | undefined): string {
+  if (shared.length === 0) return content;
+  const m = /^---\r?\n([\s\S]*?)^---[ \t]*$/m.exec(content);
+  if (!m || m.index !== 0) return content;
+  const has = new Set([...m[1]!.matchAll(/^([A-Za-z_][\w-]*)\s*:/gm)].map((k) => k[1]!.toLowerCase()));
+  const eol = content.includes("\r\n") ? "\r\n" : "\n";
+  const lines = shared.flatMap((k) => {
+    if (has.has(k.key.toLowerCase())) return [];
+    if ("number" in k) return number === undefined ? [] : [`${k.key}: ${number}`];
+    return [`${k.key}: ${yamlScalar(k.value)}`];
+  });
+  if (lines.length === 0) return content;
+  const end = 4 + (content.startsWith("---\r\n") ? 1 : 0) + m[1]!.length;
+  return content.slice(0, end) + lines.map((l) => l + eol).join("") + content.slice(end);
 }
 
 function vars(e: Entry, date: string): Record<string, string> {
@@ -265,6 +369,7 @@ function vars(e: Entry, date: string): Record<string, string> {
     title: e.title,
     author: e.author,
     created: e.createdAt,
+    day: dayOf(e, date),
     type: e.type,
     date,
     body: e.body || "_No details were given._",

@@ -38,11 +38,16 @@ export async function commitsTouching(cwd: string, range: string, path: string, 
   return res.stdout.split("\n").filter(Boolean);
 }
 
-/** When a file first entered history (seconds), or +Infinity when it is not committed. */
-export async function firstAdded(cwd: string, rel: string): Promise<number> {
-  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%ct", "--", rel], { cwd });
-  const times = res.stdout.trim().split("\n").filter(Boolean).map(Number);
-  return times.length ? Math.min(...times) : Number.POSITIVE_INFINITY;
+/**
+ * The commit that first added a file (following renames) and its time in seconds, or null when the file
+ * is not committed. Files added by one commit arrived together.
+ */
+export async function addedIn(cwd: string, rel: string): Promise<{ sha: string; time: number } | null> {
+  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%H %ct", "--", rel], { cwd });
+  const rows = res.stdout.trim().split("\n").filter(Boolean).map((row) => row.split(" "));
+  // Newest first from git; the oldest add wins, the earlier one in history when two share a second.
+  const oldest = rows.reverse().sort((a, b) => Number(a[1]) - Number(b[1]))[0];
+  return oldest ? { sha: oldest[0]!, time: Number(oldest[1]) } : null;
 }
 
 
