@@ -5,6 +5,7 @@
  * Files the corpus lists by name only (FILES.txt) are written as one-line stubs.
  */
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ROOT, Sandbox } from "./helpers.js";
@@ -69,14 +70,18 @@ async function repoWith(folder: Folder) {
   const repo = sb.clone(origin, "dev");
   const together = ADDED_TOGETHER[folder.repo];
   const groups = new Map<string, string[]>();
-  for (const name of folder.files.keys()) {
+  for (const name of [...folder.files.keys()].sort()) {
     const key = together?.test(name) ? "together" : name;
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
+  let minute = 0;
   for (const names of groups.values()) {
     for (const n of names) sb.write(repo, `${folder.dir}/${n}`, folder.files.get(n)!);
     sb.git(repo, "add", "--", ...names.map((n) => `${folder.dir}/${n}`));
-    sb.git(repo, "commit", "-q", "-m", `add ${names.join(", ")}`);
+    // One minute apart, in name order: which file entered history first must not depend on the clock's second.
+    const date = new Date(Date.UTC(2025, 0, 1) + 60_000 * minute++).toISOString();
+    const res = spawnSync("git", ["commit", "-q", "-m", `add ${names.join(", ")}`], { cwd: repo, env: sb.env({ GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }), encoding: "utf8" });
+    expect(res.status, res.stderr).toBe(0);
   }
   sb.write(repo, ".claude/memory.config.json", JSON.stringify({ version: 1, buffers: { decisions: { target: folder.dir } } }));
   expect((await sb.memory(repo, ["init", "--persona", "dev"])).code).toBe(0);
