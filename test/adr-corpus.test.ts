@@ -70,7 +70,7 @@ async function repoWith(folder: Folder) {
   const repo = sb.clone(origin, "dev");
   const together = ADDED_TOGETHER[folder.repo];
   const groups = new Map<string, string[]>();
-  for (const name of folder.files.keys()) {
+  for (const name of [...folder.files.keys()].sort()) {
     const key = together?.test(name) ? "together" : name;
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
@@ -78,8 +78,8 @@ async function repoWith(folder: Folder) {
   for (const names of groups.values()) {
     for (const n of names) sb.write(repo, `${folder.dir}/${n}`, folder.files.get(n)!);
     sb.git(repo, "add", "--", ...names.map((n) => `${folder.dir}/${n}`));
-    // One minute apart, in the listing's order: which file entered history first must not depend on the clock's second.
-    const date = new Date(Date.UTC(2025, 0, 1) + 60_000 * minute++).toISOString();
+    // One minute apart, in name order: which file entered history first must not depend on the clock's second.
+    const date = `@${1_735_689_600 + 60 * minute++} +0000`;
     const res = spawnSync("git", ["commit", "-q", "-m", `add ${names.join(", ")}`], { cwd: repo, env: sb.env({ GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }), encoding: "utf8" });
     expect(res.status, res.stderr).toBe(0);
   }

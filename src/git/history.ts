@@ -43,7 +43,8 @@ export async function commitsTouching(cwd: string, range: string, path: string, 
  * is not committed. Files added by one commit arrived together.
  */
 export async function addedIn(cwd: string, rel: string): Promise<{ sha: string; time: number } | null> {
-  const res = await git(["log", "--diff-filter=A", "--follow", "--format=%H %ct", "--", rel], { cwd });
+  // No --follow: it would take a similar file (two short ADRs, stubs) for this one renamed, and its date.
+  const res = await git(["log", "--diff-filter=A", "--format=%H %ct", "--", rel], { cwd });
   const rows = res.stdout.trim().split("\n").filter(Boolean).map((row) => row.split(" "));
   // Newest first from git; the oldest add wins, the earlier one in history when two share a second.
   const oldest = rows.reverse().sort((a, b) => Number(a[1]) - Number(b[1]))[0];
