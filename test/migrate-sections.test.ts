@@ -193,6 +193,12 @@ describe("finding sections", () => {
     expect(sections("just text\n")).toEqual({ style: "none", sections: [] });
   });
 
+  it("a setext heading is not a section (the bank's reader knows only `#` titles): it stays in the body above", () => {
+    const found = sections("## One\ntext\n\nUnderlined\n----------\nmore\n\n## Two\n").sections;
+    expect(found.map((s) => s.title)).toEqual(["One", "Two"]);
+    expect(found[0]!.body).toBe("text\n\nUnderlined\n----------\nmore");
+  });
+
   it("frontmatter is never a section, nor a YAML comment in it a heading", () => {
     expect(titles("---\ntitle: x\n# a yaml comment\n---\n\n## Real\ntext\n")).toEqual(["Real"]);
   });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
+import { commitFiles } from "../src/git/snapshot.js";
 import { checkMigrated, lostLines, ok, type Migrated } from "./migrate-check.js";
 
 const NOW = { MEMORY_NOW: "2026-03-01T12:00:00Z" };
@@ -374,6 +375,30 @@ describe("memory migrate refuses, and never writes over what people wrote", () =
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(".claude/memory-bank/ already holds this tool's bank with entries, and memory-bank/ a bank to migrate; move the files of memory-bank/ into .claude/memory-bank/");
     expect(sb.git(repo, "status", "--porcelain")).toBe(status);
+  });
+
+  it("a migration stopped before it landed is finished by the next command, which never deletes a file edited meanwhile", async () => {
+    const decisions = `${BANK}/decisions.md`;
+    const troubleshooting = `${BANK}/troubleshooting.md`;
+    const files = { [decisions]: "# Decisions\n\n## Use SQLite\nSmall data.\n", [troubleshooting]: "# Troubleshooting\n\n## Slow tests\nRun them in parallel.\n" };
+    const { sb, repo } = repoWith(files);
+    const head = sb.git(repo, "rev-parse", "HEAD").trim();
+    const archive = "Docs/99-Archive/memory-bank/decisions.md";
+    // What migrate does before it lands: the commit, made off to the side, and the journal; then it is stopped.
+    const snapshot = await commitFiles(repo, join(repo, ".git"), head, [{ path: archive, content: files[decisions]! }], "memory: migrate legacy bank (dev): test", {
+      remove: [{ path: decisions, content: files[decisions]! }, { path: troubleshooting, content: files[troubleshooting]! }],
+    });
+    const journal = { from: head, to: snapshot.commit, message: "memory: migrate", files: [...snapshot.blobs], removed: [...snapshot.removed] };
+    sb.write(repo, ".git/memory/harvest-journal.json", JSON.stringify(journal));
+    sb.write(repo, decisions, `${files[decisions]}\n## Edited while it was stopped\n`);
+    ok(await sb.memory(repo, ["init", "--persona", "dev"]));
+    ok(await sb.memory(repo, ["add", "pattern", "After the stop"]));
+    expect(sb.git(repo, "rev-parse", "HEAD").trim()).toBe(snapshot.commit);
+    expect(sb.read(repo, archive)).toBe(files[decisions]);
+    expect(existsSync(join(repo, troubleshooting))).toBe(false); // unchanged since: removed
+    expect(sb.read(repo, decisions)).toContain("## Edited while it was stopped"); // edited: left where it is, untracked
+    expect(sb.git(repo, "status", "--porcelain", "--", decisions, troubleshooting)).toBe(`?? ${decisions}\n`);
+    expect(existsSync(join(repo, ".git/memory/harvest-journal.json"))).toBe(false);
   });
 
   it("--help has an example", async () => {
