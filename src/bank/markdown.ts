@@ -2,7 +2,7 @@
  * The markdown parser (mdast-util-from-markdown, the remark parser), loaded only by the command that reads
  * markdown people wrote (`migrate`): ~30 ms of import no other command should pay. What it hands back is
  * the outline of a document: its top-level blocks and the lines they span, so that a heading inside a code
- * fence, a list or a table is never taken for a section. See ADR-008.
+ * fence, a list or a table is never taken for a section. See ADR-009.
  */
 
 import type { OutlineBlock } from "../core/sections.js";
