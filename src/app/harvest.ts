@@ -169,7 +169,7 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
  * checked before anything changes, so a file standing where the ADR folder should be stops the harvest
  * with nothing done.
  */
-async function refuseUnwritable(root: string, paths: readonly string[]): Promise<void> {
+export async function refuseUnwritable(root: string, paths: readonly string[]): Promise<void> {
   const checked = new Set<string>();
   for (const p of paths) {
     const parts = p.split("/");

@@ -14,7 +14,7 @@ import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
-import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type PlannedBank, type Workspace } from "../bank/workspace.js";
 
 export interface InitOptions {
   cwd?: string;
@@ -96,14 +96,14 @@ async function fetchBeforeInit(ws: Workspace): Promise<void> {
 }
 
 /** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */
-async function attributesChange(ws: Workspace, only?: (path: string) => boolean): Promise<AttributesChange> {
-  const wanted = (await attributeLines(ws)).map((l) => ({ path: l.path, driver: driverName(l.merge), glob: l.glob }));
+async function attributesChange(ws: Workspace, only?: (path: string) => boolean, planned: PlannedBank = {}): Promise<AttributesChange> {
+  const wanted = (await attributeLines(ws, planned)).map((l) => ({ path: l.path, driver: driverName(l.merge), glob: l.glob }));
   return ensureAttributes(await readTextIfExists(join(ws.root, ".gitattributes")), wanted, only && ((w) => only(w.path)));
 }
 
-/** The text `.gitattributes` should have for the bank, or null when it has it already. */
-export async function plannedAttributes(ws: Workspace): Promise<string | null> {
-  const change = await attributesChange(ws);
+/** The text `.gitattributes` should have for the bank (as it is, or as `planned` will make it), or null when it has it already. */
+export async function plannedAttributes(ws: Workspace, planned: PlannedBank = {}): Promise<string | null> {
+  const change = await attributesChange(ws, undefined, planned);
   return change.changed ? change.text : null;
 }
 

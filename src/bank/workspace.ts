@@ -50,7 +50,7 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
  * followed: a committed `SESSION_LOG.md -> ~/.ssh/id_rsa`, a symlinked `.claude` or ADR folder would
  * otherwise have `start` publish a private file, or `harvest` write outside the repository.
  */
-async function refuseEscapes(ws: Workspace): Promise<void> {
+export async function refuseEscapes(ws: Workspace, more: readonly string[] = []): Promise<void> {
   const [root, gitDir, commonDir] = await Promise.all([ws.root, ws.gitDir, ws.commonDir].map((p) => realTarget(p)));
   const paths = [
     CONFIG_FILE,
@@ -59,6 +59,7 @@ async function refuseEscapes(ws: Workspace): Promise<void> {
     ...bankFiles(ws).map((f) => f.rel),
     ...harvestTargets(ws),
     ...["patterns.md", "post-mortem.md", "adr.md"].map((name) => `${TEMPLATE_OVERRIDES}/${name}`),
+    ...more,
   ];
   for (const rel of paths) {
     const real = await realTarget(join(ws.root, rel));
@@ -120,13 +121,21 @@ export async function otherBankFiles(ws: Workspace): Promise<string[]> {
   return [...new Set([...names, ...Object.keys(ws.config.files)])].filter((n) => !own.has(n)).sort();
 }
 
+/** A bank as a command is about to write it, where it differs from the disk (for `.gitattributes` planned ahead). */
+export interface PlannedBank {
+  /** The bank folder's other markdown files, by name, instead of those on disk. */
+  others?: readonly string[];
+  /** Reference docs' texts (null: absent) instead of those on disk. */
+  references?: ReadonlyMap<string, string | null>;
+}
+
 /**
  * Every file `.gitattributes` must give a driver, with the driver it must get: the bank's own files, the
  * bank folder's other files (`text` unless the config's `files` says otherwise), and each reference doc
  * (by entry when it holds only entries or does not exist yet, else as text; see `referenceMerge`).
  */
-export async function mergedFiles(ws: Workspace): Promise<MergedFile[]> {
-  const others = (await otherBankFiles(ws)).map((name): MergedFile => ({
+export async function mergedFiles(ws: Workspace, planned: PlannedBank = {}): Promise<MergedFile[]> {
+  const others = (planned.others ?? (await otherBankFiles(ws))).map((name): MergedFile => ({
     rel: `${bankDir(ws)}/${name}`,
     merge: ws.config.files[name]?.merge ?? OTHER_FILES_MERGE,
     role: "other",
@@ -134,7 +143,7 @@ export async function mergedFiles(ws: Workspace): Promise<MergedFile[]> {
   const references = await Promise.all(
     [...new Set(harvestTargets(ws, "reference"))].map(async (rel): Promise<MergedFile> => ({
       rel,
-      merge: referenceMerge(await readTextIfExists(join(ws.root, rel))),
+      merge: referenceMerge(planned.references?.has(rel) ? planned.references.get(rel)! : await readTextIfExists(join(ws.root, rel))),
       role: "reference",
     })),
   );
@@ -150,8 +159,8 @@ export async function mergedFiles(ws: Workspace): Promise<MergedFile[]> {
  * even one created later; it comes before the bank files' own lines, so theirs win (a later line wins).
  * A bank with only its own files gets no pattern line.
  */
-export async function attributeLines(ws: Workspace): Promise<AttributeLine[]> {
-  const files = await mergedFiles(ws);
+export async function attributeLines(ws: Workspace, planned: PlannedBank = {}): Promise<AttributeLine[]> {
+  const files = await mergedFiles(ws, planned);
   const hasOthers = files.some((f) => f.role === "other");
   const named = files.filter((f) => f.role !== "other" || ws.config.files[f.rel.slice(bankDir(ws).length + 1)] !== undefined);
   return [

@@ -109,6 +109,21 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     });
 
   program
+    .command("migrate")
+    .description("adopt a memory bank kept another way (Cline, Roo Code, Cursor, the original layout): sections become entries, in one commit")
+    .addOption(new Option("--from <kind>", "the kind of bank to adopt").choices(["auto", "cline", "roo", "cursor", "legacy"]).default("auto"))
+    .option("--dry-run", "print the plan; change nothing")
+    .option("--allow-secret", "migrate even when new text looks like a key or token")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the plan and result as JSON")
+    .addHelpText("after", example("memory migrate --dry-run", "memory migrate", "memory migrate --from cursor --dry-run --json | jq '.plan.sources[].entries[].title'"))
+    .action(async (o: { from: "auto" | "cline" | "roo" | "cursor" | "legacy"; dryRun?: boolean; allowSecret?: boolean; persona?: string; json?: boolean }) => {
+      const { migrateCommand } = await import("../commands/migrate.js");
+      const options = { ...where, from: o.from, dryRun: !!o.dryRun, allowSecret: !!o.allowSecret, persona: o.persona };
+      await migrateCommand(options, out, !!o.json);
+    });
+
+  program
     .command("merge-driver", { hidden: true })
     .description("what git runs to merge a bank file (registered by `memory init`); not for people")
     .argument("<strategy>", "union | latest | log | text")

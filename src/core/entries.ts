@@ -161,17 +161,22 @@ export function createEntry(fields: EntryFields): Entry {
   if (!ID_PATTERN.test(fields.id)) throw new MemoryError("entry", `not a valid entry id: "${fields.id}"`);
   const tags = normalizeTags(fields.tags);
   const bodyLines = normalizeBody(fields.body);
+  const marker = entryMarker({ ...fields, tags });
+  const lines = [marker, `## ${title}`, ...(bodyLines.length > 0 ? ["", ...bodyLines] : [])];
+  return { ...fields, title, tags, body: bodyLines.join("\n"), lines, line: 0 };
+}
+
+/** The marker line of an entry: `<!-- entry id=… type=… by=… at=… tags=… -->`. */
+export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" | "createdAt" | "tags">): string {
   // Empty values are left out: `at=""` would not read back (a hand-written entry may have no time).
   const attrs = ([
     ["id", fields.id],
     ["type", fields.type],
     ["by", fields.author],
     ["at", fields.createdAt],
-    ["tags", tags.join(",")],
+    ["tags", normalizeTags(fields.tags).join(",")],
   ] as Array<[string, string]>).filter(([key, value]) => key === "id" || value !== "");
-  const marker = writeMarker("entry", attrs);
-  const lines = [marker, `## ${title}`, ...(bodyLines.length > 0 ? ["", ...bodyLines] : [])];
-  return { ...fields, title, tags, body: bodyLines.join("\n"), lines, line: 0 };
+  return writeMarker("entry", attrs);
 }
 
 /** Splits a comma-separated tag list; trims, drops empties and repeats. */

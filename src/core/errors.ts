@@ -58,6 +58,12 @@ export type ProblemKind =
   | "git-failed"
   /** A path (through a symbolic link, or as configured) that would read or write outside the work tree or inside .git. */
   | "outside-repo"
+  /** No bank of another kind (or of ours) where a migration looks for one. */
+  | "no-source"
+  /** This tool's bank and another kind of bank, in two folders: a migration would leave one behind. */
+  | "two-banks"
+  /** The branch has no commit yet. */
+  | "no-commits"
   /** A clock override that is not a time. */
   | "clock"
   /** Something the code did not expect. */

@@ -19,34 +19,44 @@ export interface Snapshot {
   commit: string;
   /** The blob written for each path. */
   blobs: Map<string, string>;
+  /** For each path removed: the blob of the text it had (`remove`), so it is only deleted while it still holds that. */
+  removed: Map<string, string>;
 }
 
-/** Makes a commit on top of `parent` holding `files` (added or replaced); HEAD, index and work tree untouched. */
+/**
+ * Makes a commit on top of `parent` holding `files` (added or replaced) and without the paths of `remove`
+ * (each with the text it holds now, stored as a blob so that landing can tell it was not edited since);
+ * HEAD, index and work tree untouched.
+ */
 export async function commitFiles(
   root: string,
   gitDir: string,
   parent: string,
   files: readonly FileContent[],
   message: string,
-  options: { sign?: boolean } = {},
+  options: { sign?: boolean; remove?: readonly FileContent[] } = {},
 ): Promise<Snapshot> {
   const scratch = join(gitDir, "memory", `snapshot-${process.pid}`);
+  const remove = options.remove ?? [];
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   try {
     // Contents go through files: one `hash-object --stdin-paths` process for all of them.
-    const paths = files.map((_, i) => join(scratch, String(i)));
-    await Promise.all(files.map((f, i) => writeFile(paths[i]!, f.content, "utf8")));
-    const hashed = await git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { cwd: root, input: `${paths.join("\n")}\n` });
+    const all = [...files, ...remove];
+    const paths = all.map((_, i) => join(scratch, String(i)));
+    await Promise.all(all.map((f, i) => writeFile(paths[i]!, f.content, "utf8")));
+    const hashed = all.length ? await git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { cwd: root, input: `${paths.join("\n")}\n` }) : { stdout: "" };
     const shas = hashed.stdout.trim().split("\n");
     const blobs = new Map(files.map((f, i) => [f.path, shas[i]!]));
+    const removed = new Map(remove.map((f, i) => [f.path, shas[files.length + i]!]));
     const env = { GIT_INDEX_FILE: join(scratch, "index") };
     await git(["read-tree", parent], { cwd: root, env });
     const info = files.map((f) => `100644 ${blobs.get(f.path)}\t${f.path}`).join("\n");
-    await git(["update-index", "--add", "--index-info"], { cwd: root, env, input: `${info}\n` });
+    if (files.length) await git(["update-index", "--add", "--index-info"], { cwd: root, env, input: `${info}\n` });
+    if (remove.length) await git(["update-index", "--force-remove", "--", ...remove.map((f) => f.path)], { cwd: root, env });
     const tree = (await git(["write-tree"], { cwd: root, env })).stdout.trim();
     const commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, "-p", parent, "-m", message], { cwd: root })).stdout.trim();
-    return { commit, blobs };
+    return { commit, blobs, removed };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     throw new MemoryError("commit-failed", `git could not make the commit (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); nothing was changed`, {
@@ -60,6 +70,11 @@ export async function commitFiles(
 /** Moves the checked-out branch from `from` to `to`, refusing if it is no longer at `from`. */
 export async function moveHead(root: string, from: string, to: string, reason: string): Promise<void> {
   await git(["update-ref", "-m", reason, "HEAD", to, from], { cwd: root });
+}
+
+/** Drops these paths from the real index (the files stay where they are). */
+export async function unstagePaths(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length > 0) await git(["update-index", "--force-remove", "--", ...paths], { cwd: root });
 }
 
 /**

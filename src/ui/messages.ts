@@ -21,7 +21,14 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   "index-locked": () => "wait for it, or delete that file if no git is running",
   unmerged: () => "run `memory doctor --fix`",
   "missing-file": (e) => `restore it (\`git checkout -- ${e.detail.file}\`) or recreate it with \`memory doctor --fix\``,
-  secret: () => "remove it, or run `memory save --allow-secret` if it is not one (nothing was committed)",
+  secret: (e) => `remove it, or run \`memory ${e.detail.command ?? "save"} --allow-secret\` if it is not one (nothing was committed)`,
+  "no-source": (e) =>
+    e.detail.from && e.detail.from !== "auto"
+      ? "pass --from auto (or the kind of bank you have), or run `memory init` to start a new bank"
+      : "run memory in the repository that holds the bank, or `memory init` to start a new one",
+  "two-banks": (e) =>
+    `move the files of ${e.detail.other}/ into ${e.detail.bank}/ and run \`memory migrate\` there, or adopt ${e.detail.other}/ by setting "bank": "${e.detail.other}" in .claude/memory.config.json`,
+  "no-commits": () => "commit something first (`git commit --allow-empty -m init`), then run memory migrate again",
   "dirty-target": () => "commit or stash them first, then run memory harvest again (nothing was changed)",
   "commit-failed": (e) => `fix the cause (${e.detail.cause ?? "git identity? commit signing?"}) and run memory again`,
   "merge-conflict": (e) => `merge it yourself (\`git merge ${e.detail.upstream}\`), ${again}`,
