@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Builds dist/ when the package is installed from a checkout (`npm install -g .`, `npm ci`). npm runs this
+// without the dev dependencies when it links a folder globally, so TypeScript may be missing: then it is
+// installed into this folder first (not saved to package.json), and the build goes on.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const run = (cmd, args) => {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+};
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+if (!existsSync(tsc)) {
+  console.error("memory: installing the build tools (TypeScript) to build dist/ …");
+  run("npm", ["install", "--no-save", "--include=dev", "--ignore-scripts", "--no-audit", "--no-fund"]);
+}
+run(process.execPath, [tsc, "-p", "tsconfig.json"]);
