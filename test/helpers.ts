@@ -1,6 +1,7 @@
 /**
- * Real repositories for command tests: temp folders, a bare origin, clones, and the built CLI run as a
- * process. git gets its own identity and config here, so tests pass on a machine with none.
+ * Real repositories for command tests: temp folders, a bare origin, clones, and the CLI, run in this
+ * process (`memory`) or as the built CLI in a process of its own (`memoryCli`, `memoryAsync`). git gets its
+ * own identity and config here, so tests pass on a machine with none.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -8,6 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
+import { main } from "../src/cli/main.js";
+import type { Io } from "../src/ui/output.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI = join(ROOT, "bin", "memory.js");
@@ -28,6 +31,13 @@ export function tempDir(prefix = "memory-test-"): string {
   return dir;
 }
 
+/** Variables of the machine's environment that would change what git or memory do. */
+const foreign = (key: string): boolean =>
+  key.startsWith("GIT_") || key.startsWith("MEMORY_") || key === "NODE_EXTRA_CA_CERTS" || key === "FORCE_COLOR";
+
+/** The environment every test environment starts from: this process's, without the foreign variables. */
+const BASE_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !foreign(key)));
+
 /** A clean environment: own HOME and global git config, no persona, no colour forcing, no extra CA certs. */
 export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const globalConfig = join(home, ".gitconfig");
@@ -37,11 +47,56 @@ export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
       "[user]\n\tname = Test User\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
     );
   }
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("GIT_") || key.startsWith("MEMORY_") || key === "NODE_EXTRA_CA_CERTS" || key === "FORCE_COLOR") delete env[key];
-  }
-  return { ...env, HOME: home, GIT_CONFIG_GLOBAL: globalConfig, GIT_CONFIG_NOSYSTEM: "1", NO_COLOR: "1", ...extra };
+  return { ...BASE_ENV, HOME: home, GIT_CONFIG_GLOBAL: globalConfig, GIT_CONFIG_NOSYSTEM: "1", NO_COLOR: "1", ...extra };
+}
+
+/** Makes process.env hold exactly `env` (in place: libuv and child processes read the real one). */
+function setProcessEnv(env: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in env) || env[key] === undefined) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
+}
+
+// Between in-process runs this worker, and any git that the CLI code spawns, sees a clean environment too.
+const workerHome = join(tempDir(), "home");
+mkdirSync(workerHome);
+setProcessEnv(testEnv(workerHome));
+
+/** The end of the last in-process run: runs wait for it, since each one sets process.env for its duration. */
+let lastRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the CLI's `main` in this process, as `bin/memory.js` would with stdin fed `input` and no terminal.
+ * The code under test passes process.env to git (and reads a few variables from it), so process.env is
+ * `env` while the command runs and is put back afterwards; runs never overlap.
+ */
+export function runInProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv, input = ""): Promise<Run> {
+  const run = lastRun.then(async () => {
+    let stdout = "";
+    let stderr = "";
+    const io: Io = {
+      cwd,
+      env,
+      stdout: { write: (text) => void (stdout += text), isTTY: false },
+      stderr: { write: (text) => void (stderr += text), isTTY: false },
+      readStdin: async () => input,
+      stdinIsTTY: false,
+    };
+    const saved = { ...process.env };
+    setProcessEnv(env);
+    try {
+      const code = await main([process.execPath, CLI, ...args], io);
+      // bin/memory.js turns the returned code into the exit code; a command that set it itself would end
+      // this worker with it.
+      const leaked = process.exitCode;
+      process.exitCode = undefined;
+      if (leaked !== undefined) throw new Error(`memory ${args.join(" ")} set process.exitCode (${leaked}) instead of returning its code`);
+      return { code, stdout, stderr };
+    } finally {
+      setProcessEnv(saved);
+    }
+  });
+  lastRun = run.catch(() => {});
+  return run;
 }
 
 export interface Run {
@@ -67,8 +122,13 @@ export class Sandbox {
     return res.stdout;
   }
 
-  /** Runs the built CLI with stdin closed (or fed `input`), no TTY. */
-  memory(cwd: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  /** Runs the CLI in this process, with stdin empty (or fed `input`), no TTY. */
+  memory(cwd: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+    return runInProcess(cwd, args, this.env(options.env), options.input ?? "");
+  }
+
+  /** Runs the built CLI as a process (end to end), with stdin closed (or fed `input`), no TTY. */
+  memoryCli(cwd: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
     const res = spawnSync(process.execPath, [CLI, ...args], {
       cwd,
       env: this.env(options.env),
@@ -78,7 +138,7 @@ export class Sandbox {
     return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
   }
 
-  /** Same, without blocking, so several clones can run at the same moment. */
+  /** The built CLI as a process, without blocking, so several clones can run at the same moment. */
   memoryAsync(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
     return new Promise((resolvePromise) => {
       const child = spawn(process.execPath, [CLI, ...args], { cwd, env: this.env(options.env), stdio: ["ignore", "pipe", "pipe"] });
