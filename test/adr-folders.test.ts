@@ -116,12 +116,13 @@ describe("harvest into a team's own ADR folder", () => {
       "const require = createRequire(import.meta.url);",
       `process.on("exit", () => appendFileSync(${JSON.stringify(report)}, process.argv[2] + " " + Object.keys(require.cache).some((k) => k.includes("gray-matter")) + "\\n"));`,
     ].join("\n"));
+    // Real processes: what a command loads is only seen in a process of its own.
     const env = { NODE_OPTIONS: `--import=${probe}` };
     await decide(sb, repo, "Use Postgres");
-    ok(await sb.memory(repo, ["start"], { env }));
-    ok(await sb.memory(repo, ["save"], { env }));
-    ok(await sb.memory(repo, ["status"], { env }));
-    ok(await sb.memory(repo, ["harvest", "--all", "--yes"], { env }));
+    ok(sb.memoryCli(repo, ["start"], { env }));
+    ok(sb.memoryCli(repo, ["save"], { env }));
+    ok(sb.memoryCli(repo, ["status"], { env }));
+    ok(sb.memoryCli(repo, ["harvest", "--all", "--yes"], { env }));
     const loaded = new Map(readFileSync(report, "utf8").trim().split("\n").map((l) => l.split(" ") as [string, string]));
     expect(Object.fromEntries(loaded)).toEqual({ start: "false", save: "false", status: "false", harvest: "true" });
     expect(sb.read(repo, "docs/decisions/0002-use-postgres.md")).toMatch(/\nparent: Decisions\nnav_order: 2\n---\n# Use Postgres\n/);
