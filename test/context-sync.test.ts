@@ -1,6 +1,7 @@
 /** activeContext by persona, against real git: save, start, a plain git pull, doctor. */
 import { describe, expect, it } from "vitest";
 import { BANK, Sandbox, type Run } from "./helpers.js";
+import { initClones } from "./fixtures.js";
 import { parseContext } from "../src/core/context.js";
 
 const CONTEXT = `${BANK}/activeContext.md`;
@@ -19,12 +20,7 @@ async function team(personas: string[], context?: string) {
   ok(await sb.memory(first, ["init", "--persona", "setup"], { env: at(7) }));
   if (context !== undefined) sb.write(first, CONTEXT, context);
   ok(await sb.memory(first, ["save", "-m", "memory: bank"], { env: at(8) }));
-  const clones: string[] = [];
-  for (const p of personas) {
-    const c = sb.clone(origin, p);
-    ok(await sb.memory(c, ["init", "--persona", p]));
-    clones.push(c);
-  }
+  const clones = await initClones(sb, origin, personas);
   return { sb, origin, first, clones };
 }
 

@@ -104,3 +104,14 @@ export async function solo(): Promise<{ sb: Sandbox; origin: string; dev: string
 
 export const titles = (text: string): string[] => parseBuffer(text).entries.map((e) => e.title);
 export const head = (sb: Sandbox, cwd: string): string => sb.git(cwd, "rev-parse", "HEAD").trim();
+
+/** A clone per persona of `origin`, each initialized, in the order given. */
+export async function initClones(sb: Sandbox, origin: string, personas: readonly string[]): Promise<string[]> {
+  const clones: string[] = [];
+  for (const p of personas) {
+    const c = sb.clone(origin, p);
+    ok(await sb.memory(c, ["init", "--persona", p]));
+    clones.push(c);
+  }
+  return clones;
+}

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { BANK, Sandbox, type Run } from "./helpers.js";
+import { initClones } from "./fixtures.js";
 
 const PROGRESS = `${BANK}/progress.md`;
 const PRODUCT = `${BANK}/productContext.md`;
@@ -29,12 +30,7 @@ async function team(personas: string[], setup: (sb: Sandbox, cwd: string) => voi
   sb.git(first, "commit", "-q", "-m", "Cline's memory bank");
   ok(await sb.memory(first, ["init", "--persona", "setup"]));
   ok(await sb.memory(first, ["save", "-m", "memory: bank"], { env: { MEMORY_NOW: "2026-11-22T08:00:00Z" } }));
-  const clones: string[] = [];
-  for (const p of personas) {
-    const c = sb.clone(origin, p);
-    ok(await sb.memory(c, ["init", "--persona", p]));
-    clones.push(c);
-  }
+  const clones = await initClones(sb, origin, personas);
   return { sb, origin, first, clones };
 }
 
