@@ -176,6 +176,18 @@ describe("a remote whose history was rewritten", () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("origin/main was rewritten (force-pushed)");
     expect(res.stderr).toContain("git reset --keep origin/main");
+    // Every later sync refuses too (an agent's hook runs one each session), also after a forced fetch alone.
+    expect((await sb.memory(qa, ["start"])).code).toBe(1);
+    sb.git(qa, "fetch", "-q", "--force", "origin", "main:refs/remotes/origin/main");
+    const afterFetch = await sb.memory(qa, ["save"]);
+    expect(afterFetch.code).toBe(1);
+    expect(afterFetch.stderr).toContain("was rewritten");
+    expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
+    // The way back the message gives: keep the work, move to the new history, add it again.
+    sb.git(qa, "branch", "memory-before-rewrite");
+    sb.git(qa, "reset", "-q", "--keep", "origin/main");
+    ok(await sb.memory(qa, ["add", "pattern", "Written after the leak"]));
+    ok(await sb.memory(qa, ["save"]));
     expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
   });
 });

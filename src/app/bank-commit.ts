@@ -7,7 +7,7 @@
 import { parseBuffer, readEntries } from "../core/entries.js";
 import { stampEdits, withoutStamp } from "../core/context.js";
 import { findSecrets } from "../core/secrets.js";
-import { bufferConfig, bufferLabel } from "../core/config.js";
+import { bufferConfig, bufferLabel, CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
 import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
@@ -38,7 +38,9 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   const { ws, persona, files } = session;
   // Our own files that git does not know yet (new, or hidden by an ignore rule) are recorded first.
   const ours = new Set(ownFiles(session));
-  const fresh = status.untracked.filter((p) => ours.has(p));
+  // The bank's files are shared even under an ignore rule (a common `.claude/` line); a config file the team
+  // chose to ignore stays local.
+  const fresh = status.untracked.filter((p) => ours.has(p) && !(p === CONFIG_FILE && status.ignored.includes(p)));
   if (fresh.length > 0) await trackFiles(ws.root, fresh);
   const changes = await describeChanges(session, [...status.changed, ...fresh], options.message);
   if (changes.secrets.length > 0 && !options.allowSecret) {
@@ -60,6 +62,7 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   const line = options.logLine?.(changes, contextStamped);
   // Lines quiet starts left waiting go in first, in the order they happened.
   const waiting = line ? await readPendingLog(ws.gitDir) : [];
+  const logBefore = line ? await readTextIfExists(log.abs) : null;
   for (const l of line ? [...waiting, line] : []) await appendLog(session, l);
   const known = new Set([
     ...changes.paths,
@@ -67,7 +70,14 @@ export async function commitBank(session: Session, status: PathStatus, options: 
     ...(line ? [log.rel] : []),
     ...(attributes ? [".gitattributes"] : []),
   ]);
-  const commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
+  let commit: string | null;
+  try {
+    commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
+  } catch (err) {
+    // Nothing was committed: the log goes back to what it was, so the lines are not written twice next time.
+    if (line) await writeTextAtomic(log.abs, logBefore ?? "");
+    throw err;
+  }
   if (commit && waiting.length > 0) await clearPendingLog(ws.gitDir);
   return { commit, added: changes.added, contextStamped };
 }
@@ -91,7 +101,7 @@ async function describeChanges(session: Session, paths: string[], message: strin
   const changes: BankChanges = { paths: [...new Set(paths)], added: {}, contextChanged: false, secrets: [] };
   for (const hit of findSecrets(message)) changes.secrets.push(`the commit message (line ${hit.line}): ${hit.kind}`);
   const bank = `${ws.config.bank}/`;
-  const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p));
+  const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p) || p === CONFIG_FILE || p === ".gitattributes");
   if (scanned.length === 0) return changes;
   const heads = await readBlobs(ws.root, scanned.map((p) => `HEAD:${p}`));
   for (const rel of scanned) {

@@ -25,12 +25,14 @@ import { readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
 import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
+import { locked } from "./session.js";
 
 export interface DoctorOptions {
   cwd?: string;
   fix?: boolean;
   persona?: string;
   env?: NodeJS.ProcessEnv;
+  onWait?: (holder: string) => void;
 }
 
 export interface Check {
@@ -40,8 +42,8 @@ export interface Check {
   problems: string[];
   /** What `--fix` repaired in this run. */
   fixed: string[];
-  /** The next step for what is left. */
-  hint?: string;
+  /** Set when no bank exists at all (every other check would fail for that one reason). */
+  noBank?: boolean;
 }
 
 export interface DoctorResult {
@@ -61,7 +63,6 @@ interface Rule {
   probe: (scope: Scope) => Promise<string[]>;
   /** Repairs what it can; the probe runs again afterwards. */
   fix?: (scope: Scope) => Promise<void>;
-  hint: string;
 }
 
 const RULES: Rule[] = [
@@ -69,7 +70,6 @@ const RULES: Rule[] = [
     id: "bank",
     probe: async (scope) => (await problems(scope, "missing")).map((p) => `${p.file} is missing`),
     fix: async ({ ws, persona: name }) => void (await createMissingBankFiles(ws, name ?? "unknown")),
-    hint: "run `memory init` or `memory doctor --fix` to create missing files",
   },
   {
     // The bank folder's other files and the reference docs too: a plain pull leaves them conflicted as well.
@@ -89,18 +89,15 @@ const RULES: Rule[] = [
       return problems;
     },
     fix: async ({ ws }) => remergeUnmerged(ws, await mergedFiles(ws)),
-    hint: "resolve the other files and commit (`git commit`), or abort the merge (`git merge --abort`), then run `memory doctor` again",
   },
   {
     id: "markers",
     probe: async (scope) => (await problems(scope, "markers")).map(describeProblem),
     fix: async ({ files }) => remergeMarkers(files),
-    hint: "resolve the markers by hand (keep every entry), then run `memory doctor` again",
   },
   {
     id: "parse",
     probe: async (scope) => (await problems(scope, "parse")).map(describeProblem),
-    hint: "edit the named line, then run `memory doctor` again",
   },
   {
     // An unstamped context (every real bank we looked at) merges only line by line; --fix makes its text
@@ -119,7 +116,6 @@ const RULES: Rule[] = [
       const fixed = adoptContext(text, isoSeconds(now(ws.env)), name);
       if (fixed !== text) await writeTextAtomic(context.abs, fixed);
     },
-    hint: "run `memory doctor --fix` to stamp it (its text becomes your persona's section), then `memory save`",
   },
   {
     id: "unmarked",
@@ -135,7 +131,6 @@ const RULES: Rule[] = [
       return found;
     },
     fix: async ({ ws, persona: name }) => adoptUnmarked(ws, name ?? "unknown"),
-    hint: "run `memory doctor --fix` to make each section an entry (its date from the text or history, its author from history)",
   },
   {
     id: "attributes",
@@ -147,7 +142,6 @@ const RULES: Rule[] = [
         .map((f) => `${f.rel} merges with "${attrs.get(f.rel) ?? "unspecified"}", not ${driverName(f.merge)}`);
     },
     fix: async ({ ws }) => void (await ensureBankAttributes(ws)),
-    hint: "run `memory doctor --fix`, or check .gitattributes and .git/info/attributes for a line overriding the bank's",
   },
   {
     id: "drivers",
@@ -162,12 +156,10 @@ const RULES: Rule[] = [
       return problems;
     },
     fix: async ({ ws }) => void (await registerDrivers(ws)),
-    hint: "run `memory doctor --fix` to register the drivers",
   },
   {
     id: "persona",
     probe: async ({ persona: name }) => (name ? [] : ["no persona: entries would have no author"]),
-    hint: "run `memory init --persona NAME` (or set MEMORY_PERSONA)",
   },
   {
     id: "adr",
@@ -181,12 +173,10 @@ const RULES: Rule[] = [
     fix: async ({ ws }) => {
       for (const dir of harvestTargets(ws, "adr")) await renumberDuplicateAdrs(ws, dir);
     },
-    hint: "renumber the later ADR and update links to it (`memory doctor --fix` does both)",
   },
   {
     id: "harvested",
     probe: async ({ ws }) => harvestedTwice(ws),
-    hint: "keep the doc that was published first, delete the other, and fix links to it",
   },
 ];
 
@@ -194,21 +184,26 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorResult>
   const ws = await openWorkspace(options.cwd, options.env);
   // No bank at all: one problem says it, rather than every check failing for the same reason.
   if (!options.fix && !(await exists(join(ws.root, ws.config.bank)))) {
-    return { ok: false, checks: [{ id: "bank", ok: false, problems: [`no memory bank at ${ws.config.bank}`], fixed: [], hint: "run `memory init` first" }] };
+    return { ok: false, checks: [{ id: "bank", ok: false, problems: [`no memory bank at ${ws.config.bank}`], fixed: [], noBank: true }] };
   }
   const files = bankFiles(ws);
   const scope: Scope = { ws, files, persona: persona(ws, options.persona)?.name };
+  // Repairs rewrite bank files: under the clone's lock, so an agent's `add` meanwhile is never lost.
+  return options.fix ? locked(ws, options, () => runRules(scope, true)) : runRules(scope, false);
+}
+
+async function runRules(scope: Scope, fix: boolean): Promise<DoctorResult> {
   const checks: Check[] = [];
   for (const rule of RULES) {
     let problems = await rule.probe(scope);
     const fixed: string[] = [];
-    if (problems.length > 0 && options.fix && rule.fix) {
+    if (problems.length > 0 && fix && rule.fix) {
       await rule.fix(scope);
       const left = await rule.probe(scope);
       fixed.push(...problems.filter((p) => !left.includes(p)));
       problems = left;
     }
-    checks.push({ id: rule.id, ok: problems.length === 0, problems, fixed, ...(problems.length ? { hint: rule.hint } : {}) });
+    checks.push({ id: rule.id, ok: problems.length === 0, problems, fixed });
   }
   return { ok: checks.every((c) => c.ok), checks };
 }

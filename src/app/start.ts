@@ -66,7 +66,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
 
-    const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "start" });
+    const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
 
     const since = seenValid ? seen.commit : before;
     const [then, now_] = await Promise.all([since ? readItems(ws, { commit: since }) : Promise.resolve([]), readItems(ws, "worktree")]);

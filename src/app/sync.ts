@@ -7,7 +7,7 @@
  */
 import { MemoryError } from "../core/errors.js";
 import { findUpstream, fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
-import { checkAttr, isAncestor, remoteCounts, resolveRef } from "../git/repo.js";
+import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -47,6 +47,8 @@ export interface SyncOptions {
   rejected?: () => Promise<void>;
   /** Which command syncs, for the words of a failure. */
   command?: string;
+  /** Push only when there are local commits the remote lacks. */
+  onlyIfAhead?: boolean;
 }
 
 export async function syncWithRemote(ws: Workspace, branch: string, options: SyncOptions): Promise<SyncReport> {
@@ -70,16 +72,18 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
-    const before = attempt === 1 ? await resolveRef(ws.root, up.trackingRef) : "";
     const fetched = await fetchUpstream(ws.root, up, timeout);
     if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
-    if (fetched.kind === "ok" && before) await refuseRewrittenRemote(ws, up, before);
+    if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
+    if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up);
     if (fetched.kind === "ok") await mergeRemote(ws, up, options.persona, report);
     await options.prepare?.(attempt);
     if (!options.push || report.unreachable) {
       report.pendingPush = await pending(ws.root, up);
       return report;
     }
+    // Nothing of ours to publish (a quiet start): no push, so no network round trip for nothing.
+    if (options.onlyIfAhead && fetched.kind === "ok" && (await pending(ws.root, up)) === 0) return report;
     report.attempts = attempt;
     options.progress?.(`pushing to ${report.upstream}`);
     const pushed = await pushHead(ws.root, up, timeout);
@@ -107,19 +111,26 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
 }
 
 /**
- * The remote branch no longer holds the tip this clone last fetched: its history was rewritten (a
- * force-push, often to purge a leaked secret). Merging it would bring every removed commit back and push
- * it again, so nothing is merged; the bank's own new commits stay here for the person to carry over.
+ * The remote branch's history was rewritten since this clone fetched it (a force-push, often to purge a
+ * leaked secret): merging it would bring every removed commit back and push it again. Nothing is merged;
+ * the tip this clone had is remembered, so that a later forced fetch alone does not let it back in.
  */
-async function refuseRewrittenRemote(ws: Workspace, up: Upstream, before: string): Promise<void> {
-  const now = await resolveRef(ws.root, up.trackingRef);
-  if (!now || now === before || (await isAncestor(ws.root, before, now))) return;
+function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
   const remote = `${up.remote}/${up.branch}`;
   throw new MemoryError(
     "history-rewritten",
-    `${remote} was rewritten (force-pushed): ${before.slice(0, 7)}, which this clone had fetched, is no longer in its history, so merging it would bring back what was removed; nothing was merged`,
-    { upstream: remote, old: before.slice(0, 7), bank: ws.config.bank },
+    `${remote} was rewritten (force-pushed): its history no longer holds what this clone fetched before, so merging it would bring back what was removed; nothing was merged`,
+    { upstream: remote, remote: up.remote, branch: up.branch, bank: ws.config.bank },
   );
+}
+
+/**
+ * After someone fetched the rewritten branch by force, HEAD may still hold commits the remote dropped:
+ * those are the tracking ref's old tips that are in HEAD and no longer in the remote's history.
+ */
+async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream): Promise<void> {
+  const dropped = await droppedTip(ws.commonDir, up.trackingRef);
+  if (dropped && (await isAncestor(ws.root, dropped, "HEAD"))) refuseRewrittenRemote(ws, up);
 }
 
 async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {

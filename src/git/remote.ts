@@ -26,12 +26,18 @@ export function findUpstream(gitConfig: GitConfig, branch: string): Upstream | u
   return { remote, branch: remoteBranch, trackingRef: `refs/remotes/${remote}/${remoteBranch}` };
 }
 
-export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "unreachable"; reason: string };
+export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "rewritten" } | { kind: "unreachable"; reason: string };
 
-/** Fetches the branch into its remote-tracking ref. A branch the remote lacks is not an error (first push). */
+/**
+ * Fetches the branch into its remote-tracking ref. A branch the remote lacks is not an error (first push).
+ * Never forced: when the remote's history was rewritten (the ref would not fast-forward), the tracking ref
+ * stays where it was and the answer is `rewritten`, every time, until someone moves it on purpose.
+ */
 export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number): Promise<FetchResult> {
   const res = await git(
-    ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", up.remote, `+refs/heads/${up.branch}:${up.trackingRef}`],
+    // --refmap= : no opportunistic update through the configured (forced) fetch refspec. Not --quiet: it
+    // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten.
+    ["fetch", "--no-tags", "--no-recurse-submodules", "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`],
     { cwd: root, okCodes: [1, 128], timeoutMs },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
@@ -39,6 +45,7 @@ export async function fetchUpstream(root: string, up: Upstream, timeoutMs: numbe
   });
   if (res.code === 0) return { kind: "ok" };
   if (/couldn't find remote ref/i.test(res.stderr)) return { kind: "no-branch" };
+  if (/\[rejected\].*non-fast-forward|\(non-fast-forward\)/i.test(res.stderr)) return { kind: "rewritten" };
   return { kind: "unreachable", reason: gitReason(res.stderr) };
 }
 

@@ -139,9 +139,18 @@ export async function listFiles(cwd: string, commit: string, paths: readonly str
   return res.code === 0 ? res.stdout.split("\0").filter(Boolean) : [];
 }
 
-/** The commit a ref points at, or "" when it does not exist. */
-export async function resolveRef(cwd: string, ref: string): Promise<string> {
-  return (await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, okCodes: [1, 128] })).stdout.trim();
+/**
+ * The tip a forced update last moved a remote-tracking ref away from (its reflog says "forced-update"), or
+ * null: read from the reflog file, so the usual answer costs no process.
+ */
+export async function droppedTip(commonDir: string, trackingRef: string): Promise<string | null> {
+  const text = await readFile(join(commonDir, "logs", trackingRef), "utf8").catch(() => "");
+  let tip: string | null = null;
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-f]{40}) [0-9a-f]{40} [^\t]*\t.*forced-update/.exec(line);
+    if (m && !/^0+$/.test(m[1]!)) tip = m[1]!;
+  }
+  return tip;
 }
 
 /** Whether `older` is in the history of `newer`. */

@@ -20,6 +20,8 @@ export interface PathStatus {
   unmerged: string[];
   /** Not in the index: untracked, or hidden by an ignore rule. */
   untracked: string[];
+  /** Those of `untracked` an ignore rule hides. */
+  ignored: string[];
   /** Modified, added or deleted in the index or the work tree. */
   changed: string[];
 }
@@ -32,12 +34,15 @@ export async function pathStatus(root: string, paths: readonly string[]): Promis
     ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--no-renames", "--", ...paths],
     { cwd: root },
   );
-  const status: PathStatus = { unmerged: [], untracked: [], changed: [] };
+  const status: PathStatus = { unmerged: [], untracked: [], ignored: [], changed: [] };
   for (const record of stdout.split("\0")) {
     if (record.length < 4) continue;
     const [code, path] = [record.slice(0, 2), record.slice(3)];
     if (UNMERGED.has(code)) status.unmerged.push(path);
-    else if (code === "??" || code === "!!") status.untracked.push(path);
+    else if (code === "??" || code === "!!") {
+      status.untracked.push(path);
+      if (code === "!!") status.ignored.push(path);
+    }
     else status.changed.push(path);
   }
   return status;

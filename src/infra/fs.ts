@@ -1,5 +1,5 @@
 import { access, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { isAlive } from "./process.js";
 
 /** Reads a text file, or returns null when it does not exist. */
@@ -29,7 +29,7 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
 
 export async function writeBytesAtomic(path: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = join(dirname(path), `.${basename(path)}.memory-${process.pid}.tmp`);
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, path);
@@ -74,12 +74,12 @@ export function withPath(err: unknown, path: string): unknown {
 
 /**
  * Removes the temporary files `writeBytesAtomic` leaves in a folder when its process is killed between
- * writing and renaming (`<name>.<pid>.tmp`, the pid gone).
+ * writing and renaming (`.<name>.memory-<pid>.tmp`, the pid gone); nobody else's files.
  */
 export async function removeStaleTemps(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    const pid = /^\..+\.memory-(\d+)\.tmp$/.exec(name)?.[1];
     if (pid !== undefined && !isAlive(Number(pid))) await unlink(join(dir, name)).catch(() => {});
   }
 }

@@ -11,7 +11,7 @@
  * - Release removes the lock only if it still holds our token.
  * - Something at the lock's name that is not a lock file (a folder) is an error, never a busy loop.
  */
-import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { link, open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { isAlive } from "./process.js";
@@ -34,6 +34,7 @@ export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait
   const path = join(commonDir, "memory.lock");
   const token = `${process.pid} ${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
   const mine = `${path}.${process.pid}.${token.split(" ")[1]}`;
+  await removeLeftovers(commonDir);
   await writeFile(mine, `${token}\n`);
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -59,6 +60,14 @@ export async function acquireLock(commonDir: string, timeoutMs = 180_000, onWait
     }
   } finally {
     await unlink(mine).catch(() => {});
+  }
+}
+
+/** Token files (`memory.lock.<pid>.<nonce>`) of processes killed while they waited. */
+async function removeLeftovers(commonDir: string): Promise<void> {
+  for (const name of await readdir(commonDir).catch(() => [] as string[])) {
+    const pid = /^memory\.lock\.(\d+)\./.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) await unlink(join(commonDir, name)).catch(() => {});
   }
 }
 
@@ -93,7 +102,15 @@ async function readHolder(path: string): Promise<Holder | undefined> {
  */
 async function takeOver(path: string, dead: Holder, mine: string): Promise<boolean> {
   const gate = `${path}.takeover`;
-  if (!(await tryLink(mine, gate))) {
+  // A new file (not a link to our token, whose time is when we started waiting): its time is the gate's age.
+  const opened = await open(gate, "wx").then(
+    async (h) => (await h.close(), true),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === "EEXIST") return false;
+      throw err;
+    },
+  );
+  if (!opened) {
     // A takeover in progress, or one whose process died inside it: that lasts microseconds, so an old one is left over.
     const info = await stat(gate).catch(() => null);
     if (info && Date.now() - info.mtimeMs > 5_000) await unlink(gate).catch(() => {});

@@ -41,7 +41,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   "push-exhausted": (e) =>
     e.detail.command === "harvest" ? "nothing was published; run memory harvest again" : "your commit is kept here, run memory save again",
   "history-rewritten": (e) =>
-    `keep your unpublished bank work with \`git branch memory-before-rewrite\`, move to the new history with \`git reset --keep ${e.detail.upstream}\`, then add again what \`git diff ${e.detail.upstream}...memory-before-rewrite -- ${e.detail.bank}\` shows you wrote`,
+    `keep your unpublished bank work with \`git branch memory-before-rewrite\`, take the new history with \`git fetch --force ${e.detail.remote} ${e.detail.branch}:refs/remotes/${e.detail.upstream}\` and \`git reset --keep ${e.detail.upstream}\`, then add again what \`git diff ${e.detail.upstream}...memory-before-rewrite -- ${e.detail.bank}\` shows you wrote`,
   "undo-failed": (e) => `revert it yourself (\`git revert ${e.detail.sha}\`), ${again}`,
   locked: (e) => `wait for it, or delete ${e.detail.path} if no such process exists`,
   reentrant: () => "run it after that command",
