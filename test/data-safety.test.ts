@@ -357,3 +357,38 @@ describe("start's digest", () => {
     expect(text).toContain("Nothing new from others since you last looked.");
   });
 });
+
+describe("found in review", () => {
+  it("leaves other people's *.tmp files alone, and a failed commit does not write log lines twice", async () => {
+    const { sb, repo } = await initialized();
+    sb.write(repo, `${BANK}/export.31337.tmp`, "mine\n");
+    sb.write(repo, "Docs/03-Reference/budget.2024.tmp", "mine too\n");
+    ok(await sb.memory(repo, ["add", "pattern", "One"]));
+    expect(sb.read(repo, `${BANK}/export.31337.tmp`)).toBe("mine\n");
+    expect(sb.read(repo, "Docs/03-Reference/budget.2024.tmp")).toBe("mine too\n");
+
+    const log = sb.read(repo, `${BANK}/SESSION_LOG.md`);
+    sb.git(repo, "config", "commit.gpgsign", "true");
+    sb.git(repo, "config", "gpg.program", "false");
+    expect((await sb.memory(repo, ["save", "--no-push"])).code).toBe(1);
+    expect(sb.read(repo, `${BANK}/SESSION_LOG.md`)).toBe(log);
+    sb.git(repo, "config", "commit.gpgsign", "false");
+    ok(await sb.memory(repo, ["save", "--no-push"]));
+    const saved = sb.read(repo, `${BANK}/SESSION_LOG.md`).split("\n").filter((l) => l.includes(" · save · "));
+    expect(saved).toHaveLength(1);
+  });
+
+  it("a config file the team's .gitignore hides stays local", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    sb.write(dev, ".gitignore", ".claude/memory.config.json\n");
+    sb.git(dev, "add", ".gitignore");
+    sb.git(dev, "commit", "-q", "-m", "ignore the local config");
+    sb.write(dev, ".claude/memory.config.json", JSON.stringify({ buffers: { patterns: { threshold: 3 } } }));
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    expect(sb.git(origin, "ls-tree", "-r", "--name-only", "main")).not.toContain("memory.config.json");
+    expect(sb.git(origin, "ls-tree", "-r", "--name-only", "main")).toContain(`${BANK}/patterns-buffer.md`);
+  });
+});
