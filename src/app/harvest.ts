@@ -6,7 +6,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
-import { findBuffer, type BufferName } from "../core/config.js";
+import { bufferConfig, bufferNames, findBuffer, type BufferName } from "../core/config.js";
 import type { Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
@@ -54,7 +54,8 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   const { ws, persona } = session;
   const only = options.only === undefined ? undefined : findBuffer(ws.config, options.only);
   if (options.only !== undefined && !only) {
-    throw new MemoryError("usage", `no buffer named "${options.only}"; use patterns, lessons or decisions`);
+    const harvested = bufferNames(ws.config).filter((b) => bufferConfig(ws.config, b).harvest !== "none");
+    throw new MemoryError("usage", `no buffer named "${options.only}"; use ${harvested.join(", ")} (or one of their types)`);
   }
   const answers = new Map<string, boolean>();
   // Asked before the lock is taken: a person may take minutes to answer, and agents' adds must not wait
