@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ensureAttributes, ATTRIBUTES_COMMENT } from "../src/core/attributes.js";
 import { parseBuffer, createEntry } from "../src/core/entries.js";
-import { bufferStatus, thresholdWarning } from "../src/core/thresholds.js";
+import { bufferStatus } from "../src/core/thresholds.js";
+import { thresholdWarning } from "../src/ui/warnings.js";
 import { defaultConfig } from "../src/core/config.js";
 import { resolvePersona } from "../src/core/persona.js";
 import { readStamp, stampTime } from "../src/core/context.js";

@@ -3,7 +3,7 @@ import { isoSeconds, now } from "../core/clock.js";
 import { logLine } from "../core/merge.js";
 import { bufferConfig, bufferLabel, bufferNames } from "../core/config.js";
 import { diffItems, type Item } from "../core/query.js";
-import { thresholdWarning } from "../core/thresholds.js";
+import type { BufferStatus } from "../core/thresholds.js";
 import { headCommit } from "../git/repo.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
@@ -43,7 +43,8 @@ export interface StartResult {
   removed: Array<{ id: string; title: string; author: string; buffer: string }>;
   /** Harvested docs (ADRs, post-mortems) that appeared since this clone last looked. */
   newDocs: string[];
-  warnings: string[];
+  /** Buffers near or at their harvest threshold. */
+  near: BufferStatus[];
 }
 
 export async function start(options: StartOptions = {}): Promise<StartResult> {
@@ -91,12 +92,12 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const head = await headCommit(ws.root);
     if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 
-    const warnings: string[] = [];
+    const near: BufferStatus[] = [];
     for (const name of bufferNames(ws.config)) {
-      const w = thresholdWarning(await loadBufferStatus(ws, name));
-      if (w) warnings.push(w);
+      const status = await loadBufferStatus(ws, name);
+      if (status.near) near.push(status);
     }
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, warnings };
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near };
   });
 }
 

@@ -1,5 +1,5 @@
 import { add, type AddOptions, type AddResult } from "../app/add.js";
-import { thresholdWarning } from "../core/thresholds.js";
+import { thresholdWarning } from "../ui/warnings.js";
 import { json, type Output } from "../ui/output.js";
 
 export async function addCommand(options: AddOptions, out: Output, asJson: boolean): Promise<void> {

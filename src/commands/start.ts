@@ -1,5 +1,6 @@
 import { start, type StartOptions, type StartResult } from "../app/start.js";
 import { json, type Output } from "../ui/output.js";
+import { thresholdWarning } from "../ui/warnings.js";
 import { withSpinner } from "../ui/spinner.js";
 import { renderSync } from "./render-sync.js";
 import { contextLines } from "./render-context.js";
@@ -9,8 +10,14 @@ export async function startCommand(options: StartOptions, out: Output, asJson: b
   renderStart(result, out, asJson);
 }
 
+/** `patterns-buffer has 18 lines (near harvest threshold 20)`, one per buffer near its threshold. */
+const warningsOf = (result: StartResult): string[] => result.near.map(thresholdWarning).filter((w): w is string => w !== undefined);
+
 export function renderStart(result: StartResult, out: Output, asJson: boolean): void {
-  if (asJson) return out.data(json(result));
+  if (asJson) {
+    const { near: _, ...rest } = result;
+    return out.data(json({ ...rest, warnings: warningsOf(result) }));
+  }
   renderSync(result.sync, out);
   const lines: string[] = [];
   const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs].every((l) => l.length === 0);
@@ -33,6 +40,6 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   }
   if (result.newDocs.length > 0) lines.push(`New docs: ${result.newDocs.join(", ")}`);
   lines.push(...contextLines(result.contextReplaced));
-  lines.push(...result.warnings);
+  lines.push(...warningsOf(result));
   out.data(lines.join("\n"));
 }
