@@ -70,7 +70,12 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
 
     const since = seenValid ? seen.commit : before;
-    const [then, now_] = await Promise.all([since ? readItems(ws, { commit: since }) : Promise.resolve([]), readItems(ws, "worktree")]);
+    const head = await headCommit(ws.root);
+    // Nothing moved since this clone last looked (the commonest start): nothing to read back.
+    const unchanged = since !== "" && since === head;
+    const [then, now_] = unchanged
+      ? [[], []]
+      : await Promise.all([since ? readItems(ws, { commit: since }) : Promise.resolve([]), readItems(ws, "worktree")]);
     const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
     const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
@@ -87,9 +92,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
     const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
     const context = files.find((f) => f.key === "context")!;
-    const contextReplaced = since ? await replacedContext(ws.root, context.rel, context.abs, since, persona) : null;
+    const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona) : null;
 
-    const head = await headCommit(ws.root);
     if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
 
     const near: BufferStatus[] = [];

@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, OTHER_FILES_MERGE, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
-import { referenceMerge } from "../core/merge.js";
+import { referenceMerge } from "../core/entries.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { resolvePersona, type Persona } from "../core/persona.js";
 import { MemoryError } from "../core/errors.js";

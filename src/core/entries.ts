@@ -257,3 +257,21 @@ function frontmatterEnd(lines: readonly string[]): number {
   for (let i = 1; i < lines.length; i++) if (lines[i] === "---" || lines[i] === "...") return i + 1;
   return 0;
 }
+
+/**
+ * How a reference doc (Patterns.md) merges: by entry when it does not exist yet (harvest will write it in
+ * entry format) or holds nothing but entries under a title and an intro; as text when a person wrote it:
+ * a section heading or a code fence outside entries, or text that does not read as entries. The entry
+ * driver would take a hand-written section for part of the entry above it.
+ */
+export function referenceMerge(text: string | null): "union" | "text" {
+  if (text === null) return "union";
+  let header: string[];
+  try {
+    header = parseBuffer(text).header;
+  } catch {
+    return "text";
+  }
+  const fence = new FenceTracker();
+  return header.some((line) => fence.feed(line) || /^ {0,3}#{2,6}(?:[ \t]|$)/.test(line)) ? "text" : "union";
+}

@@ -2,6 +2,7 @@
  * Planning a harvest. Pure: the bank, the config, the existing docs and templates in; every file to write
  * and every entry to remove out. The plan is what `--dry-run` prints and what `harvest` applies in one commit.
  */
+import { sourceIds } from "./docs.js";
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import {
   adrFileName,
@@ -199,10 +200,6 @@ export function harvestedTexts(docs: HarvestedDocs): Map<string, string> {
   return found;
 }
 
-/** The entry ids a post-mortem or ADR names in `source:` lines: how a doc records what it was made from. */
-export function sourceIds(text: string): string[] {
-  return [...text.matchAll(/^source:[ \t]*["']?([^\s"']+)/gm)].map((m) => m[1]!);
-}
 
 export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harvestedTexts(docs).keys());
 

@@ -6,7 +6,7 @@ import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entr
 import { contextKind, parseContext, sectionBody, serializeContext, stampTime, type ContextDoc, type ContextSection } from "./context.js";
 import { ID_PATTERN } from "./ids.js";
 import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
-import { FenceTracker, isBlank, joinLines, splitLines, type TextShape } from "./text.js";
+import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
 
 export interface MergeInput {
@@ -310,23 +310,6 @@ export function logLine(at: string, persona: string, event: string, detail?: str
   return `- ${at} · ${persona} · ${event}${detail ? ` · ${detail.replace(/\s+/g, " ").trim()}` : ""}`;
 }
 
-/**
- * How a reference doc (Patterns.md) merges: by entry when it does not exist yet (harvest will write it in
- * entry format) or holds nothing but entries under a title and an intro; as text when a person wrote it:
- * a section heading or a code fence outside entries, or text that does not read as entries. The entry
- * driver would take a hand-written section for part of the entry above it.
- */
-export function referenceMerge(text: string | null): MergeStrategy {
-  if (text === null) return "union";
-  let header: string[];
-  try {
-    header = parseBuffer(text).header;
-  } catch {
-    return "text";
-  }
-  const fence = new FenceTracker();
-  return header.some((line) => fence.feed(line) || /^ {0,3}#{2,6}(?:[ \t]|$)/.test(line)) ? "text" : "union";
-}
 
 /** The merge for each strategy a bank file can name in the config. */
 export const MERGERS: Record<MergeStrategy, (input: MergeInput) => string> = {

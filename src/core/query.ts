@@ -5,7 +5,7 @@
  */
 import { readEntries } from "./entries.js";
 import { MemoryError } from "./errors.js";
-import { sourceIds } from "./harvest.js";
+import { sourceIds } from "./docs.js";
 import { splitLines } from "./text.js";
 
 /** One entry of a buffer, or one harvested doc (a Patterns.md section, a post-mortem, an ADR). */
