@@ -15,9 +15,9 @@ import { MERGERS } from "../core/merge.js";
 import { parseBuffer, serializeBuffer } from "../core/entries.js";
 import { adoptSections, headerWithoutSections, unmarkedSections } from "../core/unmarked.js";
 import { newId } from "../core/ids.js";
-import { defaultType } from "../core/config.js";
+import { defaultType, MERGE_STRATEGIES } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
-import { driverCommand, driverName, STRATEGIES } from "../git/drivers.js";
+import { driverCommand, driverName } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
 import { addedIn, blameLines } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
@@ -148,7 +148,7 @@ const RULES: Rule[] = [
     id: "drivers",
     probe: async ({ ws }) => {
       const problems: string[] = [];
-      for (const s of STRATEGIES) {
+      for (const s of MERGE_STRATEGIES) {
         const key = `merge.${driverName(s)}.driver`;
         const value = ws.gitConfig.get(key);
         if (value === undefined) problems.push(`${key} is not registered in .git/config`);
@@ -221,7 +221,7 @@ async function remergeUnmerged(ws: Workspace, files: MergedFile[]): Promise<void
   const attrs = await checkAttr(ws.root, "merge", unmerged);
   for (const rel of unmerged) {
     const file = files.find((f) => f.rel === rel)!;
-    const named = STRATEGIES.find((s) => driverName(s) === attrs.get(rel));
+    const named = MERGE_STRATEGIES.find((s) => driverName(s) === attrs.get(rel));
     const merge = (sides: Sides) => MERGERS[file.role === "reference" && named ? named : file.merge]({ ...sides, file: rel });
     // A stage may itself hold markers (a clone without drivers committed a conflicted file): resolve those first.
     const [base, ours, theirs] = [1, 2, 3].map((n) => resolveConflicts(blobs.get(`:${n}:${rel}`) ?? "", merge));

@@ -17,7 +17,7 @@ import { headCommit } from "../git/repo.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { readTextIfExists, withPath } from "../infra/fs.js";
 import { loadDocTemplates, readHarvestedDocs } from "../bank/docs.js";
-import { bufferFiles, harvestTargets } from "../bank/workspace.js";
+import { bufferFiles, harvestTargets, signsCommits } from "../bank/workspace.js";
 import { commitBank } from "./bank-commit.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
 import { checkBank, locked, openSession, withLine, type Session, type SessionOptions } from "./session.js";
@@ -159,7 +159,7 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   await refuseUnwritable(ws.root, files.map((f) => f.path));
   const head = await headCommit(ws.root);
   const message = `${HARVEST_SUBJECT}${persona}): ${summary}`;
-  const sign = /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? "");
+  const sign = signsCommits(ws);
   const { commit, blobs } = await commitFiles(ws.root, ws.gitDir, head, files, message, { sign });
   await land(ws, { from: head, to: commit, message, files: [...blobs] }, new Map(files.map((f) => [f.path, f.content])));
   return commit;

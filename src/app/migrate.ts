@@ -37,7 +37,7 @@ import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { renderTemplate } from "../bank/files.js";
 import { loadOutliner, type Outliner } from "../bank/markdown.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
-import { bankFiles, bufferFiles, harvestTargets, openWorkspace, refuseEscapes, requirePersona, type Workspace } from "../bank/workspace.js";
+import { bankFiles, bufferFiles, harvestTargets, openWorkspace, refuseEscapes, requirePersona, type Workspace, signsCommits } from "../bank/workspace.js";
 import { refuseUnwritable } from "./harvest.js";
 import { land } from "./harvest-journal.js";
 import { locked, withLine, type SessionOptions } from "./session.js";
@@ -440,7 +440,7 @@ async function apply(ws: Workspace, built: Built, head: string, persona: string)
   const { plan: p } = built;
   await refuseUnwritable(ws.root, built.writes.map((f) => f.path));
   const message = `memory: migrate ${p.from} bank (${persona}): ${built.summary}`;
-  const sign = /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? "");
+  const sign = signsCommits(ws);
   const snapshot = await commitFiles(ws.root, ws.gitDir, head, built.writes, message, { sign, remove: built.removes });
   await land(
     ws,

@@ -4,7 +4,7 @@ import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { readHead } from "../git/repo.js";
 import { refuseBadState } from "../git/state.js";
-import { pathStatus, trackFiles, type PathStatus } from "../git/worktree.js";
+import { pathStatus, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
 import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
@@ -98,5 +98,3 @@ export const bankPaths = (session: Session): string[] => [session.ws.config.bank
 /** The files the tool itself writes or reads in a bank commit. */
 export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes", CONFIG_FILE];
 
-/** Records the bank's new files in the index, so they are seen as changes and can be committed. */
-export const trackBank = (session: Session): Promise<void> => trackFiles(session.ws.root, ownFiles(session));

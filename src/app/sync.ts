@@ -11,7 +11,7 @@ import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js"
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
-import { mergedFiles, type MergedFile, type Workspace } from "../bank/workspace.js";
+import { mergedFiles, type MergedFile, type Workspace, signsCommits } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
@@ -137,7 +137,7 @@ async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report:
   report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
   const remote = `${up.remote}/${up.branch}`;
   const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${remote} (${persona})`, {
-    sign: /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? ""),
+    sign: signsCommits(ws),
     beforeMerge: () => refuseForeignMergeAttributes(ws),
   });
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";

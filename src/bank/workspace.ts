@@ -181,6 +181,9 @@ export function bankFile(ws: Workspace, key: BankFileKey): BankFile {
   return bankFiles(ws).find((f) => f.key === key)!;
 }
 
+/** Whether commits made here are signed (`commit.gpgsign`): `commit-tree` does not read that setting itself. */
+export const signsCommits = (ws: Workspace): boolean => /^(true|yes|on|1)$/i.test(ws.gitConfig.get("commit.gpgsign") ?? "");
+
 export function persona(ws: Workspace, flag?: string): Persona | undefined {
   return resolvePersona({
     flag,

@@ -211,10 +211,6 @@ export function replaceAdrMentions(text: string, from: number, to: number): stri
   return text.replace(new RegExp(`(?<![A-Za-z0-9])(adr[-_ ]?)(0*${from})(?!\\d)`, "gi"), (_, pre: string, digits: string) => `${pre}${sameForm(digits, to)}`);
 }
 
-/** Whether the text mentions `n` as an ADR (`ADR025`, `ADR-25`, `ADR 25`). */
-export function mentionsAdr(text: string, n: number): boolean {
-  return new RegExp(`(?<![A-Za-z0-9])adr[-_ ]?0*${n}(?!\\d)`, "i").test(text);
-}
 
 /**
  * A title's leading number (`ADR-025: …`, `25. …`, `0025 …`) rewritten from `from` to `to`; text that does

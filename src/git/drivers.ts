@@ -27,11 +27,10 @@ export function driverCommand(strategy: MergeStrategy, node = process.execPath, 
   return `${shellQuote(node)} ${shellQuote(entry)} merge-driver ${strategy} %O %A %B %P`;
 }
 
-export const STRATEGIES: readonly MergeStrategy[] = MERGE_STRATEGIES;
 
 /** `git config` keys and values that register every driver. */
 export function driverSettings(): Array<[string, string]> {
-  return STRATEGIES.flatMap((s): Array<[string, string]> => [
+  return MERGE_STRATEGIES.flatMap((s): Array<[string, string]> => [
     [`merge.${driverName(s)}.name`, DRIVER_LABELS[s]],
     [`merge.${driverName(s)}.driver`, driverCommand(s)],
   ]);
@@ -39,5 +38,5 @@ export function driverSettings(): Array<[string, string]> {
 
 /** `-c key=value` arguments that make a single git call use the drivers, whatever the clone's config says. */
 export function driverArgs(): string[] {
-  return STRATEGIES.flatMap((s) => ["-c", `merge.${driverName(s)}.driver=${driverCommand(s)}`]);
+  return MERGE_STRATEGIES.flatMap((s) => ["-c", `merge.${driverName(s)}.driver=${driverCommand(s)}`]);
 }
