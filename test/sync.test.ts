@@ -408,7 +408,7 @@ describe("hooks, locks and broken configuration", () => {
   it("refuses while another git process holds index.lock", async () => {
     const { sb, dev } = await solo();
     sb.write(dev, ".git/index.lock", "");
-    const res = await sb.memory(dev, ["save"]);
+    const res = await sb.memory(dev, ["save"], { env: { MEMORY_GIT_LOCK_WAIT: "0.3" } });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("index.lock exists");
   });

@@ -33,6 +33,7 @@ import { blameLines } from "../git/history.js";
 import { headCommit, readBlobs, readHead } from "../git/repo.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { refuseBadState } from "../git/state.js";
+import { indexLockWaitMs } from "../git/run.js";
 import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { renderTemplate } from "../bank/files.js";
 import { loadOutliner, type Outliner } from "../bank/markdown.js";
@@ -117,7 +118,7 @@ const ARCHIVE = "Docs/99-Archive";
 export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   const persona = requirePersona(ws, options.persona).name;
-  await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch);
+  await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch, indexLockWaitMs(ws.env));
   return locked(ws, options, async () => {
     const head = await headCommit(ws.root);
     if (!head) throw new MemoryError("no-commits", "this branch has no commit yet, so the migration has nothing to build on");

@@ -4,6 +4,7 @@ import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { readHead } from "../git/repo.js";
 import { refuseBadState } from "../git/state.js";
+import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
 import { readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
 import { dirname, join } from "node:path";
@@ -52,7 +53,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const found = requirePersona(ws, options.persona);
   options.onPersona?.(found);
   const persona = found.name;
-  const branch = await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch);
+  const branch = await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch, indexLockWaitMs(ws.env));
   return { ws, branch, persona, files: bankFiles(ws) };
 }
 

@@ -62,6 +62,12 @@ export function networkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
 }
 
+/** How long to wait for another git's index.lock: `MEMORY_GIT_LOCK_WAIT` seconds, else 5. */
+export function indexLockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.MEMORY_GIT_LOCK_WAIT);
+  return env.MEMORY_GIT_LOCK_WAIT !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 5_000;
+}
+
 let drivers: string[] | undefined;
 
 const NETWORK = new Set(["fetch", "push", "ls-remote"]);

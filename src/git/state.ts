@@ -11,10 +11,8 @@ const IN_PROGRESS: Array<[string, string, string]> = [
   ["REVERT_HEAD", "a revert", "`git revert --continue` or `git revert --abort`"],
 ];
 
-const INDEX_LOCK_WAIT_MS = 5_000;
-
 /** Refuses when HEAD is detached or another git operation is half done; nothing is touched. */
-export async function refuseBadState(gitDir: string, branch: string | null): Promise<string> {
+export async function refuseBadState(gitDir: string, branch: string | null, indexLockWaitMs = 5_000): Promise<string> {
   for (const [file, what, how] of IN_PROGRESS) {
     if (await exists(join(gitDir, file))) {
       throw new MemoryError("repo-state", `${what} is in progress in this clone`, { how, operation: file });
@@ -24,7 +22,7 @@ export async function refuseBadState(gitDir: string, branch: string | null): Pro
   // Another git (an editor's, a hook's, one a stopped command left running) usually finishes in moments.
   const lock = join(gitDir, "index.lock");
   for (let waited = 0; await exists(lock); waited += 50) {
-    if (waited >= INDEX_LOCK_WAIT_MS) throw new MemoryError("index-locked", `another git process is using this clone (${lock} exists)`);
+    if (waited >= indexLockWaitMs) throw new MemoryError("index-locked", `another git process is using this clone (${lock} exists)`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return branch;
