@@ -71,10 +71,21 @@ async function removeLeftovers(commonDir: string): Promise<void> {
   }
 }
 
-/** Creates the lock from our own file in one step; false when a lock is there. */
+/**
+ * Creates the lock from our own file in one step; false when a lock is there. On a file system without
+ * hard links, an exclusive create with the same content (written at once, small enough to land whole).
+ */
 async function tryLink(mine: string, path: string): Promise<boolean> {
   try {
     await link(mine, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EPERM" && code !== "EXDEV") throw err;
+  }
+  try {
+    await writeFile(path, await readFile(mine), { flag: "wx" });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
