@@ -269,6 +269,9 @@ describe("end to end: memory harvest", () => {
     });
     expect(res.status, res.stdout).toBe(0);
     expect(res.stdout).toContain('Create ADR for decision #1 "decision 1" (by dev)? (y/N)');
+    // Answers y, n, yes: the third decision asked is the second yes, so ADR 2.
+    expect(res.stdout).toContain("(a yes makes it ADR 1, unless another clone publishes one first)");
+    expect(res.stdout.split("Create ADR for decision #3")[0]).toMatch(/a yes makes it ADR 2, unless[^\n]*\n[^\n]*$/);
     expect(adrs(sb, repo)).toEqual(["ADR-001-decision-1.md", "ADR-002-decision-3.md"]);
     expect(ids(sb, repo, `${BANK}/decisions-inbox.md`)).toEqual([decisions[1], decisions[3], decisions[4]]);
   });

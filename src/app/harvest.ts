@@ -61,9 +61,16 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   // Asked before the lock is taken: a person may take minutes to answer, and agents' adds must not wait
   // for them. Decisions that arrive with the sync afterwards were not asked about and stay in the inbox.
   if (options.ask && !options.yes && !options.dryRun) {
-    const candidates = decisionCandidates(await readInput(session, { ...options, only }));
+    const input = await readInput(session, { ...options, only });
+    const candidates = decisionCandidates(input);
+    // The number a yes would give, counting the yeses so far (a hint: a clone publishing first moves it on).
+    const first = planHarvest({ ...input, acceptDecision: () => true }).files.find((f) => f.kind === "adr")?.number;
+    let accepted = 0;
     for (const [i, e] of candidates.entries()) {
-      answers.set(e.id, await options.ask(`${excerpt(e.body)}Create ADR for decision #${i + 1} "${e.title}" (by ${e.author})? (y/N) `));
+      const hint = first !== undefined ? `    (a yes makes it ADR ${first + accepted}, unless another clone publishes one first)\n` : "";
+      const yes = await options.ask(`${excerpt(e.body)}${hint}Create ADR for decision #${i + 1} "${e.title}" (by ${e.author})? (y/N) `);
+      answers.set(e.id, yes);
+      if (yes) accepted++;
     }
   }
   return locked(ws, options, async () => {
