@@ -19,10 +19,10 @@ import { defaultType, MERGE_STRATEGIES } from "../core/config.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
-import { addedIn, blameLines } from "../git/history.js";
+import { addedIn, lineProvenance } from "../git/history.js";
 import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrack } from "../git/worktree.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
-import { readFolder } from "../bank/docs.js";
+import { markdownNames, readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
 import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
@@ -264,11 +264,6 @@ async function harvestedTwice(ws: Workspace): Promise<string[]> {
   return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => `entry ${id} was harvested twice: ${files.join(" and ")}`);
 }
 
-/** The markdown files of an ADR folder (names only). */
-async function adrFolderNames(ws: Workspace, dir: string): Promise<string[]> {
-  const entries = await readdir(join(ws.root, dir), { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => e.name);
-}
 
 /**
  * Numbers that ADRs from more than one commit use, each with its files grouped by the commit that added
@@ -277,7 +272,7 @@ async function adrFolderNames(ws: Workspace, dir: string): Promise<string[]> {
  */
 async function sharedNumbers(ws: Workspace, dir: string, names?: string[]): Promise<Map<number, string[][]>> {
   const out = new Map<number, string[][]>();
-  for (const [n, files] of duplicateAdrNumbers(names ?? (await adrFolderNames(ws, dir)))) {
+  for (const [n, files] of duplicateAdrNumbers(names ?? (await markdownNames(join(ws.root, dir))))) {
     const added = await Promise.all(files.map((f) => addedIn(ws.root, `${dir}/${f}`)));
     const sets = new Map<string, { files: string[]; time: number }>();
     files.forEach((f, i) => {
@@ -299,7 +294,7 @@ async function sharedNumbers(ws: Workspace, dir: string, names?: string[]): Prom
  * where a line names it and not the others that had its number, mentions like `ADR 25`.
  */
 async function renumberDuplicateAdrs(ws: Workspace, dir: string): Promise<void> {
-  const names = await adrFolderNames(ws, dir);
+  const names = await markdownNames(join(ws.root, dir));
   const shared = await sharedNumbers(ws, dir, names);
   if (shared.size === 0) return;
   const style = inferAdrStyle(names, configuredAdrStyle(ws.config));
@@ -353,13 +348,7 @@ async function adoptUnmarked(ws: Workspace, persona: string): Promise<void> {
     const doc = parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
     const sections = unmarkedSections(doc);
     if (sections.length === 0) continue;
-    const blame = await blameLines(ws.root, f.rel);
-    const history = new Map(
-      sections.flatMap((s) => {
-        const origin = blame.get(s.line);
-        return origin ? [[s.line, { author: origin.author, at: isoSeconds(new Date(origin.time * 1000)) }] as const] : [];
-      }),
-    );
+    const history = await lineProvenance(ws.root, f.rel);
     const adopted = adoptSections(sections, { type: defaultType(ws.config, f.buffer), persona, now: now(ws.env), history, newId });
     await writeTextAtomic(f.abs, serializeBuffer({ ...doc, header: headerWithoutSections(doc), entries: [...adopted, ...doc.entries] }));
   }

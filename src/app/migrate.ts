@@ -29,7 +29,7 @@ import { findSecrets } from "../core/secrets.js";
 import { findSections, type Sections } from "../core/sections.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { adoptSections, headerWithoutSections, unmarkedSections } from "../core/unmarked.js";
-import { blameLines } from "../git/history.js";
+import { lineProvenance } from "../git/history.js";
 import { headCommit, readBlobs, readHead } from "../git/repo.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { refuseBadState } from "../git/state.js";
@@ -244,7 +244,7 @@ async function plan(ws: Workspace, persona: string, options: MigrateOptions): Pr
     outline ??= await loadOutliner();
     const sections = sectionsOf(source, outline);
     const type = match.type;
-    const history = sections.sections.length ? await historyOf(ws, rel) : new Map<number, Provenance>();
+    const history = sections.sections.length ? await lineProvenance(ws.root, rel) : new Map<number, Provenance>();
     const entryOptions = { type, persona, now: at, history, newId };
 
     if (role.role === "doc" && sections.style !== "log") {
@@ -308,7 +308,7 @@ async function plan(ws: Workspace, persona: string, options: MigrateOptions): Pr
     const doc = parseBuffer(text, { file: f.rel, defaultType: defaultType(config, buffer) });
     const unmarked = unmarkedSections(doc);
     if (unmarked.length > 0) {
-      const blame = await historyOf(ws, f.rel);
+      const blame = await lineProvenance(ws.root, f.rel);
       const adopted = adoptSections(unmarked, { type: defaultType(config, buffer), persona, now: at, history: blame, newId });
       text = serializeBuffer({ ...doc, header: headerWithoutSections(doc), entries: [...adopted, ...doc.entries] });
       const label = bufferLabel(bufferConfig(config, buffer));
@@ -390,11 +390,6 @@ function sectionsOf(text: string, outline: Outliner): Sections {
   return findSections(lines, outline(lines.map((l) => l.replace(/\r/g, " ")).join("\n")));
 }
 
-/** Who last wrote each line of a file and when, from `git blame` (nothing for lines never committed). */
-async function historyOf(ws: Workspace, rel: string): Promise<Map<number, Provenance>> {
-  const blame = await blameLines(ws.root, rel);
-  return new Map([...blame].map(([line, o]) => [line, { author: o.author, at: isoSeconds(new Date(o.time * 1000)) }]));
-}
 
 const view = (m: MigratedEntry): PlannedEntry => ({
   id: m.entry.id,

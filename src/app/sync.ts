@@ -5,6 +5,7 @@
  * bounded number of times. Never force-pushes. An unreachable remote leaves the local commits in place
  * ("push pending"); the next sync delivers them.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
 import { findUpstream, fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
 import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js";
@@ -180,4 +181,3 @@ export function backoff(attempt: number, random = Math.random()): number {
   return Math.round(50 * 2 ** Math.min(attempt - 1, 5) * (0.5 + random));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

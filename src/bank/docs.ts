@@ -8,11 +8,15 @@ import { templatesDir } from "../infra/paths.js";
 import { harvestTargets, TEMPLATE_OVERRIDES, type Workspace } from "./workspace.js";
 
 
+/** The names of a docs folder's markdown files, sorted; regular files only: a symbolic link there is never followed. */
+export async function markdownNames(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => e.name).sort();
+}
+
 /** The markdown files of a docs folder (not its subfolders), by name, with their texts; empty when it does not exist. */
 export async function readFolder(dir: string): Promise<Map<string, string>> {
-  // Regular files only: a symbolic link in a docs folder is never followed (it could lead anywhere).
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isFile() && e.name.endsWith(".md")).map((e) => e.name).sort();
+  const names = await markdownNames(dir);
   const texts = new Map<string, string>();
   for (const name of names) texts.set(name, await readFile(join(dir, name), "utf8"));
   return texts;

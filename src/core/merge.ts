@@ -6,7 +6,7 @@ import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entr
 import { contextKind, parseContext, sectionBody, serializeContext, stampTime, type ContextDoc, type ContextSection } from "./context.js";
 import { ID_PATTERN } from "./ids.js";
 import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
-import { isBlank, joinLines, splitLines, type TextShape } from "./text.js";
+import { isBlank, joinLines, sameLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
 
 export interface MergeInput {
@@ -71,7 +71,7 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
   ordered.push(...sortByTimeThenId(fresh));
 
   const doc: BufferDoc = {
-    shape: mergeShape(b, o, t, base),
+    shape: textShape(b.shape, o.shape, t.shape, base),
     header: mergeTextLines(b.header, o.header, t.header),
     entries: ordered,
   };
@@ -134,11 +134,6 @@ export function shortHash(text: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(16).padStart(8, "0");
-}
-
-/** Line endings and BOM: the base's, else the sides' when they agree, else plain LF. */
-function mergeShape(b: { shape: TextShape }, o: { shape: TextShape }, t: { shape: TextShape }, baseText: string): TextShape {
-  return textShape(b.shape, o.shape, t.shape, baseText);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,10 +229,6 @@ function laterOf<T extends { updated: string | undefined; by: string | undefined
   return compareStrings(key(x), key(y)) >= 0 ? x : y;
 }
 
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((l, i) => l === b[i]);
-}
-
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +261,7 @@ export function mergeLog({ base, ours, theirs }: MergeInput): string {
   const lines = mergeTextLines(b.header, o.header, t.header);
   if (kept.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
   for (const e of kept) lines.push(e.line, ...e.tail);
-  return joinLines(lines, mergeShape(b, o, t, base));
+  return joinLines(lines, textShape(b.shape, o.shape, t.shape, base));
 }
 
 interface LogEvent {

@@ -15,7 +15,7 @@
  * 100k-line file with a few edits merges in milliseconds. When two versions differ so much that the diff
  * would cost more than a fixed budget, the differing middle is taken as one change (a conflict keeps both).
  */
-import { joinLines, splitLines, type TextShape } from "./text.js";
+import { joinLines, sameLines, splitLines, type TextShape } from "./text.js";
 
 export interface TextMergeInput {
   base: string;
@@ -189,12 +189,6 @@ function overlaps(group: readonly SideHunk[], ge: number, h: SideHunk): boolean 
   if (h.aStart < ge) return true;
   if (h.aStart > ge || h.aStart !== h.aEnd) return false;
   return group.some((k) => k.side !== h.side && k.aStart === ge && k.aEnd === ge);
-}
-
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function compareLines(a: readonly string[], b: readonly string[]): number {

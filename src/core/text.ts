@@ -95,3 +95,10 @@ export function conflictMarkerLine(lines: readonly string[]): number {
   const i = lines.findIndex((l) => MARKER.test(l));
   return i + 1;
 }
+
+/** Whether two lists of lines are the same, line for line. */
+export function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,5 +1,6 @@
 /** Questions about history: which commits are where, what changed on the other side. */
 import { git } from "./run.js";
+import { isoSeconds } from "../core/clock.js";
 
 export interface CommitInfo {
   sha: string;
@@ -83,4 +84,10 @@ export async function blameLines(root: string, rel: string): Promise<Map<number,
     }
   }
   return lines;
+}
+
+/** Who last wrote each line and when (ISO 8601), by 1-based line: what adopted sections take as `by` and `at`. */
+export async function lineProvenance(root: string, rel: string): Promise<Map<number, { author: string; at: string }>> {
+  const blame = await blameLines(root, rel);
+  return new Map([...blame].map(([line, o]) => [line, { author: o.author, at: isoSeconds(new Date(o.time * 1000)) }]));
 }

@@ -1,4 +1,5 @@
 /** Whether the clone is in a state a sync may start from: on a branch, no git operation half done. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { exists } from "../infra/fs.js";
@@ -23,7 +24,7 @@ export async function refuseBadState(gitDir: string, branch: string | null, inde
   const lock = join(gitDir, "index.lock");
   for (let waited = 0; await exists(lock); waited += 50) {
     if (waited >= indexLockWaitMs) throw new MemoryError("index-locked", `another git process is using this clone (${lock} exists)`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return branch;
 }

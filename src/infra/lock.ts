@@ -11,6 +11,7 @@
  * - Release removes the lock only if it still holds our token.
  * - Something at the lock's name that is not a lock file (a folder) is an error, never a busy loop.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { link, open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
@@ -149,7 +150,6 @@ function ownLock(path: string, token: string): Lock {
 }
 
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `work` holding the lock; `onWait` hears once when another process makes it wait. */
 export async function withLock<T>(commonDir: string, work: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
