@@ -10,10 +10,12 @@ import { findSecrets } from "../core/secrets.js";
 import { bufferConfig, bufferLabel, CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
-import { commitOnly, trackFiles, type PathStatus } from "../git/worktree.js";
+import { commitOnly, trackFiles } from "../git/worktree.js";
+import { commitBankIndex } from "../git/bank-ref.js";
+import { signsCommits } from "../bank/workspace.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { join } from "node:path";
-import { appendLog, bankPaths, ownFiles, type Session } from "./session.js";
+import { appendLog, bankPaths, ownFiles, type BankStatus, type Session } from "./session.js";
 import { clearPendingLog, readPendingLog } from "../bank/pending-log.js";
 import { ensureOtherFileAttributes } from "./setup.js";
 
@@ -34,7 +36,7 @@ export interface BankCommit {
   contextStamped: boolean;
 }
 
-export async function commitBank(session: Session, status: PathStatus, options: BankCommitOptions): Promise<BankCommit> {
+export async function commitBank(session: Session, status: BankStatus, options: BankCommitOptions): Promise<BankCommit> {
   const { ws, persona, files } = session;
   // Our own files that git does not know yet (new, or hidden by an ignore rule) are recorded first.
   const ours = new Set(ownFiles(session));
@@ -42,7 +44,9 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   // chose to ignore stays local.
   const fresh = status.untracked.filter((p) => ours.has(p) && !(p === CONFIG_FILE && status.ignored.includes(p)));
   if (fresh.length > 0) await trackFiles(ws.root, fresh);
-  const changes = await describeChanges(session, [...status.changed, ...fresh], options.message);
+  // What the bank's files are compared with: HEAD, or the bank branch's tip (nothing before its first commit).
+  const base = status.tip;
+  const changes = await describeChanges(session, [...status.changed, ...fresh], options.message, base);
   if (changes.secrets.length > 0 && !options.allowSecret) {
     throw new MemoryError("secret", `${changes.secrets[0]} looks like a secret`);
   }
@@ -51,13 +55,14 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   let contextStamped = false;
   if (changes.contextChanged) {
     const work = (await readTextIfExists(ctx.abs)) ?? "";
-    const head = (await readBlobs(ws.root, [`HEAD:${ctx.rel}`])).get(`HEAD:${ctx.rel}`) ?? null;
+    const head = base ? ((await readBlobs(ws.root, [`${base}:${ctx.rel}`])).get(`${base}:${ctx.rel}`) ?? null) : null;
     const stamped = stampEdits(work, head, options.at, persona);
     if (stamped !== work) await writeTextAtomic(ctx.abs, stamped);
     contextStamped = stamped !== work;
   }
   // A file new in the bank folder gets its driver in the same commit, before anything is merged.
-  const attributes = (await ensureOtherFileAttributes(ws)).length > 0;
+  // (On the bank's own branch the lines live in .git/info/attributes, in no commit.)
+  const attributes = (await ensureOtherFileAttributes(ws)).length > 0 && !ws.line.bank;
   if (attributes) await trackFiles(ws.root, [".gitattributes"]);
   const line = options.logLine?.(changes, contextStamped);
   // Lines quiet starts left waiting go in first, in the order they happened.
@@ -72,7 +77,9 @@ export async function commitBank(session: Session, status: PathStatus, options: 
   ]);
   let commit: string | null;
   try {
-    commit = known.size ? await commitOnly(ws.root, bankPaths(session), options.message, [...known]) : null;
+    if (known.size === 0) commit = null;
+    else if (ws.line.bank) commit = await commitBankIndex(ws.line.bank, base, [...known], options.message, { sign: signsCommits(ws) });
+    else commit = await commitOnly(ws.root, bankPaths(session), options.message, [...known]);
   } catch (err) {
     // Nothing was committed: the log goes back to what it was, so the lines are not written twice next time.
     if (line) await writeTextAtomic(log.abs, logBefore ?? "");
@@ -96,18 +103,18 @@ export interface BankChanges {
  * like a secret anywhere it is new: in entries (named), in a buffer's header or other text outside entries,
  * in any other file of the bank folder, and in the commit message.
  */
-async function describeChanges(session: Session, paths: string[], message: string): Promise<BankChanges> {
+async function describeChanges(session: Session, paths: string[], message: string, base: string | null): Promise<BankChanges> {
   const { ws, files } = session;
   const changes: BankChanges = { paths: [...new Set(paths)], added: {}, contextChanged: false, secrets: [] };
   for (const hit of findSecrets(message)) changes.secrets.push(`the commit message (line ${hit.line}): ${hit.kind}`);
   const bank = `${ws.config.bank}/`;
   const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p) || p === CONFIG_FILE || p === ".gitattributes");
   if (scanned.length === 0) return changes;
-  const heads = await readBlobs(ws.root, scanned.map((p) => `HEAD:${p}`));
+  const heads = base ? await readBlobs(ws.root, scanned.map((p) => `${base}:${p}`)) : new Map<string, string | null>();
   for (const rel of scanned) {
     const work = await readTextIfExists(join(ws.root, rel));
     if (work === null || work.includes("\0")) continue; // deleted, or not text
-    const head = heads.get(`HEAD:${rel}`) ?? "";
+    const head = heads.get(`${base}:${rel}`) ?? "";
     const f = files.find((x) => x.rel === rel);
     if (f?.key === "context") changes.contextChanged = withoutStamp(work) !== withoutStamp(head);
     const entryLines = new Set<number>();

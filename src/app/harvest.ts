@@ -98,7 +98,7 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     let commit: string | null = null;
     let attempts = 0;
     // Always sync first, --no-push included: a plan made on a stale clone would reuse ADR numbers.
-    const sync = await syncWithRemote(ws, session.branch, {
+    const sync = await syncWithRemote(ws, ws.line, {
       persona,
       push: options.push !== false,
       progress: options.progress,

@@ -1,10 +1,9 @@
 /** `memory save`: commit the bank (only the bank), merge the remote through the drivers, push. */
 import { isoSeconds, now } from "../core/clock.js";
 import { logLine } from "../core/merge.js";
-import { headCommit } from "../git/repo.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { commitBank, describeAdded } from "./bank-commit.js";
-import { checkBank, locked, openSession, type SessionOptions } from "./session.js";
+import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 
 export interface SaveOptions extends SessionOptions {
@@ -38,11 +37,11 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
       logLine: (changes, stamped) =>
         changes.paths.length > 0 ? logLine(isoSeconds(now(ws.env)), persona, "save", options.message ?? describeAdded(changes.added, stamped)) : undefined,
     });
-    const before = commit ?? (await headCommit(ws.root));
-    const sync = options.push === false ? null : await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "save" });
+    const before = commit ?? (await lineTip(ws));
+    const sync = options.push === false ? null : await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "save" });
     const context = session.files.find((f) => f.key === "context")!;
     const contextReplaced =
-      sync && sync.merged === "merge" && before ? await replacedContext(ws.root, context.rel, context.abs, before, persona) : null;
+      sync && sync.merged === "merge" && before ? await replacedContext(ws.root, context.rel, context.abs, before, persona, ws.line.ref) : null;
     return { commit, added, contextStamped, sync, contextReplaced };
   });
 }

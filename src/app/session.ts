@@ -2,7 +2,8 @@
 import { CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
-import { readHead } from "../git/repo.js";
+import { headCommit } from "../git/repo.js";
+import { bankTip, stageBank } from "../git/bank-ref.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
@@ -53,7 +54,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const found = requirePersona(ws, options.persona);
   options.onPersona?.(found);
   const persona = found.name;
-  const branch = await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch, indexLockWaitMs(ws.env));
+  // A bank on its own branch never touches HEAD or the index: it syncs mid-rebase, or on a detached HEAD.
+  const branch = ws.line.bank ? (ws.codeBranch ?? "detached HEAD") : await refuseBadState(ws.gitDir, ws.codeBranch, indexLockWaitMs(ws.env));
   return { ws, branch, persona, files: bankFiles(ws) };
 }
 
@@ -61,9 +63,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * Refuses unmerged bank files, conflict markers and buffers that do not parse (naming file and line).
  * Returns the bank's git status, which the bank commit goes on to use.
  */
-export async function checkBank(session: Session): Promise<PathStatus> {
+export async function checkBank(session: Session): Promise<BankStatus> {
   const { ws, files } = session;
-  const status = await pathStatus(ws.root, bankPaths(session));
+  const status = await bankStatus(session);
   const unmerged = status.unmerged.filter((p) => files.some((f) => f.rel === p));
   if (unmerged.length > 0) {
     throw new MemoryError("unmerged", `${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge`);
@@ -75,6 +77,29 @@ export async function checkBank(session: Session): Promise<PathStatus> {
     if (problem) throw problem.error;
   }
   return status;
+}
+
+export interface BankStatus extends PathStatus {
+  /** The commit the bank's changes are counted from: the bank branch's tip (null before its first commit), or HEAD's. */
+  tip: string | null;
+}
+
+/**
+ * The bank's files against the commit they were last committed in. On the bank's own branch every file is
+ * recorded in its index as it is (new, changed, deleted), so `changed` is complete and nothing is untracked.
+ */
+async function bankStatus(session: Session): Promise<BankStatus> {
+  const { ws } = session;
+  const bank = ws.line.bank;
+  if (!bank) return { ...(await pathStatus(ws.root, bankPaths(session))), tip: "HEAD" };
+  const tip = await bankTip(bank);
+  const changed = await stageBank(bank, tip, bankPaths(session));
+  return { unmerged: [], untracked: [], ignored: [], changed, tip };
+}
+
+/** The commit the bank is at: the bank branch's tip, or HEAD's ("" before either has one). */
+export async function lineTip(ws: Workspace): Promise<string> {
+  return ws.line.bank ? ((await bankTip(ws.line.bank)) ?? "") : headCommit(ws.root);
 }
 
 /** Appends one line to the session log, keeping its line endings. */
@@ -94,7 +119,8 @@ export function withLine(text: string, line: string): string {
  * What a bank commit takes: the bank folder, `.gitattributes`, and the config file, which says how every
  * clone reads and merges the bank (a team's own buffer must reach the clones that will merge it).
  */
-export const bankPaths = (session: Session): string[] => [session.ws.config.bank, ".gitattributes", CONFIG_FILE];
+export const bankPaths = (session: Session): string[] =>
+  session.ws.line.mode === "branch" ? [session.ws.config.bank, CONFIG_FILE] : [session.ws.config.bank, ".gitattributes", CONFIG_FILE];
 
 /** The files the tool itself writes or reads in a bank commit. */
 export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes", CONFIG_FILE];

@@ -7,12 +7,14 @@ import { join } from "node:path";
 import { ensureAttributes, type AttributesChange } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
-import { headCommit, readBlobs, readHead, setLocalConfig } from "../git/repo.js";
-import { fetchUpstream, findUpstream } from "../git/remote.js";
+import { headCommit, readBlobs, setLocalConfig } from "../git/repo.js";
+import { fetchUpstream } from "../git/remote.js";
 import { networkTimeoutMs } from "../git/run.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
+import { bankUpstream, excludeFile, excludeLines, infoAttributesFile } from "../bank/line.js";
+import { bankTip, takeBank } from "../git/bank-ref.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type PlannedBank, type Workspace } from "../bank/workspace.js";
 
@@ -30,6 +32,8 @@ export interface InitResult {
   /** Bank files written because they were missing: from this branch, the remote, or a template (repo-relative). */
   created: string[];
   attributes: { added: string[]; updated: string[] };
+  /** Where the bank is synced, and the file its merge attributes went to (repo-relative, or under .git). */
+  sync: { mode: "branch" | "current"; branch: string | null; attributesFile: string };
   /** git config keys written in this clone. */
   configured: string[];
   /** The CI workflow written (repo-relative), or null. */
@@ -42,12 +46,14 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   const persona = requirePersona(ws, options.persona);
   await fetchBeforeInit(ws);
+  if (ws.line.bank) await holdBankOnItsBranch(ws);
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
   await startLooking(ws);
   const ci = options.ci ? await writeWorkflow(ws) : null;
-  return { persona: persona.name, bank: ws.config.bank, created, attributes, configured, ci };
+  const sync = { mode: ws.line.mode, branch: ws.line.branch, attributesFile: ws.line.bank ? ".git/info/attributes" : ".gitattributes" };
+  return { persona: persona.name, bank: ws.config.bank, created, attributes, sync, configured, ci };
 }
 
 /** Copies the harvest workflow into `.github/workflows/` unless one is there already. */
@@ -61,8 +67,31 @@ async function writeWorkflow(ws: Workspace): Promise<string | null> {
 /** Records the current commit as where this clone started looking, so its first start reports all it missed. */
 async function startLooking(ws: Workspace): Promise<void> {
   if (await readSeen(ws.gitDir)) return;
-  const head = await headCommit(ws.root);
-  if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
+  const code = await headCommit(ws.root);
+  const head = ws.line.bank ? ((await bankTip(ws.line.bank)) ?? "") : code;
+  if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}) });
+}
+
+/**
+ * A bank on its own branch: the code branches ignore its files (`.git/info/exclude`, this clone only),
+ * and when the remote has the bank branch and this clone does not, the clone takes it as it is there.
+ */
+async function holdBankOnItsBranch(ws: Workspace): Promise<void> {
+  const file = excludeFile(ws.commonDir);
+  const text = (await readTextIfExists(file)) ?? "";
+  const missing = excludeLines(ws.config).filter((l) => !text.split(/\r?\n/).includes(l));
+  if (missing.length) await writeTextAtomic(file, withLines(text, missing));
+  const bank = ws.line.bank!;
+  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
+  if ((await bankTip(bank)) || !up) return;
+  const remoteTip = await bankTip({ root: ws.root, ref: up.trackingRef });
+  if (!remoteTip) return;
+  await takeBank(bank, remoteTip);
+}
+
+function withLines(text: string, lines: string[]): string {
+  const body = text === "" || text.endsWith("\n") ? text : `${text}\n`;
+  return `${body}${lines.join("\n")}\n`;
 }
 
 /**
@@ -74,9 +103,8 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
   const missing: BankFile[] = [];
   for (const file of bankFiles(ws)) if (!(await exists(file.abs))) missing.push(file);
   if (missing.length === 0) return [];
-  const { branch } = await readHead(ws.gitDir);
-  const up = branch ? findUpstream(ws.gitConfig, branch) : undefined;
-  const revs = ["HEAD", ...(up ? [up.trackingRef] : [])];
+  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
+  const revs = [ws.line.ref, ...(up ? [up.trackingRef] : [])];
   const known = await readBlobs(ws.root, missing.flatMap((f) => revs.map((r) => `${r}:${f.rel}`)));
   await mkdir(join(ws.root, ws.config.bank), { recursive: true });
   const vars = { persona, now: isoSeconds(now(ws.env)) };
@@ -89,28 +117,33 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
 
 /** Fetches the branch's remote before `init` creates anything, so a bank the team already has is found. */
 async function fetchBeforeInit(ws: Workspace): Promise<void> {
-  const { branch } = await readHead(ws.gitDir);
-  const up = branch ? findUpstream(ws.gitConfig, branch) : undefined;
+  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
   // Offline is fine: the files come from what is known, and merges keep every entry either way.
   if (up) await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
 }
 
 /** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */
-async function attributesChange(ws: Workspace, only?: (path: string) => boolean, planned: PlannedBank = {}): Promise<AttributesChange> {
+async function attributesChange(ws: Workspace, only?: (path: string) => boolean, planned: PlannedBank = {}, file = attributesFile(ws)): Promise<AttributesChange> {
   const wanted = (await attributeLines(ws, planned)).map((l) => ({ path: l.path, driver: driverName(l.merge), glob: l.glob }));
-  return ensureAttributes(await readTextIfExists(join(ws.root, ".gitattributes")), wanted, only && ((w) => only(w.path)));
+  return ensureAttributes(await readTextIfExists(file), wanted, only && ((w) => only(w.path)));
 }
 
+/**
+ * Where the bank's attribute lines live: `.gitattributes` when the bank is committed on the code branch;
+ * `.git/info/attributes` when it has its own branch (merge-tree reads both; no code branch gets a commit).
+ */
+export const attributesFile = (ws: Workspace): string => (ws.line.bank ? infoAttributesFile(ws.commonDir) : join(ws.root, ".gitattributes"));
+
 /** The text `.gitattributes` should have for the bank (as it is, or as `planned` will make it), or null when it has it already. */
-export async function plannedAttributes(ws: Workspace, planned: PlannedBank = {}): Promise<string | null> {
-  const change = await attributesChange(ws, undefined, planned);
+export async function plannedAttributes(ws: Workspace, planned: PlannedBank = {}, only?: (path: string) => boolean): Promise<string | null> {
+  const change = await attributesChange(ws, only, planned, join(ws.root, ".gitattributes"));
   return change.changed ? change.text : null;
 }
 
 /** Adds or corrects the bank's lines in `.gitattributes` (all of them, or those `only` picks). */
 export async function ensureBankAttributes(ws: Workspace, only?: (path: string) => boolean): Promise<{ added: string[]; updated: string[] }> {
   const change = await attributesChange(ws, only);
-  if (change.changed) await writeTextAtomic(join(ws.root, ".gitattributes"), change.text);
+  if (change.changed) await writeTextAtomic(attributesFile(ws), change.text);
   return { added: change.added, updated: change.updated };
 }
 

@@ -12,7 +12,7 @@ import { readItems } from "../bank/query.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
-import { checkBank, locked, openSession, type SessionOptions } from "./session.js";
+import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 
@@ -63,19 +63,23 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       logLine: (changes) => (changes.paths.length > 0 ? line : undefined),
     });
     if (!commit) await addPendingLog(ws.gitDir, line);
-    const before = commit ?? (await headCommit(ws.root));
+    const before = commit ?? (await lineTip(ws));
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
 
-    const sync = await syncWithRemote(ws, session.branch, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
+    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
 
     const since = seenValid ? seen.commit : before;
-    const head = await headCommit(ws.root);
+    const head = await lineTip(ws);
+    // On the bank's own branch the docs are on the code branch: they are compared with the code commit
+    // this clone last looked at.
+    const code = ws.line.bank ? await headCommit(ws.root) : head;
+    const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : code) : undefined;
     // Nothing moved since this clone last looked (the commonest start): nothing to read back.
-    const unchanged = since !== "" && since === head;
+    const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
     const [then, now_] = unchanged
       ? [[], []]
-      : await Promise.all([since ? readItems(ws, { commit: since }) : Promise.resolve([]), readItems(ws, "worktree")]);
+      : await Promise.all([since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]), readItems(ws, "worktree")]);
     const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
     const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
@@ -92,9 +96,9 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
     const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
     const context = files.find((f) => f.key === "context")!;
-    const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona) : null;
+    const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
 
-    if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)) });
+    if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}) });
 
     const near: BufferStatus[] = [];
     for (const name of bufferNames(ws.config)) {

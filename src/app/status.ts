@@ -1,8 +1,9 @@
 /** `memory status`: where the clone stands against its remote (as of the last fetch) and how full each buffer is. */
 import { bufferNames } from "../core/config.js";
 import type { BufferStatus } from "../core/thresholds.js";
-import { readHead, remoteCounts } from "../git/repo.js";
-import { findUpstream } from "../git/remote.js";
+import { remoteCounts } from "../git/repo.js";
+import { bankCounts } from "../git/bank-ref.js";
+import { bankUpstream } from "../bank/line.js";
 import { loadBufferStatus } from "../bank/files.js";
 import { openWorkspace, persona, requireBank } from "../bank/workspace.js";
 
@@ -13,7 +14,9 @@ export interface StatusOptions {
 }
 
 export interface StatusResult {
-  /** null when HEAD is detached. */
+  /** Where the bank is synced: on its own branch (`branch`), or on the checked-out one (`current`). */
+  sync: { mode: "branch" | "current"; branch: string | null };
+  /** The checked-out branch; null when HEAD is detached. */
   branch: string | null;
   persona: string | null;
   /** Remote name, or null when the clone has none (saves stay local). */
@@ -33,20 +36,22 @@ export interface StatusResult {
 export async function status(options: StatusOptions = {}): Promise<StatusResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   await requireBank(ws);
-  const { branch } = await readHead(ws.gitDir);
-  const upstream = branch ? findUpstream(ws.gitConfig, branch) : undefined;
-  const [counts, buffers] = await Promise.all([
-    upstream ? remoteCounts(ws.root, upstream.remote, upstream.trackingRef) : undefined,
-    Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b))),
-  ]);
+  const branch = ws.codeBranch;
+  const upstream = bankUpstream(ws.gitConfig, ws.line, branch);
+  const counts = (): Promise<{ ahead: number; behind: number | null } | undefined> => {
+    if (!upstream) return Promise.resolve(undefined);
+    return ws.line.bank ? bankCounts(ws.root, ws.line.ref, upstream.trackingRef) : remoteCounts(ws.root, upstream.remote, upstream.trackingRef);
+  };
+  const [countsResult, buffers] = await Promise.all([counts(), Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b)))]);
   return {
+    sync: { mode: ws.line.mode, branch: ws.line.branch },
     branch,
     persona: persona(ws, options.persona)?.name ?? null,
     remote: upstream?.remote ?? null,
     upstream: upstream ? `${upstream.remote}/${upstream.branch}` : null,
-    ahead: counts?.ahead ?? null,
-    behind: counts?.behind ?? null,
-    pendingPush: counts?.ahead ?? null,
+    ahead: countsResult?.ahead ?? null,
+    behind: countsResult?.behind ?? null,
+    pendingPush: countsResult?.ahead ?? null,
     bank: ws.config.bank,
     buffers,
   };

@@ -7,7 +7,9 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
-import { findUpstream, fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
+import { fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
+import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
+import { bankUpstream, type BankLine } from "../bank/line.js";
 import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
@@ -52,8 +54,12 @@ export interface SyncOptions {
   onlyIfAhead?: boolean;
 }
 
-export async function syncWithRemote(ws: Workspace, branch: string, options: SyncOptions): Promise<SyncReport> {
-  const up = findUpstream(ws.gitConfig, branch);
+/**
+ * Syncs the bank where it is held (`ws.line`): its own branch, or the checked-out one. `line` overrides it
+ * (harvest syncs the code branch its docs go to).
+ */
+export async function syncWithRemote(ws: Workspace, line: BankLine, options: SyncOptions): Promise<SyncReport> {
+  const up = bankUpstream(ws.gitConfig, line, ws.codeBranch);
   const report: SyncReport = {
     remote: up?.remote ?? null,
     upstream: up ? `${up.remote}/${up.branch}` : null,
@@ -76,18 +82,20 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     const fetched = await fetchUpstream(ws.root, up, timeout);
     if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
-    if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up);
-    if (fetched.kind === "ok") await mergeRemote(ws, up, options.persona, report);
+    if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line);
+    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report);
     await options.prepare?.(attempt);
     if (!options.push || report.unreachable) {
-      report.pendingPush = await pending(ws.root, up);
+      report.pendingPush = await pending(ws.root, up, line);
       return report;
     }
     // Nothing of ours to publish (a quiet start): no push, so no network round trip for nothing.
-    if (options.onlyIfAhead && fetched.kind === "ok" && (await pending(ws.root, up)) === 0) return report;
+    if (options.onlyIfAhead && fetched.kind === "ok" && (await pending(ws.root, up, line)) === 0) return report;
+    // A bank branch with no commit yet has nothing to push.
+    if (line.bank && !(await bankTip(line.bank))) return report;
     report.attempts = attempt;
     options.progress?.(`pushing to ${report.upstream}`);
-    const pushed = await pushHead(ws.root, up, timeout);
+    const pushed = await pushHead(ws.root, up, timeout, line.ref);
     if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
       report.pushed = pushed.kind === "pushed";
       report.pendingPush = 0;
@@ -95,7 +103,7 @@ export async function syncWithRemote(ws: Workspace, branch: string, options: Syn
     }
     if (pushed.kind === "unreachable") {
       report.unreachable = pushed.reason;
-      report.pendingPush = await pending(ws.root, up);
+      report.pendingPush = await pending(ws.root, up, line);
       return report;
     }
     if (pushed.kind === "failed") {
@@ -129,18 +137,21 @@ function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
  * After someone fetched the rewritten branch by force, HEAD may still hold commits the remote dropped:
  * those are the tracking ref's old tips that are in HEAD and no longer in the remote's history.
  */
-async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream): Promise<void> {
+async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine): Promise<void> {
   const dropped = await droppedTip(ws.commonDir, up.trackingRef);
-  if (dropped && (await isAncestor(ws.root, dropped, "HEAD"))) refuseRewrittenRemote(ws, up);
+  if (dropped && (await isAncestor(ws.root, dropped, line.ref))) refuseRewrittenRemote(ws, up);
 }
 
-async function mergeRemote(ws: Workspace, up: Upstream, persona: string, report: SyncReport): Promise<void> {
-  report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
+async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport): Promise<void> {
   const remote = `${up.remote}/${up.branch}`;
-  const merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, `memory: merge ${remote} (${persona})`, {
-    sign: signsCommits(ws),
-    beforeMerge: () => refuseForeignMergeAttributes(ws),
-  });
+  const message = `memory: merge ${remote} (${persona})`;
+  const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws) };
+  let merged;
+  if (line.bank) merged = await mergeIntoBank(line.bank, up.trackingRef, message, options);
+  else {
+    report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
+    merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, options);
+  }
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
   else if (merged.kind === "conflict") {
     const files = merged.files.length ? merged.files.join(", ") : "files outside the bank";
@@ -172,7 +183,8 @@ async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
   }
 }
 
-async function pending(root: string, up: Upstream): Promise<number> {
+async function pending(root: string, up: Upstream, line: BankLine): Promise<number> {
+  if (line.bank) return (await bankCounts(root, line.ref, up.trackingRef)).ahead;
   return (await remoteCounts(root, up.remote, up.trackingRef)).ahead;
 }
 

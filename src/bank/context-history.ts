@@ -46,9 +46,9 @@ function parts(text: string | null): Map<string, Part> {
  * that, the copy at `since`, if it was this persona's section (or, for a file without sections, the file)
  * and differs now. Each found part is reported with the command that prints the text this clone had.
  */
-export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string): Promise<ContextChange | null> {
+export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string, head = "HEAD"): Promise<ContextChange | null> {
   const current = parts(await readTextIfExists(abs));
-  const commits = await commitsTouching(root, `${since}..HEAD`, rel);
+  const commits = await commitsTouching(root, `${since}..${head}`, rel);
   const blobs = await readBlobs(root, [since, ...commits].map((c) => `${c}:${rel}`));
   const copies = new Map([since, ...commits].map((c) => [c, parts(blobs.get(`${c}:${rel}`) ?? null)]));
 

@@ -11,8 +11,11 @@ import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
 import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
 
-/** The work tree, or a commit (any revision git understands). */
-export type Moment = { commit: string } | "worktree";
+/**
+ * The work tree, or a commit (any revision git understands). `docs`: another commit to read the harvested
+ * docs from (the bank on its own branch, the docs on the code branch).
+ */
+export type Moment = { commit: string; docs?: string } | "worktree";
 
 export interface ReadOptions {
   /** Also read the harvested docs (default true). */
@@ -32,10 +35,13 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
       for (const [name, text] of await readFolder(join(ws.root, dir))) texts.set(`${dir}/${name}`, text);
     }
   } else {
-    const inFolders = folders.length ? await listFiles(ws.root, at.commit, folders.map((f) => f.dir)) : [];
-    const wanted = [...buffers.map((f) => f.rel), ...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
-    const blobs = await readBlobs(ws.root, wanted.map((p) => `${at.commit}:${p}`));
-    for (const p of wanted) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
+    const docsAt = at.docs ?? at.commit;
+    const inFolders = folders.length ? await listFiles(ws.root, docsAt, folders.map((f) => f.dir)) : [];
+    const docs = [...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
+    const specs = [...buffers.map((f) => `${at.commit}:${f.rel}`), ...docs.map((p) => `${docsAt}:${p}`)];
+    const blobs = await readBlobs(ws.root, specs);
+    for (const f of buffers) texts.set(f.rel, blobs.get(`${at.commit}:${f.rel}`) ?? null);
+    for (const p of docs) texts.set(p, blobs.get(`${docsAt}:${p}`) ?? null);
   }
   const items: Item[] = [];
   for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));

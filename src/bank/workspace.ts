@@ -6,7 +6,8 @@ import { referenceMerge } from "../core/entries.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { resolvePersona, type Persona } from "../core/persona.js";
 import { MemoryError } from "../core/errors.js";
-import { findRepo, readGitConfig, type GitConfig, type RepoPaths } from "../git/repo.js";
+import { findRepo, readGitConfig, readHead, type GitConfig, type RepoPaths } from "../git/repo.js";
+import { resolveLine, type BankLine } from "./line.js";
 import { isWithin, realTarget } from "../infra/fs.js";
 
 export interface Workspace extends RepoPaths {
@@ -15,6 +16,10 @@ export interface Workspace extends RepoPaths {
   configFile: string | null;
   gitConfig: GitConfig;
   env: NodeJS.ProcessEnv;
+  /** The checked-out branch, or null when HEAD is detached. */
+  codeBranch: string | null;
+  /** Where the bank is synced: its own branch, or the checked-out one. */
+  line: BankLine;
 }
 
 /** `context`, `log`, or the name of a buffer (the config refuses buffers named context or log). */
@@ -40,7 +45,9 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
     readGitConfig(repo.root),
   ]);
   const config = configText === null ? defaultConfig() : parseConfig(configText);
-  const ws: Workspace = { ...repo, config, configFile: configText === null ? null : CONFIG_FILE, gitConfig, env };
+  const codeBranch = (await readHead(repo.gitDir)).branch;
+  const line = await resolveLine(repo, config, codeBranch);
+  const ws: Workspace = { ...repo, config, configFile: configText === null ? null : CONFIG_FILE, gitConfig, env, codeBranch, line };
   await refuseEscapes(ws);
   return ws;
 }

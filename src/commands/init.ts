@@ -11,7 +11,8 @@ export function renderInit(result: InitResult, out: Output, asJson: boolean): vo
   if (result.ci) out.success(`wrote ${result.ci}: harvests on a schedule and on pushes to main`);
   if (result.created.length > 0) out.success(`created ${result.created.length} bank files in ${result.bank}/`);
   const attrs = result.attributes.added.length + result.attributes.updated.length;
-  if (attrs > 0) out.success(`.gitattributes: merge drivers set for ${attrs} bank files`);
+  if (attrs > 0) out.success(`${result.sync.attributesFile}: merge drivers set for ${attrs} bank files`);
+  if (result.sync.mode === "branch") out.info(`the bank syncs on its own branch, ${result.sync.branch}: no commits on code branches`);
   if (result.configured.some((k) => k.startsWith("merge."))) out.success("merge drivers registered in .git/config");
   if (result.configured.includes("memory.persona")) out.success(`persona of this clone: ${result.persona}`);
   if (changed === 0) out.info(`already set up (persona ${result.persona}); nothing changed`);

@@ -10,6 +10,7 @@ export function renderStatus(s: StatusResult, out: Output, asJson: boolean): voi
   const c = out.color;
   const lines: string[] = [];
   lines.push(`${s.branch ? `On branch ${c.bold(s.branch)}` : c.yellow("HEAD detached")} · persona ${s.persona ? c.bold(s.persona) : c.yellow("unknown (run memory init --persona NAME)")}`);
+  lines.push(s.sync.mode === "branch" ? `Bank synced on its own branch ${c.bold(s.sync.branch!)} (no commits on code branches)` : `Bank synced on the checked-out branch${s.sync.branch ? ` ${c.bold(s.sync.branch)}` : ""}`);
   if (!s.upstream) lines.push("No remote: saves stay in this clone.");
   else if (s.behind === null) lines.push(`${s.upstream}: not pushed yet; ${s.ahead} commit${s.ahead === 1 ? "" : "s"} waiting to push`);
   else if (s.ahead === 0 && s.behind === 0) lines.push(`${s.upstream}: up to date (as of the last fetch)`);

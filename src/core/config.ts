@@ -56,8 +56,22 @@ export interface Config {
   adr: { digits: number };
   /** Share of a threshold at which a buffer counts as near it. */
   near: number;
+  /**
+   * Where the bank is synced: `branch` names a branch of its own (`memory`), or `"current"` for the
+   * checked-out branch (the original layout). Unset: a bank already committed on the checked-out branch
+   * stays there; otherwise the `memory` branch.
+   */
+  sync: { branch?: string };
 }
 
+
+/** The default branch the bank is synced on, when the config names none and no code branch holds it. */
+export const DEFAULT_BANK_BRANCH = "memory";
+
+/** A branch name git accepts (a plain subset: letters, digits, `.`, `_`, `-`, `/` between parts). */
+export function isBranchName(s: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/.test(s) && !s.includes("..") && !s.endsWith(".lock") && !s.endsWith(".") && s !== "HEAD";
+}
 
 export function defaultConfig(): Config {
   return {
@@ -82,6 +96,7 @@ export function defaultConfig(): Config {
     files: {},
     adr: { digits: 3 },
     near: 0.8,
+    sync: {},
   };
 }
 
@@ -187,6 +202,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     files: fileShapes,
     adr: { digits: int(1, 9) },
     near: (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1")),
+    sync: { branch: str((s) => (s === "current" || isBranchName(s) ? undefined : 'must be "current" or a branch name such as "memory"')) },
   }, "");
 
   const files = [config.context.file, config.log.file, ...bufferNames(config).map((b) => config.buffers[b]!.file)];

@@ -51,9 +51,9 @@ export async function fetchUpstream(root: string, up: Upstream, timeoutMs: numbe
 
 export type PushResult = { kind: "pushed" } | { kind: "up-to-date" } | { kind: "rejected" } | { kind: "unreachable"; reason: string } | { kind: "failed"; reason: string };
 
-/** Pushes HEAD to the branch; never forces. A rejection (someone pushed first) is for the caller to retry. */
-export async function pushHead(root: string, up: Upstream, timeoutMs: number): Promise<PushResult> {
-  const res = await git(["push", "--porcelain", up.remote, `HEAD:refs/heads/${up.branch}`], {
+/** Pushes HEAD (or `source`) to the branch; never forces. A rejection (someone pushed first) is for the caller to retry. */
+export async function pushHead(root: string, up: Upstream, timeoutMs: number, source = "HEAD"): Promise<PushResult> {
+  const res = await git(["push", "--porcelain", up.remote, `${source}:refs/heads/${up.branch}`], {
     cwd: root,
     okCodes: [1, 128],
     timeoutMs,

@@ -1,0 +1,158 @@
+/**
+ * A bank held on a branch of its own (`refs/heads/memory`) while the work tree has a code branch checked
+ * out. The bank's files stay in the work tree, ignored by the code branches; a private index in the git
+ * dir records them against the bank branch, so commits and merges of the bank never touch HEAD, the
+ * user's index or any file outside the bank. Merges go through `merge-tree`, which reads the drivers'
+ * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
+ * only changes files that still hold what the bank branch had.
+ */
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { MemoryError } from "../core/errors.js";
+import { git, GitError, gitReason } from "./run.js";
+import type { MergeOptions, MergeResult } from "./merge.js";
+
+export interface BankRef {
+  root: string;
+  /** The full ref: `refs/heads/memory`. */
+  ref: string;
+  /** This work tree's index of the bank (in its git dir). */
+  index: string;
+}
+
+export const bankIndexFile = (gitDir: string): string => join(gitDir, "memory", "bank-index");
+
+/** What editors and the tool's own atomic writes leave in a folder: never part of the bank. */
+const JUNK = /(\.sw[po]|~|\.tmp)$|^\.DS_Store$|^#.*#$/;
+
+async function junkFiles(root: string, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const entries = await readdir(join(root, p), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) if (e.isFile() && JUNK.test(e.name)) out.push(relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join("/"));
+  }
+  return out;
+}
+
+const env = (b: BankRef) => ({ GIT_INDEX_FILE: b.index });
+
+/** The bank branch's commit, or null before its first commit. */
+export async function bankTip(b: Pick<BankRef, "root" | "ref">): Promise<string | null> {
+  const res = await git(["rev-parse", "--verify", "--quiet", `${b.ref}^{commit}`], { cwd: b.root, okCodes: [1, 128] });
+  return res.code === 0 ? res.stdout.trim() : null;
+}
+
+/**
+ * Records every file under `paths` as it is in the work tree (new, changed, deleted; ignore rules do
+ * not hide the bank's own files) and returns the paths that differ from `tip`. Two processes.
+ */
+export async function stageBank(b: BankRef, tip: string | null, paths: readonly string[]): Promise<string[]> {
+  // A pathspec that matches nothing (a config file not written yet) would fail the whole add.
+  const present = await existing(b.root, paths);
+  await mkdir(dirname(b.index), { recursive: true });
+  if (present.length) await git(["add", "--all", "--force", "--", ...present], { cwd: b.root, env: env(b) });
+  // (An exclude pathspec would stop `--force` from reaching into the ignored folder: junk is dropped after.)
+  const junk = await junkFiles(b.root, present);
+  if (junk.length) await git(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", ...junk], { cwd: b.root, env: env(b) });
+  if (!tip) {
+    const listed = await git(["ls-files", "-z", "--", ...paths], { cwd: b.root, env: env(b) });
+    return listed.stdout.split("\0").filter(Boolean);
+  }
+  const diff = await git(["diff-index", "--cached", "--name-only", "-z", "--no-renames", tip, "--", ...paths], { cwd: b.root, env: env(b) });
+  return diff.stdout.split("\0").filter(Boolean);
+}
+
+async function existing(root: string, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) if (await stat(join(root, p)).catch(() => null)) out.push(p);
+  return out;
+}
+
+/**
+ * Commits the bank index (after re-recording `paths`, which the caller changed since staging) on top of
+ * `tip`, and moves the bank branch there, refusing if it moved meanwhile. Returns the commit.
+ */
+export async function commitBankIndex(b: BankRef, tip: string | null, paths: readonly string[], message: string, options: { sign?: boolean } = {}): Promise<string> {
+  try {
+    const present = await existing(b.root, paths);
+    if (present.length) await git(["add", "--all", "--force", "--", ...present], { cwd: b.root, env: env(b) });
+    const tree = (await git(["write-tree"], { cwd: b.root, env: env(b) })).stdout.trim();
+    const parents = tip ? ["-p", tip] : [];
+    const commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, ...parents, "-m", message], { cwd: b.root })).stdout.trim();
+    await git(["update-ref", "-m", message, b.ref, commit, tip ?? ""], { cwd: b.root });
+    return commit;
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError(
+      "commit-failed",
+      `git could not commit the bank (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files`,
+      { cause: "git identity? commit signing?" },
+    );
+  }
+}
+
+/**
+ * Merges `other` into the bank branch through the drivers and writes what changed to the bank's files.
+ * Nothing moves on a conflict, or when a bank file was edited after it was recorded (the caller records
+ * and commits first, under the clone's lock). A bank branch not made yet simply takes `other`.
+ */
+export async function mergeIntoBank(b: BankRef, other: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {
+  const tip = await bankTip(b);
+  if (!tip) return moveBank(b, null, other, true);
+  const counts = await git(["rev-list", "--left-right", "--count", `${tip}...${other}`, "--"], { cwd: b.root });
+  const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
+  if (behind === 0) return { kind: "up-to-date" };
+  if (ahead === 0) return moveBank(b, tip, other, true);
+  await options.beforeMerge?.();
+  const tree = await git(["merge-tree", "--write-tree", "--name-only", "-z", "--allow-unrelated-histories", tip, other], { cwd: b.root, okCodes: [1] });
+  const [oid, ...rest] = tree.stdout.split("\0");
+  if (tree.code === 1) return { kind: "conflict", files: rest.slice(0, rest.indexOf("")) };
+  const commit = await git(["commit-tree", ...(options.sign ? ["-S"] : []), oid!, "-p", tip, "-p", other, "-m", message], { cwd: b.root }).catch((err: unknown) => {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError("commit-failed", `git could not make the merge commit (${gitReason(err.result.stderr)}); nothing was merged`, { cause: "commit signing?" });
+  });
+  return moveBank(b, tip, commit.stdout.trim(), false);
+}
+
+/**
+ * The files first (only those that still hold what `from` had; git refuses, touching nothing, when one
+ * was edited since), then the branch. A stop in between leaves the merged files recorded against the old
+ * tip: the next save commits them, so nothing is lost.
+ */
+async function moveBank(b: BankRef, from: string | null, to: string, fastForward: boolean): Promise<MergeResult> {
+  const args = from ? ["read-tree", "-m", "-u", from, to] : ["read-tree", "-m", "-u", to];
+  const res = await git(args, { cwd: b.root, env: env(b), okCodes: [128] });
+  if (res.code !== 0) return { kind: "refused", reason: refusal(res.stderr) };
+  await git(["update-ref", "-m", fastForward ? "memory: fast-forward the bank" : "memory: merge the bank", b.ref, to, from ?? ""], { cwd: b.root });
+  return { kind: "merged", fastForward };
+}
+
+function refusal(stderr: string): string {
+  const files = stderr.split("\n").filter((l) => /^\t\S/.test(l)).map((l) => l.trim());
+  if (files.length) return `your changes to ${files.join(", ")} would be overwritten by the merge`;
+  return gitReason(stderr);
+}
+
+/** Makes the bank index hold `commit`'s tree (stat data refreshed from the files), e.g. after init took the remote's bank. */
+export async function resetBankIndex(b: BankRef, commit: string | null): Promise<void> {
+  await mkdir(dirname(b.index), { recursive: true });
+  if (commit) await git(["read-tree", commit], { cwd: b.root, env: env(b) });
+  else await git(["read-tree", "--empty"], { cwd: b.root, env: env(b) });
+}
+
+/** Commits on `ref` the remote-tracking ref lacks, and the reverse; behind is null when the remote has no bank branch yet. */
+export async function bankCounts(root: string, ref: string, trackingRef: string): Promise<{ ahead: number; behind: number | null }> {
+  const res = await git(["rev-list", "--left-right", "--count", `${ref}...${trackingRef}`, "--"], { cwd: root, okCodes: [128] });
+  if (res.code === 0) {
+    const [ahead, behind] = res.stdout.trim().split(/\s+/).map(Number);
+    return { ahead: ahead ?? 0, behind: behind ?? 0 };
+  }
+  const only = await git(["rev-list", "--count", ref, "--"], { cwd: root, okCodes: [128] });
+  return { ahead: only.code === 0 ? Number(only.stdout.trim()) : 0, behind: null };
+}
+
+/** Points the bank branch, made nowhere yet, at `tip` (the remote's), and its index at `tip`'s tree; the files are the caller's. */
+export async function takeBank(b: BankRef, tip: string): Promise<void> {
+  await git(["update-ref", "-m", "memory: take the bank branch from the remote", b.ref, tip, ""], { cwd: b.root });
+  await resetBankIndex(b, tip);
+}
