@@ -156,7 +156,7 @@ describe("memory doctor", () => {
 
 describe("memory config and the command line", () => {
   it("prints the effective config, whose JSON is a valid config file", async () => {
-    const { sb, repo } = await initialized();
+    const { sb, repo } = await initialized("dev", "branch");
     const res = await sb.memory(repo, ["config", "--json"]);
     expect(res.stderr).toContain("defaults");
     sb.write(repo, ".claude/memory.config.json", res.stdout.replace('"threshold": 15', '"threshold": 2'));

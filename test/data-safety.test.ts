@@ -383,6 +383,7 @@ describe("found in review", () => {
     const origin = sb.origin();
     const dev = sb.clone(origin, "dev");
     sb.write(dev, ".gitignore", ".claude/memory.config.json\n");
+    sb.git(dev, "rm", "-q", "--cached", ".claude/memory.config.json");
     sb.git(dev, "add", ".gitignore");
     sb.git(dev, "commit", "-q", "-m", "ignore the local config");
     sb.write(dev, ".claude/memory.config.json", JSON.stringify({ buffers: { patterns: { threshold: 3 } } }));

@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
+import { BANK, Sandbox, type Layout } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 export const NOW = { MEMORY_NOW: "2026-11-22T10:00:00Z" };
@@ -25,8 +25,8 @@ export function ok(run: { code: number; stderr: string; stdout: string }): typeo
 }
 
 /** A new repository, no remote, with a bank made by `memory init` at NOW. */
-export async function initialized(persona = "dev"): Promise<{ sb: Sandbox; repo: string }> {
-  const sb = new Sandbox();
+export async function initialized(persona = "dev", layout: Layout = "current"): Promise<{ sb: Sandbox; repo: string }> {
+  const sb = new Sandbox({ layout });
   const repo = sb.repo();
   const res = await sb.memory(repo, ["init", "--persona", persona], { env: NOW });
   expect(res.code, res.stderr).toBe(0);

@@ -100,7 +100,7 @@ describe("symbolic links and paths never lead outside the repository", () => {
   });
 
   it("a .claude folder linked outside the repository is refused", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     const outside = join(sb.dir, "elsewhere");
     mkdirSync(outside);

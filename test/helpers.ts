@@ -105,11 +105,30 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * Where the sandbox's repositories keep the bank: `current` (the original layout, chosen by a config file
+ * committed on main, as a team that wants it would) or `branch` (the default for a new bank: its own branch).
+ */
+export type Layout = "current" | "branch";
+
+function keepLayout(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || "sync" in parsed) return text;
+  return JSON.stringify({ ...parsed, sync: { branch: "current" } }, null, 2);
+}
+
 export class Sandbox {
   readonly dir = tempDir();
   readonly home = join(this.dir, "home");
-  constructor() {
+  readonly layout: Layout;
+  constructor(options: { layout?: Layout } = {}) {
     mkdirSync(this.home);
+    this.layout = options.layout ?? "current";
   }
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -157,6 +176,11 @@ export class Sandbox {
     this.git(dir, "init", "-q", "-b", "main");
     writeFileSync(join(dir, "README.md"), "# project\n");
     this.git(dir, "add", "README.md");
+    if (this.layout === "current") {
+      mkdirSync(join(dir, ".claude"));
+      writeFileSync(join(dir, ".claude", "memory.config.json"), `${JSON.stringify({ sync: { branch: "current" } }, null, 2)}\n`);
+      this.git(dir, "add", ".claude/memory.config.json");
+    }
     this.git(dir, "commit", "-q", "-m", "initial");
     return dir;
   }
@@ -181,9 +205,13 @@ export class Sandbox {
     return readFileSync(join(cwd, rel), "utf8");
   }
 
+  /**
+   * Writes a file. A config file written in a `current` sandbox keeps the sandbox's layout unless it says
+   * where the bank syncs itself (a team editing its config keeps its choice).
+   */
   write(cwd: string, rel: string, text: string): void {
     mkdirSync(dirname(join(cwd, rel)), { recursive: true });
-    writeFileSync(join(cwd, rel), text);
+    writeFileSync(join(cwd, rel), rel === ".claude/memory.config.json" && this.layout === "current" ? keepLayout(text) : text);
   }
 }
 

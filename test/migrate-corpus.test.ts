@@ -29,7 +29,7 @@ describe.skipIf(banks.length === 0)(title, () => {
   }
 
   it.each(banks.filter(hasBank))("%s: nothing lost, doctor passes, entries parse, a second run changes nothing", async (name) => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     // The bank as its repository had it (FILES.txt is the corpus's listing, not part of the bank).
     cpSync(join(BANKS, name), repo, { recursive: true, filter: (src) => !src.endsWith("FILES.txt") });

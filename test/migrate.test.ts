@@ -15,7 +15,7 @@ const NOW = { MEMORY_NOW: "2026-03-01T12:00:00Z" };
 
 /** A repository holding `files`, committed by `author` at `date` (so history has them). */
 function repoWith(files: Record<string, string>, author = "Ada Lovelace", date = "2024-05-06T07:08:09Z"): { sb: Sandbox; repo: string } {
-  const sb = new Sandbox();
+  const sb = new Sandbox({ layout: "branch" });
   const repo = sb.repo();
   for (const [rel, text] of Object.entries(files)) sb.write(repo, rel, text);
   sb.git(repo, "add", "-A");
@@ -275,7 +275,7 @@ describe("memory migrate", () => {
   });
 
   it("Cursor's folder with CRLF, a BOM, no final newline, fenced headings, an empty file; a bank never committed gets now and the persona", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     const patterns = "\uFEFF# System Patterns\r\n\r\n## Modular Design\r\nOne module per tool.\r\n\r\n```md\r\n## Fenced\r\n```\r\n\r\n## Error Handling\r\nNever swallow errors.";
     sb.write(repo, ".cursor/memory-bank/systemPatterns.md", patterns);
@@ -322,7 +322,7 @@ describe("memory migrate", () => {
 
 describe("memory migrate refuses, and never writes over what people wrote", () => {
   it("no bank anywhere, or none of the kind asked for: exit 1 with the next step, nothing changed", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     const none = await sb.memory(repo, ["migrate", "--persona", "dev"]);
     expect(none.code).toBe(1);
@@ -337,7 +337,7 @@ describe("memory migrate refuses, and never writes over what people wrote", () =
   });
 
   it("text that looks like a secret, new to git, is refused unless --allow-secret", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     const token = `ghp_${"a1B2c3D4e5".repeat(4)}`;
     sb.write(repo, "memory-bank/systemPatterns.md", `## Deploy\nUse the token ${token} for releases.\n`);
@@ -365,7 +365,7 @@ describe("memory migrate refuses, and never writes over what people wrote", () =
   });
 
   it("a bank of this tool with entries and another kind of bank in a second folder: refused, nothing changed", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const repo = sb.repo();
     ok(await sb.memory(repo, ["init", "--persona", "dev"]));
     ok(await sb.memory(repo, ["add", "pattern", "Name things after the domain"]));
@@ -397,12 +397,12 @@ describe("memory migrate refuses, and never writes over what people wrote", () =
     expect(sb.read(repo, archive)).toBe(files[decisions]);
     expect(existsSync(join(repo, troubleshooting))).toBe(false); // unchanged since: removed
     expect(sb.read(repo, decisions)).toContain("## Edited while it was stopped"); // edited: left where it is, untracked
-    expect(sb.git(repo, "status", "--porcelain", "--", decisions, troubleshooting)).toBe(`?? ${decisions}\n`);
+    expect(sb.git(repo, "ls-files", "--", decisions, troubleshooting)).toBe("");
     expect(existsSync(join(repo, ".git/memory/harvest-journal.json"))).toBe(false);
   });
 
   it("--help has an example", async () => {
-    const sb = new Sandbox();
+    const sb = new Sandbox({ layout: "branch" });
     const help = ok(await sb.memory(sb.dir, ["migrate", "--help"]));
     expect(help.stdout).toContain("Examples:\n  $ memory migrate --dry-run");
   });

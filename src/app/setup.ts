@@ -8,12 +8,12 @@ import { ensureAttributes, type AttributesChange } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { driverName, driverSettings } from "../git/drivers.js";
 import { headCommit, readBlobs, setLocalConfig } from "../git/repo.js";
-import { fetchUpstream } from "../git/remote.js";
+import { fetchUpstream, findUpstream } from "../git/remote.js";
 import { networkTimeoutMs } from "../git/run.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
-import { bankUpstream, excludeFile, excludeLines, infoAttributesFile } from "../bank/line.js";
+import { bankUpstream, excludeFile, excludeLines, infoAttributesFile, resolveLine } from "../bank/line.js";
 import { bankTip, takeBank } from "../git/bank-ref.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type PlannedBank, type Workspace } from "../bank/workspace.js";
@@ -46,6 +46,8 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   const persona = requirePersona(ws, options.persona);
   await fetchBeforeInit(ws);
+  // What was fetched may say where the bank is (committed on the remote's code branch).
+  ws.line = await resolveLine(ws, ws.config, ws.codeBranch);
   if (ws.line.bank) await holdBankOnItsBranch(ws);
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
@@ -117,9 +119,11 @@ export async function createMissingBankFiles(ws: Workspace, persona: string): Pr
 
 /** Fetches the branch's remote before `init` creates anything, so a bank the team already has is found. */
 async function fetchBeforeInit(ws: Workspace): Promise<void> {
-  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
+  // The code branch's upstream (a bank committed there) and the bank branch, if the bank has its own.
   // Offline is fine: the files come from what is known, and merges keep every entry either way.
-  if (up) await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
+  const code = findUpstream(ws.gitConfig, ws.codeBranch ?? "");
+  const bank = ws.line.bank ? bankUpstream(ws.gitConfig, ws.line, ws.codeBranch) : undefined;
+  for (const up of [code, bank]) if (up) await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
 }
 
 /** What `.gitattributes` needs so every merged file names its driver (the rest of the file is kept). */

@@ -47,6 +47,10 @@ export async function resolveLine(repo: RepoPaths, config: Config, codeBranch: s
   const context = `${config.bank.replace(/\/+$/, "")}/${config.context.file}`;
   const tracked = await git(["ls-files", "--error-unmatch", "--", context], { cwd: repo.root, okCodes: [1] });
   if (tracked.code === 0) return current(codeBranch, "committed");
+  // Not here yet, but on the remote's code branch (a clone made before the bank was pulled): it stays there too.
+  const remoteBranches = [...new Set([codeBranch, "HEAD", "main", "master"].filter(Boolean))].map((b) => `refs/remotes/origin/${b}:${context}`);
+  const found = await git(["cat-file", "--batch-check"], { cwd: repo.root, input: `${remoteBranches.join("\n")}\n` });
+  if (/ blob \d+$/m.test(found.stdout)) return current(codeBranch, "committed");
   return onBranch(repo, DEFAULT_BANK_BRANCH, "default");
 }
 
