@@ -1,0 +1,145 @@
+/**
+ * The bank on a branch of its own (the default for a new bank): every clone shares it whatever code branch
+ * it has checked out, syncing it adds no commit to any code branch, and it syncs when main is protected.
+ */
+import { describe, expect, it } from "vitest";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { BANK, Sandbox } from "./helpers.js";
+import { ok, titles } from "./fixtures.js";
+
+const PATTERNS = `${BANK}/patterns-buffer.md`;
+const LESSONS = `${BANK}/lessons-buffer.md`;
+
+/** An origin whose main has one commit, with nothing of the bank on it. */
+function world(): { sb: Sandbox; origin: string } {
+  const sb = new Sandbox({ layout: "branch" });
+  return { sb, origin: sb.origin() };
+}
+
+const mainLog = (sb: Sandbox, origin: string): string => sb.git(origin, "log", "--format=%H", "main");
+
+/** A server hook that refuses every push to main, as a protected branch does. */
+function protectMain(origin: string): void {
+  const hook = join(origin, "hooks", "pre-receive");
+  writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "refs/heads/main" ]; then echo "main is protected: open a pull request" >&2; exit 1; fi\ndone\nexit 0\n');
+  chmodSync(hook, 0o755);
+}
+
+describe("the bank on its own branch", () => {
+  it("a persona on a feature branch and one on main see each other's entries after one save and one start", async () => {
+    const { sb, origin } = world();
+    const main = sb.clone(origin, "main-dev");
+    const feature = sb.clone(origin, "feature-qa");
+    sb.git(feature, "checkout", "-q", "-b", "feature/x");
+    ok(await sb.memory(main, ["init", "--persona", "dev"]));
+    ok(await sb.memory(feature, ["init", "--persona", "qa"]));
+    ok(await sb.memory(main, ["add", "pattern", "From main", "-m", "written on main"]));
+    ok(await sb.memory(feature, ["add", "lesson", "From the feature branch", "-m", "written on feature/x"]));
+    ok(await sb.memory(main, ["save"]));
+    ok(await sb.memory(feature, ["save"]));
+    const digest = ok(await sb.memory(feature, ["start"]));
+    expect(titles(sb.read(feature, PATTERNS))).toEqual(["From main"]);
+    expect(ok(await sb.memory(main, ["start"])).stdout).toContain('"From the feature branch" by qa');
+    expect(titles(sb.read(main, LESSONS))).toEqual(["From the feature branch"]);
+    expect(digest.stderr + digest.stdout).not.toContain("error");
+    // Identical bytes in both clones, and the same bank branch tip.
+    for (const f of [PATTERNS, LESSONS, `${BANK}/SESSION_LOG.md`]) expect(sb.read(main, f)).toBe(sb.read(feature, f));
+    expect(sb.git(main, "rev-parse", "memory")).toBe(sb.git(feature, "rev-parse", "memory"));
+    // No remote feature branch was made, nothing landed on main, and both work trees are clean.
+    expect(sb.git(origin, "branch", "--format=%(refname:short)").split("\n").filter(Boolean).sort()).toEqual(["main", "memory"]);
+    expect(mainLog(sb, origin).trim().split("\n")).toHaveLength(1);
+    expect(sb.git(main, "status", "--porcelain")).toBe("");
+    expect(sb.git(feature, "status", "--porcelain")).toBe("");
+  });
+
+  it("syncs when the server refuses every push to main", async () => {
+    const { sb, origin } = world();
+    protectMain(origin);
+    const [a, b] = [sb.clone(origin, "a"), sb.clone(origin, "b")];
+    ok(await sb.memory(a, ["init", "--persona", "dev"]));
+    ok(await sb.memory(b, ["init", "--persona", "qa"]));
+    ok(await sb.memory(a, ["add", "decision", "Use SQLite", "-m", "small data"]));
+    const saved = ok(await sb.memory(a, ["save"]));
+    expect(saved.stderr).toContain("pushed to origin/memory");
+    ok(await sb.memory(b, ["start"]));
+    expect(titles(sb.read(b, `${BANK}/decisions-inbox.md`))).toEqual(["Use SQLite"]);
+  });
+
+  it("20 saves and starts by three personas add no commit to main, here or on the remote", async () => {
+    const { sb, origin } = world();
+    const before = mainLog(sb, origin);
+    const clones = ["dev", "qa", "lead"].map((p) => ({ p, dir: sb.clone(origin, p) }));
+    for (const { p, dir } of clones) ok(await sb.memory(dir, ["init", "--persona", p]));
+    const heads = clones.map(({ dir }) => sb.git(dir, "rev-parse", "HEAD"));
+    for (let i = 0; i < 20; i++) {
+      const { dir } = clones[i % 3]!;
+      if (i % 2 === 0) ok(await sb.memory(dir, ["add", "pattern", `Pattern ${i}`, "-m", `body ${i}`]));
+      ok(await sb.memory(dir, [i % 2 === 0 ? "save" : "start"]));
+    }
+    for (const { dir } of clones) ok(await sb.memory(dir, ["start"]));
+    expect(mainLog(sb, origin)).toBe(before);
+    clones.forEach(({ dir }, i) => {
+      expect(sb.git(dir, "rev-parse", "HEAD")).toBe(heads[i]);
+      expect(sb.git(dir, "status", "--porcelain")).toBe("");
+      expect(titles(sb.read(dir, PATTERNS))).toHaveLength(10);
+    });
+  });
+
+  it("a branch switch, a plain pull and a rebase in progress leave the bank alone, and status names the branch", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Kept across switches"]));
+    sb.git(dev, "checkout", "-q", "-b", "other");
+    sb.write(dev, "code.txt", "code\n");
+    sb.git(dev, "add", "code.txt");
+    sb.git(dev, "commit", "-q", "-m", "code");
+    sb.git(dev, "checkout", "-q", "main");
+    sb.git(dev, "pull", "-q", "origin", "main");
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["Kept across switches"]);
+    // Mid-rebase (a conflict in code), the bank still saves: it never touches HEAD or the index.
+    sb.write(dev, "code.txt", "other code\n");
+    sb.git(dev, "add", "code.txt");
+    sb.git(dev, "commit", "-q", "-m", "conflicting code");
+    spawnSync("git", ["rebase", "other"], { cwd: dev, env: sb.env() });
+    expect(existsSync(join(dev, ".git", "rebase-merge")) || existsSync(join(dev, ".git", "rebase-apply"))).toBe(true);
+    ok(await sb.memory(dev, ["save"]));
+    expect(sb.git(origin, "show", `memory:${PATTERNS}`)).toContain("Kept across switches");
+    const status = JSON.parse(ok(await sb.memory(dev, ["status", "--json"])).stdout);
+    expect(status.sync).toEqual({ mode: "branch", branch: "memory" });
+    expect(status.upstream).toBe("origin/memory");
+    expect(status.ahead).toBe(0);
+  });
+
+  it("a fresh clone's init takes the bank from the remote's bank branch", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "lesson", "Read the logs first", "-m", "always"]));
+    ok(await sb.memory(dev, ["save"]));
+    const qa = sb.clone(origin, "qa");
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    expect(titles(sb.read(qa, LESSONS))).toEqual(["Read the logs first"]);
+    ok(await sb.memory(qa, ["add", "lesson", "Second", "-m", "x"]));
+    ok(await sb.memory(qa, ["save"]));
+    // One line of history: qa built on dev's commit, no unrelated root.
+    expect(sb.git(origin, "rev-list", "--count", "memory").trim()).toBe("2");
+  });
+
+  it("a bank committed on main keeps the original layout", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const first = sb.clone(origin, "first");
+    ok(await sb.memory(first, ["init", "--persona", "dev"]));
+    // The original layout: the bank committed on main by hand (as a team that had it before would).
+    sb.git(first, "add", "-f", BANK);
+    sb.git(first, "commit", "-q", "-m", "bank");
+    sb.git(first, "push", "-q", "origin", "HEAD:main");
+    const second = sb.clone(origin, "second");
+    ok(await sb.memory(second, ["init", "--persona", "qa"]));
+    const status = JSON.parse(ok(await sb.memory(second, ["status", "--json"])).stdout);
+    expect(status.sync).toEqual({ mode: "current", branch: "main" });
+  });
+});
