@@ -3,7 +3,7 @@
  * it has checked out, syncing it adds no commit to any code branch, and it syncs when main is protected.
  */
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, unlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
@@ -142,4 +142,59 @@ describe("the bank on its own branch", () => {
     const status = JSON.parse(ok(await sb.memory(second, ["status", "--json"])).stdout);
     expect(status.sync).toEqual({ mode: "current", branch: "main" });
   });
+
+  it("harvest lands the docs on main as one ordinary commit, and the entries leave the bank", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    for (const t of ["Use SQLite", "Ship weekly"]) ok(await sb.memory(dev, ["add", "decision", t, "-m", `${t} because`]));
+    const out = JSON.parse(ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--json"])).stdout);
+    expect(out.pullRequest).toBeNull();
+    expect(out.settled).toHaveLength(2);
+    const files = sb.git(origin, "show", "--name-only", "--format=", "main").trim().split("\n").sort();
+    expect(files).toEqual(["Docs/03-Reference/ADR/ADR-001-use-sqlite.md", "Docs/03-Reference/ADR/ADR-002-ship-weekly.md"]);
+    expect(sb.git(origin, "log", "--format=%s", "main").split("\n")[0]).toContain("memory: harvest");
+    expect(titles(sb.git(origin, "show", `memory:${BANK}/decisions-inbox.md`))).toEqual([]);
+    expect(sb.git(dev, "status", "--porcelain")).toBe("");
+  });
+
+  it("with main protected, harvest pushes a pull-request branch; entries leave only once it is merged, and numbers stay unique", async () => {
+    const { sb, origin } = world();
+    protectMain(origin);
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "decision", "Use SQLite", "-m", "small data"]));
+    const first = JSON.parse(ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--json"])).stdout);
+    expect(first.pullRequest.branch).toMatch(/^memory-harvest\/\d{4}-\d{2}-\d{2}$/);
+    expect(first.pullRequest.command).toBe(`gh pr create --base main --head ${first.pullRequest.branch} --fill`);
+    // main untouched, here and there; the entry waits in the inbox; the docs are on the branch.
+    expect(sb.git(origin, "rev-list", "--count", "main").trim()).toBe("1");
+    expect(sb.git(dev, "rev-list", "--count", "main").trim()).toBe("1");
+    expect(sb.git(dev, "status", "--porcelain")).toBe("");
+    expect(titles(sb.read(dev, `${BANK}/decisions-inbox.md`))).toEqual(["Use SQLite"]);
+    expect(sb.git(origin, "show", "--name-only", "--format=", first.pullRequest.branch)).toContain("ADR-001-use-sqlite.md");
+    // Harvesting again here publishes nothing new: the pending branch holds that decision.
+    const again = JSON.parse(ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--json"])).stdout);
+    expect(again.pullRequest).toBeNull();
+    // A second clone neither takes ADR-001 nor harvests the pending decision again.
+    ok(await sb.memory(qa, ["start"]));
+    ok(await sb.memory(qa, ["add", "decision", "Ship weekly", "-m", "cadence"]));
+    const second = JSON.parse(ok(await sb.memory(qa, ["harvest", "--all", "--yes", "--json"])).stdout);
+    expect(second.pullRequest.branch).not.toBe(first.pullRequest.branch);
+    expect(sb.git(origin, "show", "--name-only", "--format=", second.pullRequest.branch).trim().split("\n")).toEqual(["Docs/03-Reference/ADR/ADR-002-ship-weekly.md"]);
+    // Both pull requests are merged (by a merge button: no driver runs); the next start lets go.
+    const server = sb.clone(origin, "server");
+    for (const pr of [first.pullRequest, second.pullRequest]) sb.git(server, "merge", "-q", "--no-edit", `origin/${pr.branch}`);
+    unlinkSync(join(origin, "hooks", "pre-receive"));
+    sb.git(server, "push", "-q", "origin", "main");
+    sb.git(dev, "pull", "-q", "origin", "main");
+    ok(await sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, `${BANK}/decisions-inbox.md`))).toEqual([]);
+    expect(existsSync(join(dev, "Docs/03-Reference/ADR/ADR-002-ship-weekly.md"))).toBe(true);
+    sb.git(qa, "fetch", "-q", "origin");
+    ok(await sb.memory(qa, ["start"]));
+    expect(sb.read(qa, `${BANK}/decisions-inbox.md`)).toBe(sb.read(dev, `${BANK}/decisions-inbox.md`));
+  });
 });
+

@@ -9,14 +9,15 @@ import { isoSeconds, now } from "../core/clock.js";
 import { bufferConfig, bufferNames, findBuffer, type BufferName } from "../core/config.js";
 import type { Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
-import { decisionCandidates, planHarvest, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
+import { decisionCandidates, planHarvest, type HarvestedDocs, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
 import { changedPaths, pathStatus, undoLastCommit } from "../git/worktree.js";
 import { isAdrIndex } from "../core/adr.js";
 import { headCommit } from "../git/repo.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { readTextIfExists, withPath } from "../infra/fs.js";
-import { loadDocTemplates, readHarvestedDocs } from "../bank/docs.js";
+import { loadDocTemplates, readAdrDocs, readHarvestedDocs } from "../bank/docs.js";
+import { harvestBesideTheBank, type PullRequest } from "./harvest-branch.js";
 import { bufferFiles, harvestTargets, signsCommits } from "../bank/workspace.js";
 import { commitBank } from "./bank-commit.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
@@ -47,6 +48,10 @@ export interface HarvestResult {
   /** Decisions left in the inbox because nobody could be asked (no terminal, or they arrived after the questions). */
   unasked: number;
   attempts: number;
+  /** With the bank on its own branch and a code branch that refuses pushes: the branch to open a pull request from. */
+  pullRequest?: PullRequest | null;
+  /** With the bank on its own branch: entries that left the buffers because their docs are on the default branch. */
+  settled?: string[];
 }
 
 export async function harvest(options: HarvestOptions = {}): Promise<HarvestResult> {
@@ -81,8 +86,8 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
       answers.set(e.id, !!options.yes);
       if (!options.yes) unasked++;
     };
-    const plan = async (): Promise<HarvestPlan> => {
-      const input = await readInput(session, { ...options, only });
+    const plan = async (pending: HarvestedDocs[] = []): Promise<HarvestPlan> => {
+      const input = await readInput(session, { ...options, only }, pending);
       for (const e of decisionCandidates(input)) decide(e);
       return planHarvest({ ...input, acceptDecision: (e) => answers.get(e.id) ?? false });
     };
@@ -90,9 +95,16 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
     if (options.dryRun) return { dryRun: true, plan: await plan(), commit: null, sync: null, unasked, attempts: 0 };
 
     // A rejected push resets the harvest commit: it must never hold someone's unsaved edits to a target.
-    const references = harvestTargets(ws, "reference");
-    const dirty = references.length ? await changedPaths(ws.root, references) : [];
-    if (dirty.length > 0) throw new MemoryError("dirty-target", `${dirty[0]} has uncommitted changes`);
+    const refuseDirty = async (): Promise<void> => {
+      const references = harvestTargets(ws, "reference");
+      const dirty = references.length ? await changedPaths(ws.root, references) : [];
+      if (dirty.length > 0) throw new MemoryError("dirty-target", `${dirty[0]} has uncommitted changes`);
+    };
+    if (ws.line.bank) {
+      const done = await harvestBesideTheBank(session, { push: options.push !== false, progress: options.progress, plan, refuseDirty });
+      return { dryRun: false, plan: done.plan, commit: done.commit, sync: done.sync, unasked, attempts: done.attempts, pullRequest: done.pullRequest, settled: done.settled };
+    }
+    await refuseDirty();
     await commitBank(session, status, { at: isoSeconds(now(ws.env)), message: `memory: save before harvest (${persona})` });
     let planned: HarvestPlan | undefined;
     let commit: string | null = null;
@@ -119,11 +131,12 @@ export async function harvest(options: HarvestOptions = {}): Promise<HarvestResu
   });
 }
 
-async function readInput(session: Session, options: { all?: boolean; only?: BufferName }): Promise<Omit<HarvestInput, "acceptDecision">> {
+async function readInput(session: Session, options: { all?: boolean; only?: BufferName }, pending: HarvestedDocs[] = []): Promise<Omit<HarvestInput, "acceptDecision">> {
   const { ws } = session;
   const buffers: HarvestInput["buffers"] = {};
   for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
   const docs = await readHarvestedDocs(ws);
+  if (pending.length) await countPending(docs, pending);
   return {
     config: ws.config,
     buffers,
@@ -134,6 +147,23 @@ async function readInput(session: Session, options: { all?: boolean; only?: Buff
     all: options.all,
     only: options.only,
   };
+}
+
+/**
+ * The docs of harvests waiting in pull requests count as published: their entries are not harvested again
+ * and their ADR numbers are taken. Their reference texts are kept under keys of their own (only read for
+ * entry ids); their folder files join the folder, where a name is not already there.
+ */
+async function countPending(docs: HarvestedDocs, pending: HarvestedDocs[]): Promise<void> {
+  pending.forEach((p, i) => {
+    for (const [target, text] of p.references) if (text !== null && text !== docs.references.get(target)) docs.references.set(`${target}#pending-${i + 1}`, text);
+    for (const [dir, files] of p.folders) {
+      const folder = docs.folders.get(dir) ?? new Map<string, string>();
+      for (const [name, text] of files) if (!folder.has(name)) folder.set(name, text);
+      docs.folders.set(dir, folder);
+    }
+  });
+  for (const dir of docs.adrDocs?.keys() ?? []) docs.adrDocs!.set(dir, await readAdrDocs(docs.folders.get(dir) ?? new Map()));
 }
 
 /**

@@ -15,6 +15,7 @@ import { harvestTargets, type Workspace } from "../bank/workspace.js";
 import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
+import { settleBank } from "./harvest-branch.js";
 
 export interface StartOptions extends SessionOptions {
   progress?: (message: string) => void;
@@ -68,6 +69,9 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
 
     const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
+
+    // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
+    await settleBank(session, true);
 
     const since = seenValid ? seen.commit : before;
     const head = await lineTip(ws);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describeAdrDoc, splitFrontmatter, type AdrDoc } from "../core/adr.js";
 import type { HarvestedDocs, Templates } from "../core/harvest.js";
 import { readTextIfExists } from "../infra/fs.js";
+import { listFiles, readBlobs } from "../git/repo.js";
 import { templatesDir } from "../infra/paths.js";
 import { harvestTargets, TEMPLATE_OVERRIDES, type Workspace } from "./workspace.js";
 
@@ -38,6 +39,26 @@ export async function readHarvestedDocs(ws: Workspace): Promise<HarvestedDocs> {
     docs.folders.set(target, await readFolder(join(ws.root, target)));
   }
   for (const target of harvestTargets(ws, "adr")) docs.adrDocs!.set(target, await readAdrDocs(docs.folders.get(target)!));
+  return docs;
+}
+
+/** The harvest targets as a commit holds them (the default branch's, a pending harvest branch's): no frontmatter read. */
+export async function readHarvestedDocsAt(ws: Workspace, commit: string): Promise<HarvestedDocs> {
+  const docs: HarvestedDocs = { references: new Map(), folders: new Map() };
+  const references = harvestTargets(ws, "reference");
+  const folders = [...harvestTargets(ws, "post-mortem"), ...harvestTargets(ws, "adr")];
+  const inFolders = folders.length ? await listFiles(ws.root, commit, folders) : [];
+  const paths = [...references, ...inFolders.filter((p) => p.endsWith(".md"))];
+  const blobs = await readBlobs(ws.root, paths.map((p) => `${commit}:${p}`));
+  for (const r of references) docs.references.set(r, blobs.get(`${commit}:${r}`) ?? null);
+  for (const dir of folders) {
+    const files = new Map<string, string>();
+    for (const p of inFolders) {
+      const text = blobs.get(`${commit}:${p}`);
+      if (p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes("/") && typeof text === "string") files.set(p.slice(dir.length + 1), text);
+    }
+    docs.folders.set(dir, files);
+  }
   return docs;
 }
 

@@ -75,6 +75,14 @@ export function renderHarvest(result: HarvestResult, out: Output, asJson: boolea
   if (n > 0 && result.dryRun && !plan.empty) out.info(`${n} decision${n === 1 ? "" : "s"} would need a yes (asked in a terminal, or --yes); shown as kept`);
   else if (n > 0 && !result.dryRun && asked) out.warn(`${n} decision${n === 1 ? "" : "s"} arrived from the remote after the questions and stayed in the inbox; run memory harvest again to decide ${n === 1 ? "it" : "them"}`);
   else if (n > 0 && !result.dryRun) out.warn(`${n} decision${n === 1 ? "" : "s"} stayed in the inbox: no terminal to ask in; pass --yes to turn them all into ADRs`);
-  if (result.commit) out.success(`harvest committed (${result.commit.slice(0, 7)})`);
-  if (result.sync) renderSync(result.sync, out);
+  if (result.pullRequest) {
+    const pr = result.pullRequest;
+    out.success(`the docs are on ${pr.branch} (${pr.commit.slice(0, 7)}): ${pr.base} refuses direct pushes`);
+    out.info(`open the pull request: ${pr.command}`);
+    out.info("the harvested entries stay in the buffers until it is merged; the next start then lets them go");
+  } else {
+    if (result.commit) out.success(`harvest committed (${result.commit.slice(0, 7)})`);
+    if (result.sync) renderSync(result.sync, out);
+  }
+  if (result.settled?.length) out.success(`${result.settled.length} harvested entr${result.settled.length === 1 ? "y" : "ies"} left the buffers (their docs are on the default branch)`);
 }

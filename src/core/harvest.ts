@@ -204,6 +204,27 @@ export function harvestedTexts(docs: HarvestedDocs): Map<string, string> {
 export const harvestedIds = (docs: HarvestedDocs): Set<string> => new Set(harvestedTexts(docs).keys());
 
 /**
+ * The buffers without the entries that `docs` (the default branch's) already hold unchanged: what a bank
+ * on its own branch lets go once a harvest's docs have landed there. An entry edited since it was
+ * harvested stays. Only buffers that change are returned.
+ */
+export function settleHarvested(config: Config, buffers: HarvestInput["buffers"], docs: HarvestedDocs): Array<{ path: string; content: string; removed: string[] }> {
+  const done = harvestedTexts(docs);
+  if (done.size === 0) return [];
+  const out: Array<{ path: string; content: string; removed: string[] }> = [];
+  for (const name of bufferNames(config)) {
+    const buffer = buffers[name];
+    if (!buffer || bufferConfig(config, name).harvest === "none") continue;
+    const doc = parseBuffer(buffer.text, { file: buffer.path, defaultType: defaultType(config, name) });
+    const removed = doc.entries.filter((e) => done.has(e.id) && stillTheSame(e, done.get(e.id)!)).map((e) => e.id);
+    if (removed.length === 0) continue;
+    const gone = new Set(removed);
+    out.push({ path: buffer.path, content: serializeBuffer({ ...doc, entries: doc.entries.filter((e) => !gone.has(e.id)) }), removed });
+  }
+  return out;
+}
+
+/**
  * Whether the docs' copy was made from the entry as it is now. A section of a reference file is compared
  * exactly (its body is the entry's, then the provenance line); a post-mortem or ADR made from the default
  * templates carries the digest of the title and body it was made from (`source-digest: {{digest}}`). So an edit that only removes text (a redacted

@@ -80,3 +80,38 @@ function remoteMessage(stderr: string): string {
   const said = stderr.split("\n").filter((l) => l.startsWith("remote: ")).map((l) => l.slice(8).trim()).filter(Boolean);
   return said.length ? `: ${said.join(" ").slice(0, 200)}` : "";
 }
+
+/**
+ * The pending harvest branches' prefix on the remote (`memory-harvest/<date>`). Not `memory/harvest-…`:
+ * git keeps refs as paths, so no branch can live under `memory/` while a branch `memory` exists.
+ */
+export const HARVEST_BRANCH_PREFIX = "memory-harvest/";
+
+/**
+ * Fetches every pending harvest branch (`refs/heads/memory/harvest-*`) into its tracking ref, pruning the
+ * ones merged and deleted; returns their tracking refs. Offline, the ones known are used.
+ */
+export async function fetchHarvestBranches(root: string, remote: string, timeoutMs: number): Promise<string[]> {
+  const local = `refs/remotes/${remote}/${HARVEST_BRANCH_PREFIX}`;
+  await git(["fetch", "--no-tags", "--no-recurse-submodules", "--prune", "--refmap=", remote, `+refs/heads/${HARVEST_BRANCH_PREFIX}*:${local}*`], {
+    cwd: root,
+    okCodes: [1, 128],
+    timeoutMs,
+  }).catch(() => undefined);
+  const listed = await git(["for-each-ref", "--format=%(refname)", local], { cwd: root });
+  return listed.stdout.split("\n").filter(Boolean);
+}
+
+/** The remote's default branch as this clone knows it (`origin/HEAD`, else main, else master), or null. */
+export async function defaultBranch(root: string, remote: string): Promise<string | null> {
+  const head = await git(["symbolic-ref", "--quiet", "--short", `refs/remotes/${remote}/HEAD`], { cwd: root, okCodes: [1, 128] });
+  if (head.code === 0 && head.stdout.trim()) return head.stdout.trim().slice(remote.length + 1);
+  const known = await git(["for-each-ref", "--format=%(refname:short)", `refs/remotes/${remote}/main`, `refs/remotes/${remote}/master`], { cwd: root });
+  const names = known.stdout.split("\n").filter(Boolean).map((n) => n.slice(remote.length + 1));
+  return names.includes("main") ? "main" : (names[0] ?? null);
+}
+
+/** Pushes a commit to a new branch on the remote; never forces. */
+export async function pushCommit(root: string, remote: string, commit: string, branch: string, timeoutMs: number): Promise<PushResult> {
+  return pushHead(root, { remote, branch, trackingRef: `refs/remotes/${remote}/${branch}` }, timeoutMs, commit);
+}
