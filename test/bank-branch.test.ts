@@ -196,5 +196,48 @@ describe("the bank on its own branch", () => {
     ok(await sb.memory(qa, ["start"]));
     expect(sb.read(qa, `${BANK}/decisions-inbox.md`)).toBe(sb.read(dev, `${BANK}/decisions-inbox.md`));
   });
+
+  it("migrate --to-branch moves a bank committed on main to its own branch; other clones follow with pull and init", async () => {
+    const sb = new Sandbox(); // the original layout, chosen by a config on main
+    const origin = sb.origin();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Before the move", "-m", "kept"]));
+    sb.write(dev, `${BANK}/progress.md`, "# Progress\n\nHalf done.\n");
+    sb.git(dev, "add", "-f", `${BANK}/progress.md`); // a file of the team's own, committed with the bank
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["start"]));
+    expect(JSON.parse(ok(await sb.memory(dev, ["status", "--json"])).stdout).sync.mode).toBe("current");
+
+    const plan = ok(await sb.memory(dev, ["migrate", "--to-branch", "--dry-run"]));
+    expect(plan.stdout).toContain("Would move the bank");
+    expect(sb.git(origin, "branch", "--list", "memory")).toBe("");
+    const moved = ok(await sb.memory(dev, ["migrate", "--to-branch"]));
+    expect(moved.stdout).toContain("Moved the bank");
+    // The bank is on its branch, word for word; main stops tracking it and stops saying "current".
+    expect(titles(sb.git(origin, "show", `memory:${PATTERNS}`))).toEqual(["Before the move"]);
+    expect(sb.git(origin, "show", `memory:${BANK}/progress.md`)).toBe("# Progress\n\nHalf done.\n");
+    expect(sb.git(origin, "ls-tree", "-r", "--name-only", "main")).not.toContain(BANK);
+    expect(JSON.parse(sb.git(origin, "show", "main:.claude/memory.config.json"))).toEqual({});
+    expect(sb.git(dev, "status", "--porcelain")).toBe("");
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["Before the move"]);
+    expect(JSON.parse(ok(await sb.memory(dev, ["status", "--json"])).stdout).sync).toEqual({ mode: "branch", branch: "memory" });
+
+    // Another clone: pull (git removes the files it tracked), init (they come back from the bank branch).
+    sb.git(qa, "pull", "-q", "origin", "main");
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    expect(sb.read(qa, `${BANK}/progress.md`)).toBe("# Progress\n\nHalf done.\n");
+    ok(await sb.memory(qa, ["add", "pattern", "After the move", "-m", "on the branch"]));
+    ok(await sb.memory(qa, ["save"]));
+    ok(await sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["Before the move", "After the move"]);
+    expect(sb.git(origin, "ls-tree", "-r", "--name-only", "main")).not.toContain(BANK);
+    expect(sb.git(origin, "show", `memory:${BANK}/progress.md`)).toBe("# Progress\n\nHalf done.\n");
+    // Moving twice is refused, nothing changed.
+    const again = await sb.memory(dev, ["migrate", "--to-branch"]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("already synced on its own branch");
+  });
 });
 

@@ -42,6 +42,7 @@ import { bankFiles, bufferFiles, harvestTargets, openWorkspace, refuseEscapes, r
 import { refuseUnwritable } from "./harvest.js";
 import { land } from "./harvest-journal.js";
 import { locked, withLine, type SessionOptions } from "./session.js";
+import { moveToBranch, type MoveResult } from "./move-to-branch.js";
 import { plannedAttributes, registerDrivers } from "./setup.js";
 
 export interface MigrateOptions extends SessionOptions {
@@ -49,6 +50,9 @@ export interface MigrateOptions extends SessionOptions {
   from?: MigrateFrom;
   dryRun?: boolean;
   allowSecret?: boolean;
+  /** Also move the bank (committed on the code branch) to a branch of its own. */
+  toBranch?: boolean;
+  push?: boolean;
 }
 
 /** An entry the migration makes, as the plan shows it. */
@@ -101,6 +105,8 @@ export interface MigrateResult {
   plan: MigrationPlan;
   /** The migration commit, or null (dry run, or nothing to do). */
   commit: string | null;
+  /** With --to-branch: the move of the bank to its own branch. */
+  move?: MoveResult;
 }
 
 /** Where banks of other tools live, in the order they are looked for when no config file names one. */
@@ -124,9 +130,16 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
     if (!head) throw new MemoryError("no-commits", "this branch has no commit yet, so the migration has nothing to build on");
     const built = await plan(ws, persona, options);
     if (!built.plan.empty) await refuseSecrets(ws, built, options);
-    if (options.dryRun || built.plan.empty) return { dryRun: !!options.dryRun, persona, plan: built.plan, commit: null };
+    if (options.dryRun || built.plan.empty) {
+      const move = options.toBranch ? await moveToBranch(ws, persona, { dryRun: !!options.dryRun, push: options.push }) : undefined;
+      return { dryRun: !!options.dryRun, persona, plan: built.plan, commit: null, ...(move ? { move } : {}) };
+    }
     const commit = await apply(ws, built, head, persona);
-    return { dryRun: false, persona, plan: built.plan, commit };
+    if (!options.toBranch) return { dryRun: false, persona, plan: built.plan, commit };
+    // The adopted bank is committed on this branch now: it moves from there, as any bank of the original layout.
+    const adopted = await openWorkspace(options.cwd, options.env);
+    const move = await moveToBranch(adopted, persona, { push: options.push });
+    return { dryRun: false, persona, plan: built.plan, commit, move };
   });
 }
 

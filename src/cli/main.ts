@@ -114,12 +114,14 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .addOption(new Option("--from <kind>", "the kind of bank to adopt").choices(["auto", "cline", "roo", "cursor", "legacy"]).default("auto"))
     .option("--dry-run", "print the plan; change nothing")
     .option("--allow-secret", "migrate even when new text looks like a key or token")
+    .option("--to-branch", "move a bank committed on this branch to a branch of its own (sync.branch, default memory)")
+    .option("--no-push", "with --to-branch: commit here only")
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the plan and result as JSON")
-    .addHelpText("after", example("memory migrate --dry-run", "memory migrate", "memory migrate --from cursor --dry-run --json | jq '.plan.sources[].entries[].title'"))
-    .action(async (o: { from: "auto" | "cline" | "roo" | "cursor" | "legacy"; dryRun?: boolean; allowSecret?: boolean; persona?: string; json?: boolean }) => {
+    .addHelpText("after", example("memory migrate --dry-run", "memory migrate", "memory migrate --to-branch", "memory migrate --from cursor --dry-run --json | jq '.plan.sources[].entries[].title'"))
+    .action(async (o: { from: "auto" | "cline" | "roo" | "cursor" | "legacy"; dryRun?: boolean; allowSecret?: boolean; toBranch?: boolean; push: boolean; persona?: string; json?: boolean }) => {
       const { migrateCommand } = await import("../commands/migrate.js");
-      const options = { ...where, from: o.from, dryRun: !!o.dryRun, allowSecret: !!o.allowSecret, persona: o.persona };
+      const options = { ...where, from: o.from, dryRun: !!o.dryRun, allowSecret: !!o.allowSecret, toBranch: !!o.toBranch, push: o.push, persona: o.persona };
       await migrateCommand(options, out, !!o.json);
     });
 

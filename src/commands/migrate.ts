@@ -11,6 +11,7 @@ export function renderMigrate(result: MigrateResult, out: Output, asJson: boolea
   if (asJson) return out.data(json(result));
   const { plan } = result;
   if (plan.empty) {
+    if (result.move) return renderMove(result, out);
     out.data(`Nothing to migrate: ${plan.bank}/ is already a bank of this tool, set up.`);
     return;
   }
@@ -36,6 +37,20 @@ export function renderMigrate(result: MigrateResult, out: Output, asJson: boolea
     lines.push(`  ${plan.config.path}: ${said.join(", ")}`);
   }
   out.data(lines.join("\n"));
+  if (result.move) return renderMove(result, out);
   if (result.commit) out.success(`migration committed (${result.commit.slice(0, 7)}); check it with memory doctor, share it with memory save`);
   else if (result.dryRun) out.info("run without --dry-run to apply it as one commit");
+}
+
+function renderMove(result: MigrateResult, out: Output): void {
+  const move = result.move!;
+  if (result.dryRun) {
+    out.data(`Would move the bank (${move.files.length} files) to its own branch, ${move.branch}: one commit there, and one here that stops tracking it.`);
+    out.info("run without --dry-run to move it");
+    return;
+  }
+  out.data(`Moved the bank (${move.files.length} files) to its own branch, ${move.branch}.`);
+  out.success(`${move.branch}: ${move.bankCommit!.slice(0, 7)}; this branch stops tracking the bank: ${move.codeCommit!.slice(0, 7)}`);
+  if (move.codeRefused) out.warn(`the commit on this branch was not pushed (${move.codeRefused}); merge it through a pull request`);
+  out.info("every other clone: memory save, git pull, then memory init (it takes the bank from its branch)");
 }

@@ -151,8 +151,29 @@ export async function bankCounts(root: string, ref: string, trackingRef: string)
   return { ahead: only.code === 0 ? Number(only.stdout.trim()) : 0, behind: null };
 }
 
-/** Points the bank branch, made nowhere yet, at `tip` (the remote's), and its index at `tip`'s tree; the files are the caller's. */
+/** Points the bank branch, made nowhere yet, at `tip` (the remote's), and its index at `tip`'s tree. */
 export async function takeBank(b: BankRef, tip: string): Promise<void> {
   await git(["update-ref", "-m", "memory: take the bank branch from the remote", b.ref, tip, ""], { cwd: b.root });
   await resetBankIndex(b, tip);
+  // Every file of the bank missing here is written from it (a clone that pulled the bank's move off its
+  // code branch has none); a file that exists is left as it is, and the next save records its changes.
+  await git(["checkout-index", "--all"], { cwd: b.root, env: env(b), okCodes: [0, 1] });
+}
+
+/**
+ * The first commit of a bank branch, holding `paths` exactly as `source` (a code branch's commit) has them,
+ * with no parent; the bank index takes its tree. Returns the commit (the branch is not moved).
+ */
+export async function bankCommitFrom(b: BankRef, source: string, paths: readonly string[], message: string, options: { sign?: boolean } = {}): Promise<string> {
+  await mkdir(dirname(b.index), { recursive: true });
+  const listed = await git(["ls-tree", "-r", "--full-tree", source, "--", ...paths], { cwd: b.root });
+  await git(["read-tree", "--empty"], { cwd: b.root, env: env(b) });
+  if (listed.stdout.trim()) await git(["update-index", "--index-info"], { cwd: b.root, env: env(b), input: listed.stdout });
+  const tree = (await git(["write-tree"], { cwd: b.root, env: env(b) })).stdout.trim();
+  return (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, "-m", message], { cwd: b.root })).stdout.trim();
+}
+
+/** Moves the bank branch to `to` from `from` (null: it must not exist yet). */
+export async function setBankRef(b: BankRef, to: string, from: string | null, reason: string): Promise<void> {
+  await git(["update-ref", "-m", reason, b.ref, to, from ?? ""], { cwd: b.root });
 }

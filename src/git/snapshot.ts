@@ -86,3 +86,38 @@ export async function stageBlobs(root: string, blobs: ReadonlyMap<string, string
   const info = [...blobs].map(([path, sha]) => `100644 ${sha}\t${path}`).join("\n");
   await git(["update-index", "--add", "--index-info"], { cwd: root, input: `${info}\n` });
 }
+
+/**
+ * A commit on top of `parent` without `paths` (files and folders), and with `files` written: HEAD, index
+ * and work tree untouched.
+ */
+export async function commitWithout(root: string, gitDir: string, parent: string, paths: readonly string[], files: readonly FileContent[], message: string, options: { sign?: boolean } = {}): Promise<string> {
+  const scratch = join(gitDir, "memory", `without-${process.pid}`);
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  const env = { GIT_INDEX_FILE: join(scratch, "index") };
+  try {
+    await git(["read-tree", parent], { cwd: root, env });
+    await git(["rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ...paths], { cwd: root, env });
+    if (files.length) {
+      const hashed = await git(["hash-object", "-w", "--stdin-paths", "--no-filters"], {
+        cwd: root,
+        input: `${(await Promise.all(files.map(async (f, i) => { const p = join(scratch, String(i)); await writeFile(p, f.content, "utf8"); return p; }))).join("\n")}\n`,
+      });
+      const shas = hashed.stdout.trim().split("\n");
+      await git(["update-index", "--add", "--index-info"], { cwd: root, env, input: `${files.map((f, i) => `100644 ${shas[i]}\t${f.path}`).join("\n")}\n` });
+    }
+    const tree = (await git(["write-tree"], { cwd: root, env })).stdout.trim();
+    return (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, "-p", parent, "-m", message], { cwd: root })).stdout.trim();
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    throw new MemoryError("commit-failed", `git could not make the commit (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); nothing was changed`, { cause: "git identity? commit signing?" });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Drops paths (folders too) from the real index, leaving the files where they are. */
+export async function untrackPaths(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length) await git(["rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ...paths], { cwd: root });
+}
