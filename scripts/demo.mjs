@@ -50,6 +50,8 @@ try {
   const qa = join(root, "qa");
   git(root, "clone", "-q", origin, dev);
   git(root, "clone", "-q", origin, qa);
+  // qa works on a feature branch: the bank has a branch of its own, so both see the same bank anyway.
+  git(qa, "checkout", "-q", "-b", "feature/search");
 
   // A team's own entry type, from the config alone: preferences, kept and merged by entry, never harvested.
   mkdirSync(join(dev, ".claude"), { recursive: true });
@@ -96,6 +98,10 @@ try {
   memory(dev, "harvest", "--dry-run", "--yes");
   memory(dev, "harvest", "--yes");
   memory(qa, "start");
+  memory(qa, "status");
+  // The docs landed on main as one commit; qa's feature branch takes them the usual way.
+  run(qa, "git", ["pull", "-q", "--rebase", "origin", "main"]);
+  console.log(`\n(main on the remote: ${git(origin, "rev-list", "--count", "main").trim()} commits, the project's first and the harvest; every save and start went to the memory branch)`);
   const adr = join(qa, "Docs/03-Reference/ADR");
   console.log(`\n(qa now has the docs dev harvested: ${readdirSync(adr).join(", ")})`);
   process.stdout.write(readFileSync(join(adr, readdirSync(adr)[0]), "utf8").split("\n").slice(0, 12).join("\n") + "\n…\n");

@@ -147,6 +147,9 @@ describe("the bank on its own branch", () => {
     const { sb, origin } = world();
     const dev = sb.clone(origin, "dev");
     ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    const qa = sb.clone(origin, "qa");
+    sb.git(qa, "checkout", "-q", "-b", "feature/y");
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
     for (const t of ["Use SQLite", "Ship weekly"]) ok(await sb.memory(dev, ["add", "decision", t, "-m", `${t} because`]));
     const out = JSON.parse(ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--json"])).stdout);
     expect(out.pullRequest).toBeNull();
@@ -156,6 +159,12 @@ describe("the bank on its own branch", () => {
     expect(sb.git(origin, "log", "--format=%s", "main").split("\n")[0]).toContain("memory: harvest");
     expect(titles(sb.git(origin, "show", `memory:${BANK}/decisions-inbox.md`))).toEqual([]);
     expect(sb.git(dev, "status", "--porcelain")).toBe("");
+    // Another clone, on a feature branch that has not pulled main, is told where the entries went.
+    const digest = ok(await sb.memory(qa, ["start"])).stdout;
+    expect(digest).toContain('"ADR-001: Use SQLite" by dev → Docs/03-Reference/ADR/ADR-001-use-sqlite.md');
+    expect(digest).toContain("New docs: Docs/03-Reference/ADR/ADR-001-use-sqlite.md, Docs/03-Reference/ADR/ADR-002-ship-weekly.md");
+    expect(titles(sb.read(qa, `${BANK}/decisions-inbox.md`))).toEqual([]);
+    expect(existsSync(join(qa, "Docs"))).toBe(false);
   });
 
   it("with main protected, harvest pushes a pull-request branch; entries leave only once it is merged, and numbers stay unique", async () => {

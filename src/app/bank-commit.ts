@@ -17,7 +17,7 @@ import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { join } from "node:path";
 import { appendLog, bankPaths, ownFiles, type BankStatus, type Session } from "./session.js";
 import { clearPendingLog, readPendingLog } from "../bank/pending-log.js";
-import { ensureOtherFileAttributes } from "./setup.js";
+import { ensureBankAttributes, ensureOtherFileAttributes } from "./setup.js";
 
 export interface BankCommitOptions {
   /** ISO time for the stamp and the log line. */
@@ -61,8 +61,10 @@ export async function commitBank(session: Session, status: BankStatus, options: 
     contextStamped = stamped !== work;
   }
   // A file new in the bank folder gets its driver in the same commit, before anything is merged.
-  // (On the bank's own branch the lines live in .git/info/attributes, in no commit.)
-  const attributes = (await ensureOtherFileAttributes(ws)).length > 0 && !ws.line.bank;
+  // (On the bank's own branch the lines live in this clone's .git/info/attributes: all of them are kept in
+  // step with the config, which may have come from another clone with a buffer of its own.)
+  if (ws.line.bank) await ensureBankAttributes(ws);
+  const attributes = !ws.line.bank && (await ensureOtherFileAttributes(ws)).length > 0;
   if (attributes) await trackFiles(ws.root, [".gitattributes"]);
   const line = options.logLine?.(changes, contextStamped);
   // Lines quiet starts left waiting go in first, in the order they happened.

@@ -43,12 +43,13 @@ export interface InitResult {
 export const CI_WORKFLOW = ".github/workflows/memory-harvest.yml";
 
 export async function init(options: InitOptions = {}): Promise<InitResult> {
-  const ws = await openWorkspace(options.cwd, options.env);
+  let ws = await openWorkspace(options.cwd, options.env);
   const persona = requirePersona(ws, options.persona);
   await fetchBeforeInit(ws);
   // What was fetched may say where the bank is (committed on the remote's code branch).
   ws.line = await resolveLine(ws, ws.config, ws.codeBranch);
-  if (ws.line.bank) await holdBankOnItsBranch(ws);
+  // The bank taken from its branch may bring the team's config: read again, it says what to set up.
+  if (ws.line.bank && (await holdBankOnItsBranch(ws))) ws = await openWorkspace(options.cwd, options.env);
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
@@ -78,17 +79,18 @@ async function startLooking(ws: Workspace): Promise<void> {
  * A bank on its own branch: the code branches ignore its files (`.git/info/exclude`, this clone only),
  * and when the remote has the bank branch and this clone does not, the clone takes it as it is there.
  */
-async function holdBankOnItsBranch(ws: Workspace): Promise<void> {
+async function holdBankOnItsBranch(ws: Workspace): Promise<boolean> {
   const file = excludeFile(ws.commonDir);
   const text = (await readTextIfExists(file)) ?? "";
   const missing = excludeLines(ws.config).filter((l) => !text.split(/\r?\n/).includes(l));
   if (missing.length) await writeTextAtomic(file, withLines(text, missing));
   const bank = ws.line.bank!;
   const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
-  if ((await bankTip(bank)) || !up) return;
+  if ((await bankTip(bank)) || !up) return false;
   const remoteTip = await bankTip({ root: ws.root, ref: up.trackingRef });
-  if (!remoteTip) return;
+  if (!remoteTip) return false;
   await takeBank(bank, remoteTip);
+  return true;
 }
 
 function withLines(text: string, lines: string[]): string {

@@ -16,6 +16,9 @@ import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 import { settleBank } from "./harvest-branch.js";
+import { bankUpstream } from "../bank/line.js";
+import { defaultBranch } from "../git/remote.js";
+import { revParse } from "../git/repo.js";
 
 export interface StartOptions extends SessionOptions {
   progress?: (message: string) => void;
@@ -68,22 +71,32 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const seen = await readSeen(ws.gitDir);
     const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
 
-    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit });
+    // The bank on its own branch: the default code branch comes in the same fetch, for the docs harvested there.
+    const docsRef = await defaultDocsRef(ws);
+    const alsoFetch = docsRef ? [`+refs/heads/${docsRef.branch}:${docsRef.ref}`] : undefined;
+    // What the default branch held before this fetch: the docs a clone that never looked compares with.
+    const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws.root, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
+    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch });
 
     // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
     await settleBank(session, true);
+    const docsTip = docsRef ? await revParse(ws.root, docsRef.ref) : "";
 
     const since = seenValid ? seen.commit : before;
     const head = await lineTip(ws);
     // On the bank's own branch the docs are on the code branch: they are compared with the code commit
     // this clone last looked at.
-    const code = ws.line.bank ? await headCommit(ws.root) : head;
-    const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : code) : undefined;
+    // (The default branch's as fetched, else this branch's.)
+    const code = ws.line.bank ? docsTip || (await headCommit(ws.root)) : head;
+    const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
     // Nothing moved since this clone last looked (the commonest start): nothing to read back.
     const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
     const [then, now_] = unchanged
       ? [[], []]
-      : await Promise.all([since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]), readItems(ws, "worktree")]);
+      : await Promise.all([
+          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]),
+          readNow(ws, docsTip),
+        ]);
     const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
     const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
@@ -111,6 +124,26 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     }
     return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near };
   });
+}
+
+/**
+ * The bank and docs as this clone sees them now: the work tree, and with the bank on its own branch also the
+ * docs on the default branch that the work tree does not have yet (harvested there, not pulled here).
+ */
+async function readNow(ws: Workspace, docsTip: string): Promise<Item[]> {
+  const here = await readItems(ws, "worktree");
+  if (!docsTip) return here;
+  const files = new Set(here.filter((i) => i.source === "docs").map((i) => i.file));
+  const ids = new Set(here.map((i) => i.id));
+  const there = (await readItems(ws, { commit: docsTip })).filter((i) => i.source === "docs" && !files.has(i.file) && !ids.has(i.id));
+  return [...here, ...there];
+}
+
+async function defaultDocsRef(ws: Workspace): Promise<{ branch: string; ref: string } | null> {
+  if (!ws.line.bank) return null;
+  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
+  const branch = up ? await defaultBranch(ws.root, up.remote) : null;
+  return up && branch ? { branch, ref: `refs/remotes/${up.remote}/${branch}` } : null;
 }
 
 /** A doc of its own (an ADR, a post-mortem), not a section of a reference file such as Patterns.md. */

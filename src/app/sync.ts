@@ -52,6 +52,8 @@ export interface SyncOptions {
   command?: string;
   /** Push only when there are local commits the remote lacks. */
   onlyIfAhead?: boolean;
+  /** More refspecs fetched in the same round trip (forced: `+refs/heads/main:refs/remotes/origin/main`). */
+  alsoFetch?: string[];
 }
 
 /**
@@ -79,7 +81,7 @@ export async function syncWithRemote(ws: Workspace, line: BankLine, options: Syn
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
-    const fetched = await fetchUpstream(ws.root, up, timeout);
+    const fetched = await fetchUpstream(ws.root, up, timeout, options.alsoFetch);
     if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line);

@@ -33,11 +33,12 @@ export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "rewr
  * Never forced: when the remote's history was rewritten (the ref would not fast-forward), the tracking ref
  * stays where it was and the answer is `rewritten`, every time, until someone moves it on purpose.
  */
-export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number): Promise<FetchResult> {
+export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number, also: readonly string[] = []): Promise<FetchResult> {
   const res = await git(
     // --refmap= : no opportunistic update through the configured (forced) fetch refspec. Not --quiet: it
-    // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten.
-    ["fetch", "--no-tags", "--no-recurse-submodules", "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`],
+    // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten. `also`: more
+    // refspecs in the same round trip (forced ones, `+…`, so that they never read as a rewrite).
+    ["fetch", "--no-tags", "--no-recurse-submodules", "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
     { cwd: root, okCodes: [1, 128], timeoutMs },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };

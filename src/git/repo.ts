@@ -157,3 +157,8 @@ export async function droppedTip(commonDir: string, trackingRef: string): Promis
 export async function isAncestor(cwd: string, older: string, newer: string): Promise<boolean> {
   return (await git(["merge-base", "--is-ancestor", older, newer], { cwd, okCodes: [1, 128] })).code === 0;
 }
+
+/** The commit a ref points at, or "" when it names nothing. */
+export async function revParse(cwd: string, ref: string): Promise<string> {
+  return (await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, okCodes: [1, 128] })).stdout.trim();
+}
