@@ -1,45 +1,61 @@
-// How many commits a day of six personas adds to the shared branch: each persona starts three times, adds
-// entries and saves twice, in an interleaved order. Prints commits by kind; a start with nothing of its own
-// to publish makes none (its log line travels with the next save).
+// How many commits a day of six personas adds to main, with the bank on its own branch (the default) and
+// with the original layout (`sync.branch: "current"`): each persona starts three times, adds entries and
+// saves twice, in an interleaved order. Prints commits by kind on main and on the bank branch.
 //
-//   node bench/history.mjs
+//   npm run build && node bench/history.mjs
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sandbox } from "./lib.mjs";
 
-const { root, git, memory } = sandbox();
-const origin = join(root, "origin.git");
-git(root, "init", "-q", "--bare", "-b", "main", origin);
-const seed = join(root, "seed");
-git(root, "clone", "-q", origin, seed);
-git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
-git(seed, "push", "-q", "origin", "main");
 const personas = ["dev", "qa", "architect", "lead", "ops", "docs"];
-const clones = Object.fromEntries(personas.map((p) => [p, join(root, p)]));
-for (const p of personas) {
-  git(root, "clone", "-q", origin, clones[p]);
-  memory(clones[p], "init", "--persona", p);
-}
-memory(clones.dev, "save", "-m", "memory: bank");
-const base = git(clones.dev, "rev-parse", "HEAD").trim();
 
-let starts = 0;
-let saves = 0;
-for (const phase of ["morning", "midday", "afternoon"]) {
-  for (const p of personas) {
-    memory(clones[p], "start");
-    starts++;
+function day(layout) {
+  const { root, git, memory } = sandbox();
+  const origin = join(root, "origin.git");
+  git(root, "init", "-q", "--bare", "-b", "main", origin);
+  const seed = join(root, "seed");
+  git(root, "clone", "-q", origin, seed);
+  if (layout === "current") {
+    mkdirSync(join(seed, ".claude"));
+    writeFileSync(join(seed, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
+    git(seed, "add", ".");
   }
-  if (phase === "afternoon") continue;
+  git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
+  git(seed, "push", "-q", "origin", "main");
+  const clones = Object.fromEntries(personas.map((p) => [p, join(root, p)]));
   for (const p of personas) {
-    memory(clones[p], "add", "lesson", `${phase} lesson by ${p}`, "-m", "What we learned.");
-    memory(clones[p], "add", "pattern", `${phase} pattern by ${p}`);
-    memory(clones[p], "save");
-    saves++;
+    git(root, "clone", "-q", origin, clones[p]);
+    memory(clones[p], "init", "--persona", p);
   }
+  let starts = 0;
+  let saves = 0;
+  for (const phase of ["morning", "midday", "afternoon"]) {
+    for (const p of personas) {
+      memory(clones[p], "start");
+      starts++;
+    }
+    if (phase === "afternoon") continue;
+    for (const p of personas) {
+      memory(clones[p], "add", "lesson", `${phase} lesson by ${p}`, "-m", "What we learned.");
+      memory(clones[p], "add", "pattern", `${phase} pattern by ${p}`);
+      memory(clones[p], "save");
+      saves++;
+    }
+  }
+  const subjects = (ref) => {
+    const out = git(origin, "for-each-ref", `refs/heads/${ref}`).trim() ? git(origin, "log", "--format=%s", ref) : "";
+    return out.trim().split("\n").filter((s) => s && s !== "initial");
+  };
+  return { starts, saves, main: subjects("main"), memory: subjects("memory") };
 }
-memory(clones.dev, "start");
-const log = git(clones.dev, "log", "--format=%s", `${base}..HEAD`).trim().split("\n").filter(Boolean);
-const count = (re) => log.filter((s) => re.test(s)).length;
-console.log(`history: ${personas.length} personas, ${starts} starts, ${saves} saves in a day`);
-console.log(`  commits added to main: ${log.length} (saves ${count(/^memory: save/)}, starts ${count(/^memory: start/)}, merges ${count(/^memory: merge/)})`);
-console.log(`  a start that made a commit before made one each (+ a merge when others had pushed): at least ${starts} more commits then`);
+
+const describe = (log) => {
+  const count = (re) => log.filter((s) => re.test(s)).length;
+  return `${log.length} (saves ${count(/^memory: save/)}, starts ${count(/^memory: start/)}, merges ${count(/^memory: merge/)})`;
+};
+for (const layout of ["branch", "current"]) {
+  const r = day(layout);
+  console.log(`history, ${layout === "branch" ? "the bank on its own branch" : "the original layout (sync.branch: current)"}: ${personas.length} personas, ${r.starts} starts, ${r.saves} saves`);
+  console.log(`  commits added to main:   ${describe(r.main)}`);
+  if (layout === "branch") console.log(`  commits on memory:       ${describe(r.memory)}`);
+}
