@@ -6,12 +6,13 @@
 //   KEEP=1 ...                                     # keep the temp folder (always kept when a check fails)
 //   ADVERSARIAL=1 ROUNDS=200 node bench/stress.mjs  # also kill -9 commands at random points, leave stale locks,
 //                                                  # and run several commands in one clone at once
+//   LAYOUT=current ...                             # the original layout (bank on main); default: its own branch
 //
 // The seed fixes every choice the script makes (which clone, which action, which text); what it cannot fix is
 // the clock (entry ids, stamps) and who wins a race when clones save at the same moment, so a replay takes the
 // same path unless those change an outcome. ROUNDS=k with the same seed replays a prefix of a longer run.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseBuffer, serializeBuffer } from "../dist/core/entries.js";
 import { CLI, sandbox } from "./lib.mjs";
@@ -21,7 +22,8 @@ const CLONES = Number(process.env.CLONES ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 30);
 const QUIET = process.env.QUIET === "1";
 const ADVERSARIAL = process.env.ADVERSARIAL === "1";
-console.log(`stress: SEED=${SEED} CLONES=${CLONES} ROUNDS=${ROUNDS}${ADVERSARIAL ? " ADVERSARIAL=1" : ""}`);
+const LAYOUT = process.env.LAYOUT === "current" ? "current" : "branch";
+console.log(`stress: SEED=${SEED} CLONES=${CLONES} ROUNDS=${ROUNDS}${ADVERSARIAL ? " ADVERSARIAL=1" : ""} LAYOUT=${LAYOUT}`);
 
 // mulberry32: a 32-bit seeded PRNG, enough to replay a run.
 function mulberry32(a) {
@@ -148,6 +150,11 @@ for (let i = 0; i < CLONES; i++) {
 }
 writeFileSync(join(clones[0].dir, "README.md"), "# project\n");
 git(clones[0], "add", "README.md");
+if (LAYOUT === "current") {
+  mkdirSync(join(clones[0].dir, ".claude"), { recursive: true });
+  writeFileSync(join(clones[0].dir, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
+  git(clones[0], "add", ".claude/memory.config.json");
+}
 git(clones[0], "commit", "-q", "-m", "initial");
 git(clones[0], "push", "-q", "origin", "HEAD:main");
 for (const c of clones.slice(1)) git(c, "pull", "-q", "--no-rebase", "origin", "main");
@@ -483,6 +490,14 @@ for (let pass = 0; pass < 2; pass++) {
   for (const c of clones) {
     memory(c, "save");
     memory(c, "start");
+    // The bank on its own branch: the docs are on main, and come with a plain pull (then start lets go of
+    // what they hold).
+    // Code commits (a hand edit of Patterns.md) are the clone's own to push, as any code is.
+    if (LAYOUT === "branch") {
+      git(c, "pull", "-q", "--no-rebase", "origin", "main");
+      git(c, "push", "-q", "origin", "HEAD:main");
+      memory(c, "start");
+    }
   }
 }
 
@@ -512,8 +527,11 @@ for (const c of clones) {
 const SCOPE = [BANK, "Docs", ".gitattributes"];
 const tree = (dir, rev) =>
   gitQuiet(dir, "ls-tree", "-r", rev, "--", ...SCOPE).stdout.split("\n").filter((l) => l && !l.endsWith("/SESSION_LOG.md")).join("\n");
-const originTree = tree(origin, "main");
-const originLog = new Set(gitQuiet(origin, "show", `main:${BANK}/SESSION_LOG.md`).stdout.split("\n"));
+// With the bank on its own branch: the bank against origin's memory, the docs against origin's main.
+const bankRef = LAYOUT === "branch" ? "memory" : "main";
+const originTree = LAYOUT === "branch" ? `${tree(origin, "memory")}\n${tree(origin, "main")}` : tree(origin, "main");
+const cloneTree = (dir) => (LAYOUT === "branch" ? `${tree(dir, "memory")}\n${tree(dir, "HEAD")}` : tree(dir, "HEAD"));
+const originLog = new Set(gitQuiet(origin, "show", `${bankRef}:${BANK}/SESSION_LOG.md`).stdout.split("\n"));
 const snaps = clones.map(snapshot);
 for (const [i, c] of clones.entries()) {
   if (i > 0) {
@@ -525,8 +543,10 @@ for (const [i, c] of clones.entries()) {
       else if (!a.get(rel).equals(b.get(rel))) violations.push(`[2] ${rel} differs between p0 and ${c.name}`);
     }
   }
-  if (tree(c.dir, "HEAD") !== originTree) violations.push(`[2] ${c.name}: HEAD's bank/Docs tree differs from origin's main`);
-  const status = gitQuiet(c.dir, "status", "--porcelain", "--", ...SCOPE).stdout.trim();
+  if (cloneTree(c.dir) !== originTree) violations.push(`[2] ${c.name}: the bank/Docs tree differs from origin's`);
+  const status = LAYOUT === "branch"
+    ? gitQuiet(c.dir, "status", "--porcelain", "--", "Docs", ".gitattributes").stdout.trim()
+    : gitQuiet(c.dir, "status", "--porcelain", "--", ...SCOPE).stdout.trim();
   if (status) violations.push(`[2] ${c.name}: uncommitted bank/Docs changes after converging: ${status.replace(/\n/g, "; ")}`);
   const ownLog = readFileSync(join(c.dir, BANK, "SESSION_LOG.md"), "utf8").split("\n").filter((l) => !originLog.has(l));
   if (ownLog.length) violations.push(`[2] ${c.name}: SESSION_LOG.md has ${ownLog.length} line(s) origin lacks: ${ownLog[0]}`);

@@ -248,5 +248,32 @@ describe("the bank on its own branch", () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("already synced on its own branch");
   });
+
+  it("a harvest whose docs never left this clone is finished by the next start: undone when another clone published the entry, so no ADR is doubled", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "decision", "Use SQLite", "-m", "small data"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    // dev harvests but keeps it here (offline, or stopped before its push); qa harvests the same decision.
+    const kept = JSON.parse(ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--no-push", "--json"])).stdout);
+    expect(kept.commit).toBeTruthy();
+    expect(sb.git(origin, "rev-list", "--count", "main").trim()).toBe("1");
+    // qa sharpens the decision's text first: its ADR differs from the one dev holds, under the same name.
+    ok(await sb.memory(qa, ["start"]));
+    sb.write(qa, `${BANK}/decisions-inbox.md`, sb.read(qa, `${BANK}/decisions-inbox.md`).replace("small data", "small data, one file"));
+    ok(await sb.memory(qa, ["save"]));
+    ok(await sb.memory(qa, ["harvest", "--all", "--yes"]));
+    ok(await sb.memory(dev, ["start"]));
+    // One ADR for the decision, here and on the remote; a plain pull has nothing left to conflict on.
+    const adrs = sb.git(origin, "ls-tree", "-r", "--name-only", "main", "Docs/03-Reference/ADR").trim().split("\n");
+    expect(adrs).toEqual(["Docs/03-Reference/ADR/ADR-001-use-sqlite.md"]);
+    expect(sb.git(origin, "show", "main:Docs/03-Reference/ADR/ADR-001-use-sqlite.md")).toContain("small data, one file");
+    sb.git(dev, "pull", "-q", "--no-rebase", "origin", "main");
+    expect(sb.read(dev, "Docs/03-Reference/ADR/ADR-001-use-sqlite.md")).toContain("small data, one file");
+    expect(sb.git(dev, "ls-files", "Docs/03-Reference/ADR").trim().split("\n")).toEqual(["Docs/03-Reference/ADR/ADR-001-use-sqlite.md"]);
+    expect(titles(sb.read(dev, `${BANK}/decisions-inbox.md`))).toEqual([]);
+  });
 });
 

@@ -5,11 +5,13 @@
  * branch. Until then the docs of the pending harvest branches count: their ADR numbers are taken and their
  * entries are not harvested twice.
  */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";
 import { settleHarvested, type HarvestedDocs, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
-import { headCommit } from "../git/repo.js";
+import { headCommit, isAncestor } from "../git/repo.js";
 import { defaultBranch, fetchHarvestBranches, HARVEST_BRANCH_PREFIX, pushCommit } from "../git/remote.js";
 import { git, indexLockWaitMs, networkTimeoutMs } from "../git/run.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
@@ -84,10 +86,13 @@ export async function harvestBesideTheBank(session: Session, options: BesideOpti
         attempts = attempt;
         planned = await options.plan(pending);
         commit = planned.files.length ? await landDocs(session, planned) : null;
+        // Remembered until it is pushed: a harvest stopped here is finished by the next start or save.
+        if (commit) await writeTextAtomic(pendingDocsFile(ws), `${commit}\n`);
       },
       rejected: async () => {
         if (commit) await undoLastCommit(ws.root);
         commit = null;
+        await rm(pendingDocsFile(ws), { force: true });
         pending = await pendingDocs();
         options.progress?.("the remote moved; planning the harvest again");
       },
@@ -96,6 +101,7 @@ export async function harvestBesideTheBank(session: Session, options: BesideOpti
     // The server refused the code branch (a protected main): the docs go to a branch of their own.
     if (!(err instanceof MemoryError && err.kind === "push-failed" && commit && up)) throw err;
     await undoLastCommit(ws.root);
+    await rm(pendingDocsFile(ws), { force: true });
     commit = null;
     const base = (await defaultBranch(ws.root, up.remote)) ?? up.branch;
     for (let attempt = 1; attempt <= 5 && !pullRequest; attempt++) {
@@ -119,8 +125,35 @@ export async function harvestBesideTheBank(session: Session, options: BesideOpti
       throw new MemoryError("push-exhausted", `pushing the docs to a ${HARVEST_BRANCH_PREFIX} branch on ${up.remote} was rejected 5 times`, { upstream: `${up.remote}/${HARVEST_BRANCH_PREFIX}`, command: "harvest" });
     }
   }
+  if (sync && sync.pendingPush === 0 && !sync.unreachable) await rm(pendingDocsFile(ws), { force: true });
   const settled = await settleBank(session, options.push);
   return { plan: planned!, commit, sync, attempts, pullRequest, settled };
+}
+
+const pendingDocsFile = (ws: Workspace): string => join(ws.gitDir, "memory", "pending-docs");
+
+/**
+ * A harvest's docs commit that never reached the remote (offline, or the command was stopped before its
+ * push): the next start or save syncs the code branch once, through the same loop as harvest. So it is
+ * pushed, or undone when another clone published docs meanwhile (its entries are still in the buffers and
+ * are harvested again against what was published), before a plain `git pull` could merge two harvests of
+ * one entry. Says why when it cannot (returns null when there was nothing to finish).
+ */
+export async function finishPendingDocs(session: Session, progress?: (message: string) => void): Promise<SyncReport | null> {
+  const { ws, persona } = session;
+  const file = pendingDocsFile(ws);
+  const commit = (await readTextIfExists(file))?.trim();
+  if (!commit || !ws.line.bank) return null;
+  if (!ws.codeBranch || !(await isAncestor(ws.root, commit, "HEAD"))) {
+    await rm(file, { force: true }); // reset away, or another branch checked out: nothing of ours to push here
+    return null;
+  }
+  const branch = await refuseBadState(ws.gitDir, ws.codeBranch, indexLockWaitMs(ws.env)).catch(() => null);
+  if (!branch) return null; // mid-rebase or the like: the next command tries again
+  const code: BankLine = { mode: "current", branch, ref: "HEAD", bank: null, chosenBy: "config" };
+  const sync = await syncWithRemote(ws, code, { persona, push: true, progress, command: "harvest", onlyIfAhead: true });
+  if (!sync.unreachable && (sync.pendingPush === 0 || sync.undoneHarvests.length > 0)) await rm(file, { force: true });
+  return sync;
 }
 
 /** `memory-harvest/<date>`, or `-2`, `-3`… when a pending harvest of that day has the name. */

@@ -5,6 +5,7 @@ import { replacedContext, type ContextChange } from "../bank/context-history.js"
 import { commitBank, describeAdded } from "./bank-commit.js";
 import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
+import { finishPendingDocs } from "./harvest-branch.js";
 
 export interface SaveOptions extends SessionOptions {
   message?: string;
@@ -39,6 +40,7 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
     });
     const before = commit ?? (await lineTip(ws));
     const sync = options.push === false ? null : await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "save" });
+    if (sync) await finishPendingDocs(session, options.progress);
     const context = session.files.find((f) => f.key === "context")!;
     const contextReplaced =
       sync && sync.merged === "merge" && before ? await replacedContext(ws.root, context.rel, context.abs, before, persona, ws.line.ref) : null;

@@ -15,7 +15,7 @@ import { harvestTargets, type Workspace } from "../bank/workspace.js";
 import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
-import { settleBank } from "./harvest-branch.js";
+import { finishPendingDocs, settleBank } from "./harvest-branch.js";
 import { bankUpstream } from "../bank/line.js";
 import { defaultBranch } from "../git/remote.js";
 import { revParse } from "../git/repo.js";
@@ -78,6 +78,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws.root, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
     const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch });
 
+    // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
+    await finishPendingDocs(session, options.progress);
     // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
     await settleBank(session, true);
     const docsTip = docsRef ? await revParse(ws.root, docsRef.ref) : "";
