@@ -300,3 +300,30 @@ describe("end to end: memory harvest", () => {
     expect(uniqueAdrSources(sb, a)).toHaveLength(7); // 5 shared + 1 from each, each exactly once
   });
 });
+
+describe("end to end: the bank on its own branch", () => {
+  it("six clones on six code branches save at the same moment: every entry once, clones identical, main untouched", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const names = ["dev", "qa", "architect", "lead", "ops", "ux"];
+    const clones = names.map((n) => sb.clone(origin, n));
+    const mainBefore = sb.git(origin, "rev-parse", "main");
+    for (const [i, c] of clones.entries()) {
+      if (i > 0) sb.git(c, "checkout", "-q", "-b", `feature/${names[i]}`);
+      expect(sb.memoryCli(c, ["init", "--persona", names[i]!]).code).toBe(0);
+      expect(sb.memoryCli(c, ["add", "pattern", `pattern from ${names[i]}`, "-m", "same closing line"]).code).toBe(0);
+    }
+    const saves = await Promise.all(clones.map((c) => sb.memoryAsync(c, ["save", "--json"])));
+    for (const s of saves) expect(s.code, s.stderr).toBe(0);
+    for (let round = 0; round < 2; round++) for (const c of clones) expect((await sb.memoryAsync(c, ["start"])).code).toBe(0);
+    for (const c of clones) {
+      expect(sb.read(c, PATTERNS)).toBe(sb.read(clones[0]!, PATTERNS));
+      expect(sb.git(c, "status", "--porcelain")).toBe("");
+    }
+    expect(titles(sb.read(clones[0]!, PATTERNS)).sort()).toEqual(names.map((n) => `pattern from ${n}`).sort());
+    expect(sb.git(origin, "rev-parse", "main")).toBe(mainBefore);
+    const status = JSON.parse(sb.memoryCli(clones[3]!, ["status", "--json"]).stdout);
+    expect(status.sync).toEqual({ mode: "branch", branch: "memory" });
+    expect(status.branch).toBe("feature/lead");
+  });
+});
