@@ -1,5 +1,7 @@
 /** `memory add`: append an entry to the buffer of its type. */
-import { appendText, createEntry, unclosedFence } from "../core/entries.js";
+import { appendText, createEntry, isIsoTime, unclosedFence } from "../core/entries.js";
+import { findItem } from "../core/query.js";
+import { readItems } from "../bank/query.js";
 import { bufferConfig, bufferLabel, entryTypes, resolveType, suggestType } from "../core/config.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
@@ -8,7 +10,7 @@ import { MemoryError, ParseError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { writeBytesAtomic } from "../infra/fs.js";
 import { loadBuffer } from "../bank/files.js";
-import { openWorkspace, requireBank, requirePersona } from "../bank/workspace.js";
+import { openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
 
 export interface AddOptions {
@@ -17,6 +19,12 @@ export interface AddOptions {
   title: string;
   body?: string;
   tags?: string[];
+  /** An entry this one replaces (id or unique prefix). */
+  supersedes?: string;
+  /** Entries this one relates to (ids or unique prefixes). */
+  related?: string[];
+  /** A day (YYYY-MM-DD), a time, or a count of days from now (`30d`). */
+  expires?: string;
   persona?: string;
   env?: NodeJS.ProcessEnv;
   onWait?: (holder: string) => void;
@@ -28,6 +36,32 @@ export interface AddResult {
   /** Repo-relative path of the buffer written. */
   file: string;
   status: BufferStatus;
+}
+
+/** The full ids of the entries named by `--supersedes` and `--related` (each must exist, here or in the docs). */
+async function resolveLinks(ws: Workspace, options: AddOptions): Promise<{ supersedes?: string; related?: string[] }> {
+  const wanted = [...(options.supersedes !== undefined ? [options.supersedes] : []), ...(options.related ?? [])];
+  if (wanted.length === 0) return {};
+  const items = await readItems(ws);
+  const resolve = (key: string, flag: string): string => {
+    const found = findItem(items, key);
+    if (!found || found.id === found.file) throw new MemoryError("usage", `no entry with id "${key}" for ${flag} (in the bank or the docs)`);
+    return found.id;
+  };
+  const out: { supersedes?: string; related?: string[] } = {};
+  if (options.supersedes !== undefined) out.supersedes = resolve(options.supersedes, "--supersedes");
+  if (options.related?.length) out.related = [...new Set(options.related.map((r) => resolve(r, "--related")))];
+  return out;
+}
+
+/** `2027-01-31`, an ISO time, or `30d` (days from `at`): the day or time an entry expires. */
+export function expiryDay(value: string, at: Date): string {
+  const days = /^(\d{1,5})d$/.exec(value.trim());
+  if (days) return new Date(at.getTime() + Number(days[1]) * 86_400_000).toISOString().slice(0, 10);
+  const v = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)) return v;
+  if (isIsoTime(v)) return v;
+  throw new MemoryError("usage", `--expires takes a day like 2027-01-31, an ISO time, or a count of days like 30d, not "${value}"`);
 }
 
 export async function add(options: AddOptions): Promise<AddResult> {
@@ -54,6 +88,7 @@ export async function add(options: AddOptions): Promise<AddResult> {
     if (open) {
       throw new ParseError(file.rel, open, "a code fence opens here and never closes, so a new entry would land inside it", "close the fence (a line of ```), then add again");
     }
+    const links = await resolveLinks(ws, options);
     const entry = createEntry({
       id: newId(at.getTime()),
       type,
@@ -62,6 +97,8 @@ export async function add(options: AddOptions): Promise<AddResult> {
       title: options.title,
       tags: options.tags ?? [],
       body: options.body ?? "",
+      ...links,
+      ...(options.expires !== undefined ? { expires: expiryDay(options.expires, at) } : {}),
     });
     doc.entries.push(entry);
     // Appended as bytes: latin1 maps each byte to one character and back, so other entries' bytes are

@@ -3,7 +3,7 @@
  * `memory --version` and the merge driver never load what they do not use. The one place where errors
  * become exit codes.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { MemoryError } from "../core/errors.js";
 import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
@@ -53,17 +53,21 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .argument("<title>", "one line")
     .option("-m, --message <body>", "the entry's markdown body; - reads it from stdin")
     .option("--tags <list>", "comma-separated tags")
+    .option("--supersedes <id>", "the entry this one replaces (id or unique prefix): recall ranks the old one down")
+    .option("--related <id>", "an entry this one relates to (repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .option("--expires <when>", "a day (2027-01-31) or a count of days (30d) after which it counts as expired")
     .option("--persona <name>", "author, instead of this clone's persona")
     .option("--json", 'print {"id", "file"} as JSON')
     .addHelpText("after", example(
       'memory add pattern "Retry pushes with jitter" -m "Back off 50-400 ms; 6 tries covered 8 racing clones." --tags git,sync',
       'git log -1 --format=%B | memory remember lesson "Flaky push test" -m -',
+      'memory add decision "Cache for 120 s" --supersedes 01M8JD --expires 90d',
     ))
-    .action(async (type: string, title: string, o: { message?: string; tags?: string; persona?: string; json?: boolean }) => {
+    .action(async (type: string, title: string, o: { message?: string; tags?: string; supersedes?: string; related?: string[]; expires?: string; persona?: string; json?: boolean }) => {
       const { addCommand } = await import("../commands/add.js");
       if (o.message === "-" && io.stdinIsTTY) out.info("reading the body from the terminal: type it, then Ctrl-D on a line of its own");
       const body = o.message === "-" ? await io.readStdin() : o.message;
-      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], persona: o.persona }, out, !!o.json);
+      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], supersedes: o.supersedes, related: o.related, expires: o.expires, persona: o.persona }, out, !!o.json);
     });
 
   program
@@ -135,6 +139,78 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       const { mergeDriverCommand } = await import("../commands/merge-driver.js");
       const code = await mergeDriverCommand([strategy, ...files], out);
       if (code !== 0) throw new Exit(code);
+    });
+
+  const filterOptions = (cmd: Command, withIn: boolean): Command => {
+    cmd
+      .option("--type <type>", "only entries of this type (pattern, lesson, decision…)")
+      .option("--by <persona>", "only entries written by this persona")
+      .option("--since <when>", "only entries written since a day (2026-11-01) or for a count of days (7d)")
+      .option("--tag <tag>", "only entries with this tag (repeatable: all of them)", (v: string, all: string[] = []) => [...all, v]);
+    if (withIn) cmd.addOption(new Option("--in <where>", "search the bank, the docs, or both").choices(["bank", "docs", "all"]).default("all"));
+    return cmd;
+  };
+  type Filters = { type?: string; by?: string; since?: string; tag?: string[]; in?: "bank" | "docs" | "all" };
+
+  filterOptions(
+    program
+      .command("recall")
+      .description("ranked search over the bank's entries and the docs (Patterns.md, post-mortems, ADRs, other Docs/**/*.md)")
+      .argument("<query...>", "words to look for; a typo or the start of a word is enough"),
+    true,
+  )
+    .option("--limit <n>", "at most this many results", (v: string) => positiveInt(v, "--limit"), 10)
+    .option("--all", "also superseded and expired entries (ranked down)")
+    .option("--json", "print the results as JSON")
+    .addHelpText("after", example('memory recall "database timeout"', "memory recall retry --type pattern --since 30d", "memory recall cache --in docs --json | jq '.results[0].file'"))
+    .action(async (words: string[], o: Filters & { limit: number; all?: boolean; json?: boolean }) => {
+      const { recallCommand, toFilter } = await import("../commands/recall.js");
+      await recallCommand({ ...where, query: words.join(" "), filter: toFilter(o, io.env), limit: o.limit, all: !!o.all }, out, !!o.json);
+    });
+
+  program
+    .command("show")
+    .description("one entry or harvested doc: its text, where it lives, its relations both ways, where it was harvested to")
+    .argument("<id>", "an entry id, or enough of its start to name one")
+    .option("--json", "print it as JSON")
+    .addHelpText("after", example("memory show 01M8JD2E", "memory show 01M8JD2E --json | jq .harvestedTo"))
+    .action(async (id: string, o: { json?: boolean }) => {
+      const { showCommand } = await import("../commands/recall.js");
+      await showCommand({ ...where, id }, out, !!o.json);
+    });
+
+  filterOptions(program.command("list").description("the bank's entries, newest first"), false)
+    .option("--json", "print them as JSON")
+    .addHelpText("after", example("memory list", "memory list --by qa --since 7d", "memory list --type decision --json | jq -r '.items[].title'"))
+    .action(async (o: Filters & { json?: boolean }) => {
+      const { listCommand, toFilter } = await import("../commands/recall.js");
+      await listCommand({ ...where, filter: toFilter(o, io.env) }, out, !!o.json);
+    });
+
+  program
+    .command("edit")
+    .description("change one entry's title, body or tags, by id; the next save shares it")
+    .argument("<id>", "an entry id, or enough of its start to name one")
+    .option("--title <title>", "the new title")
+    .option("-m, --message <body>", "the new body; - reads it from stdin")
+    .option("--tags <list>", "the new comma-separated tags (empty to remove them)")
+    .option("--json", 'print {"id", "file", "changed"} as JSON')
+    .addHelpText("after", example('memory edit 01M8JD2E --title "Retry pushes with jitter (50-400 ms)"', "memory edit 01M8JD2E --tags git,sync,ci"))
+    .action(async (id: string, o: { title?: string; message?: string; tags?: string; json?: boolean }) => {
+      const { editCommand } = await import("../commands/recall.js");
+      const body = o.message === "-" ? await io.readStdin() : o.message;
+      await editCommand({ ...where, id, title: o.title, body, tags: o.tags === undefined ? undefined : [o.tags] }, out, !!o.json);
+    });
+
+  program
+    .command("forget")
+    .description("remove one entry from the bank, by id; the next save shares it")
+    .argument("<id>", "an entry id, or enough of its start to name one")
+    .option("--json", 'print {"id", "file", "title"} as JSON')
+    .addHelpText("after", example("memory forget 01M8JD2E"))
+    .action(async (id: string, o: { json?: boolean }) => {
+      const { forgetCommand } = await import("../commands/recall.js");
+      await forgetCommand({ ...where, id }, out, !!o.json);
     });
 
   program
@@ -209,4 +285,11 @@ function exitCodeFor(err: unknown, out: Output): number {
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   out.error(`memory: unexpected error; this is a bug, please report it with the output of \`memory --version\`\n${detail}`);
   return ExitCode.Internal;
+}
+
+/** A whole number of at least 1, or a usage error naming the flag. */
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
+  return n;
 }

@@ -62,6 +62,8 @@ export interface Config {
    * stays there; otherwise the `memory` branch.
    */
   sync: { branch?: string };
+  /** Recall: half-lives in days by entry type (`default` for the rest), for ranking recent items up. */
+  recall: { halfLife: Record<string, number> };
 }
 
 
@@ -97,6 +99,7 @@ export function defaultConfig(): Config {
     adr: { digits: 3 },
     near: 0.8,
     sync: {},
+    recall: { halfLife: {} },
   };
 }
 
@@ -203,6 +206,13 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     adr: { digits: int(1, 9) },
     near: (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1")),
     sync: { branch: str((s) => (s === "current" || isBranchName(s) ? undefined : 'must be "current" or a branch name such as "memory"')) },
+    recall: {
+      halfLife: (v, path) => {
+        if (!isObject(v)) return fail(path, 'must be an object of days by type, e.g. { "decision": 365, "default": 90 }');
+        for (const [k, days] of Object.entries(v)) int(1, 100_000)(days, `${path}.${k}`);
+        return { ...v };
+      },
+    },
   }, "");
 
   const files = [config.context.file, config.log.file, ...bufferNames(config).map((b) => config.buffers[b]!.file)];

@@ -37,6 +37,11 @@ export interface EntryFields {
   tags: string[];
   /** Markdown, LF line endings, no leading or trailing blank lines. */
   body: string;
+  /** Relations and lifetime, written once in the marker: the id this entry replaces, ids it relates to, the day it expires. */
+  supersedes?: string | undefined;
+  related?: string[] | undefined;
+  /** ISO date (YYYY-MM-DD) or time after which the entry counts as expired. */
+  expires?: string | undefined;
 }
 
 export interface Entry extends EntryFields {
@@ -167,7 +172,7 @@ export function createEntry(fields: EntryFields): Entry {
 }
 
 /** The marker line of an entry: `<!-- entry id=… type=… by=… at=… tags=… -->`. */
-export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" | "createdAt" | "tags">): string {
+export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" | "createdAt" | "tags" | "supersedes" | "related" | "expires">): string {
   // Empty values are left out: `at=""` would not read back (a hand-written entry may have no time).
   const attrs = ([
     ["id", fields.id],
@@ -175,6 +180,9 @@ export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" |
     ["by", fields.author],
     ["at", fields.createdAt],
     ["tags", normalizeTags(fields.tags).join(",")],
+    ["supersedes", fields.supersedes ?? ""],
+    ["related", (fields.related ?? []).join(",")],
+    ["expires", fields.expires ?? ""],
   ] as Array<[string, string]>).filter(([key, value]) => key === "id" || value !== "");
   return writeMarker("entry", attrs);
 }
@@ -187,6 +195,18 @@ export function normalizeTags(tags: readonly string[]): string[] {
     const tag = raw.replace(/\s+/g, " ").trim();
     if (tag !== "" && !out.includes(tag)) out.push(tag);
   }
+  return out;
+}
+
+/** The relations and lifetime a marker holds (absent ones are left out, so old entries read as before). */
+function relations(attrs: ReadonlyMap<string, string>): Pick<EntryFields, "supersedes" | "related" | "expires"> {
+  const out: Pick<EntryFields, "supersedes" | "related" | "expires"> = {};
+  const supersedes = attrs.get("supersedes");
+  if (supersedes) out.supersedes = supersedes;
+  const related = normalizeTags([attrs.get("related") ?? ""]);
+  if (related.length) out.related = related;
+  const expires = attrs.get("expires");
+  if (expires) out.expires = expires;
   return out;
 }
 
@@ -226,6 +246,7 @@ function readEntry(region: string[], lineNo: number, file: string, defaultType: 
     title: heading[1].trim(),
     tags: normalizeTags([attrs.get("tags") ?? ""]),
     body: trimLeadingBlank(region.slice(h + 1)).join("\n"),
+    ...relations(attrs),
     lines: region,
     line: lineNo,
   };

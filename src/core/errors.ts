@@ -16,6 +16,10 @@ export type ProblemKind =
   | "usage"
   /** An entry to write is incomplete (no title…). */
   | "entry"
+  /** No entry or doc with that id. */
+  | "not-found"
+  /** The id names a doc harvest wrote, not an entry in the bank. */
+  | "harvested"
   | "not-a-repo"
   | "no-bank"
   | "no-persona"

@@ -28,6 +28,10 @@ export interface Item {
   buffer?: string;
   /** The exact text, for telling an edit. */
   text: string;
+  /** From the entry's marker: the id it replaces, the ids it relates to, when it expires. */
+  supersedes?: string;
+  related?: string[];
+  expires?: string;
 }
 
 export interface ItemFilter {
@@ -131,6 +135,9 @@ export function bufferItems(text: string | null, file: string, buffer: string, d
     line: e.line,
     ...(source === "bank" ? { buffer } : {}),
     text: e.lines.join("\n"),
+    ...(e.supersedes ? { supersedes: e.supersedes } : {}),
+    ...(e.related?.length ? { related: e.related } : {}),
+    ...(e.expires ? { expires: e.expires } : {}),
   }));
 }
 

@@ -13,6 +13,8 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   markers: () => "run `memory doctor --fix`, or resolve them by hand",
   "not-a-repo": () => "run memory in a clone of your repository, or `git init` one",
   "no-bank": () => "run `memory init` first",
+  "not-found": () => "look it up with `memory recall WORDS` or `memory list`",
+  harvested: (e) => `edit or delete ${e.detail.file} itself`,
   "no-persona": () => "pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`",
   "repo-state": (e) =>
     e.detail.detached

@@ -27,6 +27,7 @@ export interface Paint {
   green(s: string): string;
   yellow(s: string): string;
   red(s: string): string;
+  dim(s: string): string;
 }
 
 export interface Output {
@@ -46,7 +47,7 @@ export interface Output {
   io: Io;
 }
 
-const plain: Paint = { bold: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s };
+const plain: Paint = { bold: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s, dim: (s) => s };
 
 function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
   return (env.NO_COLOR === undefined || env.NO_COLOR === "") && stream.isTTY === true;

@@ -1,0 +1,157 @@
+/**
+ * The recall index: every bank entry, harvested doc and section of the other docs under the docs folders,
+ * in a MiniSearch index (BM25+, prefix and fuzzy matching). It is a cache, never committed: kept in
+ * `.git/memory/recall-index.json` with the hash of every file it was built from, brought up to date on
+ * each use from the files as they are (only the files whose bytes changed are read into it again), and
+ * rebuilt when missing, unreadable or from another version. So it is right after a merge, a checkout, a
+ * hand edit or an external `git pull`. MiniSearch is imported here only, by the commands that search.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
+import { bufferItems, docItem, type Item } from "../core/query.js";
+import { sectionItems } from "../core/recall.js";
+import { writeTextAtomic } from "../infra/fs.js";
+import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
+
+const VERSION = 1;
+const indexFile = (ws: Workspace): string => join(ws.gitDir, "memory", "recall-index.json");
+
+/** What the index keeps of each item besides its text (all of an item but its raw text). */
+export type IndexedItem = Omit<Item, "text">;
+
+interface Cache {
+  version: number;
+  /** Repo-relative path → hash of its bytes and the keys of the items read from it. */
+  files: Record<string, { hash: string; keys: string[] }>;
+  items: Record<string, IndexedItem>;
+  index: unknown;
+}
+
+type MiniSearchT = import("minisearch").default<IndexedItem & { key: string }>;
+
+export interface RecallIndex {
+  search: MiniSearchT;
+  items: Map<string, IndexedItem>;
+  /** How the index was brought up to date: files read again, and whether it was built from nothing. */
+  refreshed: { files: number; rebuilt: boolean };
+}
+
+const FIELDS = ["title", "tags", "body"];
+
+async function newIndex(): Promise<MiniSearchT> {
+  const { default: MiniSearch } = await import("minisearch");
+  return new MiniSearch<IndexedItem & { key: string }>({ idField: "key", fields: FIELDS, extractField: extract });
+}
+
+function extract(doc: Record<string, unknown>, field: string): string {
+  const v = doc[field];
+  return Array.isArray(v) ? v.join(" ") : typeof v === "string" ? v : "";
+}
+
+/** The index, up to date with the files as they are now. */
+export async function openIndex(ws: Workspace): Promise<RecallIndex> {
+  const sources = await sourceFiles(ws);
+  const bytes = new Map<string, Buffer>();
+  await Promise.all(sources.map(async (s) => bytes.set(s.rel, await readFile(join(ws.root, s.rel)).catch(() => Buffer.alloc(0)))));
+  const hashes = new Map([...bytes].map(([rel, b]) => [rel, createHash("sha1").update(b).digest("hex")]));
+
+  const cache = await loadCache(ws);
+  const { default: MiniSearch } = await import("minisearch");
+  let search: MiniSearchT;
+  let files: Cache["files"] = {};
+  const items = new Map<string, IndexedItem>();
+  let rebuilt = false;
+  if (cache) {
+    search = MiniSearch.loadJS(cache.index as never, { idField: "key", fields: FIELDS, extractField: extract }) as MiniSearchT;
+    files = cache.files;
+    for (const [k, v] of Object.entries(cache.items)) items.set(k, v);
+  } else {
+    search = await newIndex();
+    rebuilt = true;
+  }
+  let changed = 0;
+  let discarded = 0;
+  // Files gone or changed: their items leave the index; changed and new files are read into it again.
+  for (const [rel, entry] of Object.entries(files)) {
+    if (hashes.get(rel) === entry.hash) continue;
+    for (const key of entry.keys) {
+      if (items.delete(key)) {
+        search.discard(key);
+        discarded++;
+      }
+    }
+    delete files[rel];
+  }
+  // Discarded items leave their terms behind until a vacuum, and those would skew every score.
+  if (discarded > 0) await search.vacuum({ batchSize: 1_000_000, batchWait: 0 });
+  for (const source of sources) {
+    if (files[source.rel]) continue;
+    changed++;
+    const read = source.read(bytes.get(source.rel)!.toString("utf8"));
+    const keys: string[] = [];
+    for (const item of read) {
+      const key = `${item.file}:${item.line}:${item.id}`;
+      if (items.has(key)) continue;
+      const { text: _text, ...kept } = item;
+      items.set(key, kept);
+      search.add({ ...kept, key });
+      keys.push(key);
+    }
+    files[source.rel] = { hash: hashes.get(source.rel)!, keys };
+  }
+  if (changed > 0 || rebuilt) {
+    const saved: Cache = { version: VERSION, files, items: Object.fromEntries(items), index: search.toJSON() };
+    await writeTextAtomic(indexFile(ws), JSON.stringify(saved)).catch(() => undefined); // a read-only .git: search anyway
+  }
+  return { search, items, refreshed: { files: changed, rebuilt } };
+}
+
+async function loadCache(ws: Workspace): Promise<Cache | null> {
+  try {
+    const cache = JSON.parse(await readFile(indexFile(ws), "utf8")) as Cache;
+    return cache.version === VERSION && cache.files && cache.items && cache.index ? cache : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Source {
+  rel: string;
+  read: (text: string) => Item[];
+}
+
+/**
+ * The files recall reads: the buffers; the reference docs (entries); the post-mortem and ADR folders (one
+ * doc each); every other markdown file under the folders the docs live in (sections by heading).
+ */
+async function sourceFiles(ws: Workspace): Promise<Source[]> {
+  const out: Source[] = [];
+  for (const f of bufferFiles(ws)) out.push({ rel: f.rel, read: (t) => bufferItems(t, f.rel, f.buffer, defaultType(ws.config, f.buffer)) });
+  const seen = new Set(out.map((s) => s.rel));
+  const folderKinds = new Map<string, string>();
+  for (const f of bufferFiles(ws)) {
+    const cfg = bufferConfig(ws.config, f.buffer);
+    const target = cfg.target.replace(/\/+$/, "");
+    if (!target) continue;
+    if (cfg.harvest === "reference" && !seen.has(target)) {
+      seen.add(target);
+      out.push({ rel: target, read: (t) => bufferItems(t, target, "", defaultType(ws.config, f.buffer), "docs") });
+    } else if ((["post-mortem", "adr"] as HarvestKind[]).includes(cfg.harvest)) folderKinds.set(target, defaultType(ws.config, f.buffer));
+  }
+  const roots = [...new Set([...harvestTargets(ws)].map((t) => t.split("/")[0]!).filter(Boolean))];
+  for (const root of roots) {
+    const entries = await readdir(join(ws.root, root), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile() || !/\.md$/i.test(e.name)) continue;
+      const rel = relative(ws.root, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(sep).join("/");
+      if (seen.has(rel)) continue;
+      seen.add(rel);
+      const dir = rel.slice(0, rel.lastIndexOf("/"));
+      const type = folderKinds.get(dir);
+      out.push({ rel, read: type !== undefined ? (t) => [docItem(t, rel, type)] : (t) => sectionItems(t, rel) });
+    }
+  }
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+}
