@@ -211,3 +211,59 @@ describe("recall's pure parts", () => {
     expect(isExpired({}, now)).toBe(false);
   });
 });
+
+describe("recall's cost", () => {
+  it("start, save, status and add never load the index library; recall does", async () => {
+    const { sb, dev } = await solo();
+    // Real processes, with a module hook that writes down every module a command loads.
+    sb.write(sb.dir, "hooks.mjs", [
+      'import { appendFileSync } from "node:fs";',
+      "export async function resolve(specifier, context, next) {",
+      "  const found = await next(specifier, context);",
+      "  appendFileSync(process.env.PROBE_OUT, found.url + \"\\n\");",
+      "  return found;",
+      "}",
+    ].join("\n"));
+    sb.write(sb.dir, "probe.mjs", `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(sb.dir, "hooks.mjs")}`)});\n`);
+    const loads = (command: string[]): string => {
+      const out = join(sb.dir, `loaded-${command[0]}.txt`);
+      sb.write(sb.dir, `loaded-${command[0]}.txt`, "");
+      ok(sb.memoryCli(dev, command, { env: { NODE_OPTIONS: `--import=${join(sb.dir, "probe.mjs")}`, PROBE_OUT: out } }));
+      return sb.read(sb.dir, `loaded-${command[0]}.txt`);
+    };
+    const uses = (text: string) => /node_modules\/minisearch\//.test(text);
+    expect(uses(loads(["add", "pattern", "Indexed later", "-m", "x"]))).toBe(false);
+    expect(uses(loads(["start"]))).toBe(false);
+    expect(uses(loads(["save"]))).toBe(false);
+    expect(uses(loads(["status"]))).toBe(false);
+    const recallLoads = loads(["recall", "indexed"]);
+    expect(recallLoads).toContain("/dist/cli/main.js"); // the hook saw the command's own modules
+    expect(uses(recallLoads)).toBe(true);
+  });
+});
+
+
+describe("relations carried into the docs", () => {
+  it("harvest writes 'Supersedes ADR-001' into the new ADR and marks the old one superseded, MADR style", async () => {
+    const { sb, dev } = await solo();
+    const first = await add(sb, dev, "decision", "Cache pages for 60 s", "-m", "first take");
+    ok(await sb.memory(dev, ["harvest", "--all", "--yes"]));
+    await add(sb, dev, "decision", "Cache pages for 120 s", "-m", "second take", "--supersedes", first);
+    ok(await sb.memory(dev, ["harvest", "--all", "--yes"]));
+    const dir = "Docs/03-Reference/ADR";
+    const newer = sb.read(dev, `${dir}/ADR-002-cache-pages-for-120-s.md`);
+    expect(newer).toContain("# ADR-002: Cache pages for 120 s\n\nSupersedes [ADR-001](ADR-001-cache-pages-for-60-s.md).\n");
+    const older = sb.read(dev, `${dir}/ADR-001-cache-pages-for-60-s.md`);
+    expect(older).toMatch(/^---\nstatus: superseded by ADR-002\n/);
+    // recall ranks the old ADR down too: it is superseded (hidden without --all)
+    const hits = await recall(sb, dev, "cache", "pages", "--in", "docs");
+    expect(hits.map((h) => h.file)).toEqual([`${dir}/ADR-002-cache-pages-for-120-s.md`]);
+  });
+
+  it("an adr-tools ADR without frontmatter gets 'Superseded by' in its Status section", async () => {
+    const { supersededStatus } = await import("../src/core/harvest.js");
+    const text = "# 3. Use Postgres\r\n\r\nDate: 2020-01-01\r\n\r\n## Status\r\n\r\nAccepted\r\n\r\n## Context\r\n";
+    expect(supersededStatus(text, "0007")).toBe("# 3. Use Postgres\r\n\r\nDate: 2020-01-01\r\n\r\n## Status\r\n\r\nSuperseded by 0007\r\n\r\n## Context\r\n");
+    expect(supersededStatus("# Title only", "ADR-9")).toBe("# Title only\n\nStatus: superseded by ADR-9.\n");
+  });
+});

@@ -62,7 +62,8 @@ export async function recall(options: RecallOptions): Promise<RecallReport> {
     const key = String(hit.id);
     const item = index.items.get(key);
     if (!item || !allowed.has(key)) continue;
-    const by = supersedes.get(item.id);
+    // Superseded: a newer entry says so, or the doc's own status does (an ADR marked by a later harvest).
+    const by = supersedes.get(item.id) ?? /^superseded by\s+(.+)$/i.exec(item.status ?? "")?.[1];
     const expired = isExpired(item, at);
     if ((by || expired) && !options.all) continue;
     const score = hit.score * recency(item.at, at, item.type, halfLives) * (by || expired ? RANKED_DOWN : 1);

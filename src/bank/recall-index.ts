@@ -15,7 +15,7 @@ import { sectionItems } from "../core/recall.js";
 import { writeTextAtomic } from "../infra/fs.js";
 import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
 
-const VERSION = 1;
+const VERSION = 2;
 const indexFile = (ws: Workspace): string => join(ws.gitDir, "memory", "recall-index.json");
 
 /** What the index keeps of each item besides its text (all of an item but its raw text). */

@@ -3,6 +3,7 @@
  * and every entry to remove out. The plan is what `--dry-run` prints and what `harvest` applies in one commit.
  */
 import { sourceIds } from "./docs.js";
+import { joinLines, splitLines } from "./text.js";
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
 import {
   adrFileName,
@@ -16,6 +17,7 @@ import {
   sharedFrontmatter,
   splitFrontmatter,
   withoutLeadingDay,
+  writtenLabel,
   yamlScalar,
   type AdrDoc,
   type AdrHeadingStyle,
@@ -334,7 +336,63 @@ function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: P
     docs.set(name, { name, title: e.title, heading, status: "proposed", day, data: {} });
     return { path: `${dir}/${name}`, action: "create", kind: "adr", entries: [e.id], ...(number !== undefined ? { number } : {}), content };
   });
-  return [...files, ...indexFiles(dir, existing, docs, indexed, input, planned)];
+  const updates = supersede(dir, entries, files, existing, indexed);
+  return [...files, ...updates, ...indexFiles(dir, existing, docs, indexed, input, planned)];
+}
+
+/**
+ * A decision that supersedes another (`supersedes=` in its marker) says so in its ADR ("Supersedes
+ * ADR-003"), and the ADR of the one it replaces, already in the folder or made in this harvest, gets the
+ * status `superseded by ADR-007`, MADR style (in its frontmatter, or in its `## Status` section).
+ */
+function supersede(dir: string, entries: Entry[], files: PlannedFile[], existing: ReadonlyMap<string, string>, indexed: ReadonlyArray<{ id: string; name: string; label: string }>): PlannedFile[] {
+  const updates = new Map<string, PlannedFile>();
+  entries.forEach((e, i) => {
+    if (!e.supersedes) return;
+    const mine = files[i]!;
+    const label = indexed[i]!.label;
+    const planned = files.find((f) => f.entries.includes(e.supersedes!));
+    const name = planned
+      ? planned.path.slice(dir.length + 1)
+      : [...existing].find(([n, text]) => !n.match(/^(readme|index)\.md$/i) && sourceIds(text).includes(e.supersedes!))?.[0];
+    if (!name) {
+      mine.content = afterHeading(mine.content, `Supersedes entry \`${e.supersedes}\`.`);
+      return;
+    }
+    const old = planned ?? updates.get(name);
+    const text = old ? old.content : existing.get(name)!;
+    const oldLabel = indexed.find((x) => x.name === name)?.label ?? writtenLabel(name) ?? name.replace(/\.md$/i, "");
+    mine.content = afterHeading(mine.content, `Supersedes [${oldLabel}](${name}).`);
+    const marked = supersededStatus(text, label);
+    if (old) old.content = marked;
+    else updates.set(name, { path: `${dir}/${name}`, action: "update", kind: "adr", entries: [], content: marked });
+  });
+  return [...updates.values()];
+}
+
+/** The text with a paragraph after its first `#` heading (after its frontmatter). */
+function afterHeading(text: string, paragraph: string): string {
+  const { lines, ...shape } = splitLines(text);
+  const at = lines.findIndex((l) => /^#\s/.test(l));
+  if (at < 0) return joinLines([paragraph, "", ...lines], shape);
+  return joinLines([...lines.slice(0, at + 1), "", paragraph, ...lines.slice(at + 1)], shape);
+}
+
+/** An ADR's status made `superseded by <label>`: its frontmatter's `status:`, else its `## Status` section's first line. */
+export function supersededStatus(text: string, label: string): string {
+  const { lines, ...shape } = splitLines(text);
+  const status = `superseded by ${label}`;
+  if (lines[0]?.trimEnd() === "---") {
+    const end = lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l));
+    const at = lines.findIndex((l, i) => i > 0 && i < end && /^status:/i.test(l));
+    if (at > 0) return joinLines(lines.map((l, i) => (i === at ? `status: ${status}` : l)), shape);
+  }
+  const section = lines.findIndex((l) => /^##\s+status\s*$/i.test(l));
+  if (section >= 0) {
+    const first = lines.findIndex((l, i) => i > section && l.trim() !== "");
+    if (first > 0 && !/^#/.test(lines[first]!)) return joinLines(lines.map((l, i) => (i === first ? `Superseded by ${label}` : l)), shape);
+  }
+  return afterHeading(text, `Status: ${status}.`);
 }
 
 /**

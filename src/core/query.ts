@@ -32,6 +32,8 @@ export interface Item {
   supersedes?: string;
   related?: string[];
   expires?: string;
+  /** A doc's status as its frontmatter says it (`proposed`, `superseded by ADR-007`…). */
+  status?: string;
 }
 
 export interface ItemFilter {
@@ -165,6 +167,7 @@ export function docItem(text: string, file: string, defaultType: string): Item {
     file,
     line: 1,
     text,
+    ...(front.values.get("status") ? { status: front.values.get("status")! } : {}),
   };
 }
 
