@@ -56,36 +56,39 @@ export async function recall(options: RecallOptions): Promise<RecallReport> {
     fuzzy: (term) => (term.length >= 4 ? 0.2 : false),
     combineWith: "OR",
   });
-  const allowed = new Set(filterItems([...index.items.entries()].map(([key, i]) => ({ ...i, key, text: "" })) as Array<Item & { key: string }>, options.filter ?? {}).map((i) => (i as Item & { key: string }).key));
-  const results: RecallResult[] = [];
+  const filter = options.filter ?? {};
+  const filtering = Object.values(filter).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  const scored: Array<{ item: IndexedItem; score: number; terms: string[]; by: string | undefined; expired: boolean }> = [];
   for (const hit of hits) {
-    const key = String(hit.id);
-    const item = index.items.get(key);
-    if (!item || !allowed.has(key)) continue;
+    const item = index.items.get(String(hit.id));
+    if (!item) continue;
+    if (filtering && filterItems([{ ...item, text: "" }], filter).length === 0) continue;
     // Superseded: a newer entry says so, or the doc's own status does (an ADR marked by a later harvest).
     const by = supersedes.get(item.id) ?? /^superseded by\s+(.+)$/i.exec(item.status ?? "")?.[1];
     const expired = isExpired(item, at);
     if ((by || expired) && !options.all) continue;
     const score = hit.score * recency(item.at, at, item.type, halfLives) * (by || expired ? RANKED_DOWN : 1);
-    results.push({
-      id: item.id,
-      title: item.title,
-      type: item.type,
-      author: item.author,
-      at: item.at,
-      tags: item.tags,
-      source: item.source,
-      file: item.file,
-      line: item.line,
-      score: Math.round(score * 1000) / 1000,
-      snippet: snippet(item.body || item.title, [...hit.terms, ...query.split(/\s+/)]),
-      ...(by ? { supersededBy: by } : {}),
-      ...(expired ? { expired: true } : {}),
-    });
+    scored.push({ item, score, terms: hit.terms, by, expired });
   }
-  results.sort((a, b) => b.score - a.score || (a.at > b.at ? -1 : 1));
+  scored.sort((a, b) => b.score - a.score || (a.item.at > b.item.at ? -1 : 1));
   const limit = options.limit ?? 10;
-  return { query, results: results.slice(0, limit), more: Math.max(0, results.length - limit) };
+  // Snippets only for what is shown.
+  const results: RecallResult[] = scored.slice(0, limit).map(({ item, score, terms, by, expired }) => ({
+    id: item.id,
+    title: item.title,
+    type: item.type,
+    author: item.author,
+    at: item.at,
+    tags: item.tags,
+    source: item.source,
+    file: item.file,
+    line: item.line,
+    score: Math.round(score * 1000) / 1000,
+    snippet: snippet(item.body || item.title, [...terms, ...query.split(/\s+/)]),
+    ...(by ? { supersededBy: by } : {}),
+    ...(expired ? { expired: true } : {}),
+  }));
+  return { query, results, more: Math.max(0, scored.length - limit) };
 }
 
 export interface ShowResult {

@@ -7,6 +7,7 @@
  * hand edit or an external `git pull`. MiniSearch is imported here only, by the commands that search.
  */
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
@@ -15,7 +16,7 @@ import { sectionItems } from "../core/recall.js";
 import { writeTextAtomic } from "../infra/fs.js";
 import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
 
-const VERSION = 2;
+const VERSION = 3;
 const indexFile = (ws: Workspace): string => join(ws.gitDir, "memory", "recall-index.json");
 
 /** What the index keeps of each item besides its text (all of an item but its raw text). */
@@ -23,8 +24,10 @@ export type IndexedItem = Omit<Item, "text">;
 
 interface Cache {
   version: number;
-  /** Repo-relative path → hash of its bytes and the keys of the items read from it. */
-  files: Record<string, { hash: string; keys: string[] }>;
+  /** Repo-relative path → what it was (size, mtime, hash of its bytes) and the keys of the items read from it. */
+  files: Record<string, { hash: string; size: number; mtime: number; keys: string[] }>;
+  /** When the cache was written (ms): a file changed in the same moment is read again whatever its stat says. */
+  written: number;
   items: Record<string, IndexedItem>;
   index: unknown;
 }
@@ -53,11 +56,26 @@ function extract(doc: Record<string, unknown>, field: string): string {
 /** The index, up to date with the files as they are now. */
 export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   const sources = await sourceFiles(ws);
-  const bytes = new Map<string, Buffer>();
-  await Promise.all(sources.map(async (s) => bytes.set(s.rel, await readFile(join(ws.root, s.rel)).catch(() => Buffer.alloc(0)))));
-  const hashes = new Map([...bytes].map(([rel, b]) => [rel, createHash("sha1").update(b).digest("hex")]));
-
   const cache = await loadCache(ws);
+  // A file whose size and mtime are as recorded, and not changed in the moment the cache was written (as
+  // git's index treats "racy" files), is taken as read; any other is read and hashed.
+  const stats = new Map(sources.map((src) => [src.rel, statOf(join(ws.root, src.rel))]));
+  const bytes = new Map<string, Buffer>();
+  const hashes = new Map<string, string>();
+  await Promise.all(
+    sources.map(async (src) => {
+      const st = stats.get(src.rel)!;
+      const known = cache?.files[src.rel];
+      if (known && known.size === st.size && known.mtime === st.mtime && st.mtime < cache!.written - 2000) {
+        hashes.set(src.rel, known.hash);
+        return;
+      }
+      const b = await readFile(join(ws.root, src.rel)).catch(() => Buffer.alloc(0));
+      bytes.set(src.rel, b);
+      hashes.set(src.rel, createHash("sha1").update(b).digest("hex"));
+    }),
+  );
+
   const { default: MiniSearch } = await import("minisearch");
   let search: MiniSearchT;
   let files: Cache["files"] = {};
@@ -87,31 +105,53 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   // Discarded items leave their terms behind until a vacuum, and those would skew every score.
   if (discarded > 0) await search.vacuum({ batchSize: 1_000_000, batchWait: 0 });
   for (const source of sources) {
-    if (files[source.rel]) continue;
+    if (files[source.rel]) {
+      const st = stats.get(source.rel)!;
+      // Same bytes, a new stat (a checkout rewrote it): remembered, so the next look needs no read.
+      if (files[source.rel]!.mtime !== st.mtime || files[source.rel]!.size !== st.size) {
+        files[source.rel] = { ...files[source.rel]!, ...st };
+        changed++;
+      }
+      continue;
+    }
     changed++;
-    const read = source.read(bytes.get(source.rel)!.toString("utf8"));
+    const text = (bytes.get(source.rel) ?? (await readFile(join(ws.root, source.rel)).catch(() => Buffer.alloc(0)))).toString("utf8");
+    const read = source.read(text);
     const keys: string[] = [];
     for (const item of read) {
       const key = `${item.file}:${item.line}:${item.id}`;
       if (items.has(key)) continue;
       const { text: _text, ...kept } = item;
+      // The body is kept for snippets, cut: a long doc's tail would only make the cache slower to read.
+      if (kept.body.length > BODY_KEPT) kept.body = kept.body.slice(0, BODY_KEPT);
       items.set(key, kept);
       search.add({ ...kept, key });
       keys.push(key);
     }
-    files[source.rel] = { hash: hashes.get(source.rel)!, keys };
+    files[source.rel] = { hash: hashes.get(source.rel)!, ...stats.get(source.rel)!, keys };
   }
   if (changed > 0 || rebuilt) {
-    const saved: Cache = { version: VERSION, files, items: Object.fromEntries(items), index: search.toJSON() };
+    const saved: Cache = { version: VERSION, files, written: Date.now(), items: Object.fromEntries(items), index: search.toJSON() };
     await writeTextAtomic(indexFile(ws), JSON.stringify(saved)).catch(() => undefined); // a read-only .git: search anyway
   }
   return { search, items, refreshed: { files: changed, rebuilt } };
 }
 
+const BODY_KEPT = 2000;
+
+function statOf(path: string): { size: number; mtime: number } {
+  try {
+    const st = statSync(path);
+    return { size: st.size, mtime: st.mtimeMs };
+  } catch {
+    return { size: -1, mtime: -1 };
+  }
+}
+
 async function loadCache(ws: Workspace): Promise<Cache | null> {
   try {
     const cache = JSON.parse(await readFile(indexFile(ws), "utf8")) as Cache;
-    return cache.version === VERSION && cache.files && cache.items && cache.index ? cache : null;
+    return cache.version === VERSION && cache.files && cache.items && cache.index && typeof cache.written === "number" ? cache : null;
   } catch {
     return null;
   }
