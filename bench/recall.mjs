@@ -5,6 +5,7 @@
 //
 //   npm run build && node bench/recall.mjs
 import { mkdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createEntry, serializeBuffer } from "../dist/core/entries.js";
 import { newId } from "../dist/core/ids.js";
@@ -45,6 +46,8 @@ for (const entries of [100, 1000, 10000]) {
   run(dir, "git", ["commit", "-q", "--allow-empty", "-m", "initial"]);
   memory(dir, "init", "--persona", "bench");
   bank(dir, entries);
+  // Files written this very second are read again on every look (as git treats racy files); a bank is older.
+  spawnSync("sleep", ["2.1"]);
   const cache = join(dir, ".git/memory/recall-index.json");
   const cold = median(() => memory(dir, "recall", ...query), 5, () => rmSync(cache, { force: true }));
   memory(dir, "recall", ...query);

@@ -60,6 +60,7 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   // A file whose size and mtime are as recorded, and not changed in the moment the cache was written (as
   // git's index treats "racy" files), is taken as read; any other is read and hashed.
   const stats = new Map(sources.map((src) => [src.rel, statOf(join(ws.root, src.rel))]));
+  let racy = 0;
   const bytes = new Map<string, Buffer>();
   const hashes = new Map<string, string>();
   await Promise.all(
@@ -73,6 +74,7 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
       const b = await readFile(join(ws.root, src.rel)).catch(() => Buffer.alloc(0));
       bytes.set(src.rel, b);
       hashes.set(src.rel, createHash("sha1").update(b).digest("hex"));
+      if (known && known.hash === hashes.get(src.rel)) racy++;
     }),
   );
 
@@ -130,7 +132,9 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
     }
     files[source.rel] = { hash: hashes.get(source.rel)!, ...stats.get(source.rel)!, keys };
   }
-  if (changed > 0 || rebuilt) {
+  // Files read again only because they changed in the moment the cache was written: a fresh cache stops
+  // that once they are older.
+  if (changed > 0 || rebuilt || racy > 0) {
     const saved: Cache = { version: VERSION, files, written: Date.now(), items: Object.fromEntries(items), index: search.toJSON() };
     await writeTextAtomic(indexFile(ws), JSON.stringify(saved)).catch(() => undefined); // a read-only .git: search anyway
   }

@@ -175,7 +175,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", "print it as JSON")
     .addHelpText("after", example("memory show 01M8JD2E", "memory show 01M8JD2E --json | jq .harvestedTo"))
     .action(async (id: string, o: { json?: boolean }) => {
-      const { showCommand } = await import("../commands/recall.js");
+      const { showCommand } = await import("../commands/lookup.js");
       await showCommand({ ...where, id }, out, !!o.json);
     });
 
@@ -183,7 +183,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", "print them as JSON")
     .addHelpText("after", example("memory list", "memory list --by qa --since 7d", "memory list --type decision --json | jq -r '.items[].title'"))
     .action(async (o: Filters & { json?: boolean }) => {
-      const { listCommand, toFilter } = await import("../commands/recall.js");
+      const [{ listCommand }, { toFilter }] = await Promise.all([import("../commands/lookup.js"), import("../commands/recall.js")]);
       await listCommand({ ...where, filter: toFilter(o, io.env) }, out, !!o.json);
     });
 
@@ -197,7 +197,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", 'print {"id", "file", "changed"} as JSON')
     .addHelpText("after", example('memory edit 01M8JD2E --title "Retry pushes with jitter (50-400 ms)"', "memory edit 01M8JD2E --tags git,sync,ci"))
     .action(async (id: string, o: { title?: string; message?: string; tags?: string; json?: boolean }) => {
-      const { editCommand } = await import("../commands/recall.js");
+      const { editCommand } = await import("../commands/edit.js");
       const body = o.message === "-" ? await io.readStdin() : o.message;
       await editCommand({ ...where, id, title: o.title, body, tags: o.tags === undefined ? undefined : [o.tags] }, out, !!o.json);
     });
@@ -209,7 +209,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", 'print {"id", "file", "title"} as JSON')
     .addHelpText("after", example("memory forget 01M8JD2E"))
     .action(async (id: string, o: { json?: boolean }) => {
-      const { forgetCommand } = await import("../commands/recall.js");
+      const { forgetCommand } = await import("../commands/edit.js");
       await forgetCommand({ ...where, id }, out, !!o.json);
     });
 
