@@ -105,6 +105,13 @@ try {
   const adr = join(qa, "Docs/03-Reference/ADR");
   console.log(`\n(qa now has the docs dev harvested: ${readdirSync(adr).join(", ")})`);
   process.stdout.write(readFileSync(join(adr, readdirSync(adr)[0]), "utf8").split("\n").slice(0, 12).join("\n") + "\n…\n");
+  // Recall: ranked search over the bank and the docs, a typo and all; then one entry with its relations.
+  memory(qa, "recall", "cache catalog");
+  const hit = JSON.parse(run(qa, process.execPath, ["recall", "dependncy", "--json"], { show: false })).results[0];
+  memory(qa, "show", hit.id.slice(0, 12));
+  const cached = JSON.parse(run(dev, process.execPath, ["recall", "cache product pages", "--json"], { show: false })).results[0].id;
+  memory(dev, "add", "decision", "Cache product pages for 120 s", "-m", "Context: 60 s was not enough at peak.", "--supersedes", cached);
+  memory(dev, "recall", "cache product pages", "--all");
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
   console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
 } catch (err) {
