@@ -17,6 +17,7 @@ export const TEMPLATE_FILES: Readonly<Record<string, string>> = {
   patterns: "patterns-buffer.md",
   lessons: "lessons-buffer.md",
   decisions: "decisions-inbox.md",
+  handoffs: "handoffs.md",
   log: "SESSION_LOG.md",
 };
 

@@ -94,6 +94,10 @@ export function defaultConfig(): Config {
         file: "decisions-inbox.md", merge: "union", types: ["decision"],
         harvest: "adr", threshold: 5, unit: "items", target: "Docs/03-Reference/ADR",
       },
+      handoffs: {
+        file: "handoffs.md", merge: "union", types: ["handoff"],
+        harvest: "none", threshold: 20, unit: "items", target: "",
+      },
     },
     files: {},
     adr: { digits: 3 },
@@ -171,7 +175,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   };
   // A team's own buffer: any name; it needs its file and types, and is never harvested unless it says how.
   const rawBuffers = isObject((raw as Record<string, unknown>).buffers) ? ((raw as Record<string, unknown>).buffers as Record<string, unknown>) : {};
-  const bufferShapes: Shape = { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape };
+  const bufferShapes: Shape = { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape, handoffs: bufferShape };
   for (const [name, value] of Object.entries(rawBuffers)) {
     if (name in config.buffers) continue;
     if (!/^[a-z][a-z0-9-]*$/.test(name) || name === "context" || name === "log") {

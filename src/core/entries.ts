@@ -42,6 +42,8 @@ export interface EntryFields {
   related?: string[] | undefined;
   /** ISO date (YYYY-MM-DD) or time after which the entry counts as expired. */
   expires?: string | undefined;
+  /** Other `key=value` attributes of the marker, kept as written (a handoff's `to=`, `accepted=`). */
+  attrs?: Record<string, string> | undefined;
 }
 
 export interface Entry extends EntryFields {
@@ -172,7 +174,7 @@ export function createEntry(fields: EntryFields): Entry {
 }
 
 /** The marker line of an entry: `<!-- entry id=… type=… by=… at=… tags=… -->`. */
-export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" | "createdAt" | "tags" | "supersedes" | "related" | "expires">): string {
+export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" | "createdAt" | "tags" | "supersedes" | "related" | "expires" | "attrs">): string {
   // Empty values are left out: `at=""` would not read back (a hand-written entry may have no time).
   const attrs = ([
     ["id", fields.id],
@@ -183,6 +185,7 @@ export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" |
     ["supersedes", fields.supersedes ?? ""],
     ["related", (fields.related ?? []).join(",")],
     ["expires", fields.expires ?? ""],
+    ...Object.entries(fields.attrs ?? {}).filter(([key]) => !KNOWN_ATTRS.has(key)),
   ] as Array<[string, string]>).filter(([key, value]) => key === "id" || value !== "");
   return writeMarker("entry", attrs);
 }
@@ -198,9 +201,13 @@ export function normalizeTags(tags: readonly string[]): string[] {
   return out;
 }
 
-/** The relations and lifetime a marker holds (absent ones are left out, so old entries read as before). */
-function relations(attrs: ReadonlyMap<string, string>): Pick<EntryFields, "supersedes" | "related" | "expires"> {
-  const out: Pick<EntryFields, "supersedes" | "related" | "expires"> = {};
+const KNOWN_ATTRS = new Set(["id", "type", "by", "at", "tags", "supersedes", "related", "expires"]);
+
+/** The relations, lifetime and other attributes a marker holds (absent ones are left out, so old entries read as before). */
+function relations(attrs: ReadonlyMap<string, string>): Pick<EntryFields, "supersedes" | "related" | "expires" | "attrs"> {
+  const out: Pick<EntryFields, "supersedes" | "related" | "expires" | "attrs"> = {};
+  const other = [...attrs].filter(([k]) => !KNOWN_ATTRS.has(k));
+  if (other.length) out.attrs = Object.fromEntries(other);
   const supersedes = attrs.get("supersedes");
   if (supersedes) out.supersedes = supersedes;
   const related = normalizeTags([attrs.get("related") ?? ""]);

@@ -34,6 +34,8 @@ export interface Item {
   expires?: string;
   /** A doc's status as its frontmatter says it (`proposed`, `superseded by ADR-007`…). */
   status?: string;
+  /** Other attributes of the entry's marker (a handoff's `to=`, `accepted=`). */
+  attrs?: Record<string, string>;
 }
 
 export interface ItemFilter {
@@ -140,6 +142,7 @@ export function bufferItems(text: string | null, file: string, buffer: string, d
     ...(e.supersedes ? { supersedes: e.supersedes } : {}),
     ...(e.related?.length ? { related: e.related } : {}),
     ...(e.expires ? { expires: e.expires } : {}),
+    ...(e.attrs ? { attrs: e.attrs } : {}),
   }));
 }
 
