@@ -20,11 +20,12 @@ import { undoLastCommit } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readHarvestedDocsAt } from "../bank/docs.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { bufferFiles, signsCommits, type Workspace } from "../bank/workspace.js";
+import { bankFiles, bufferFiles, openWorkspace, requireBank, requirePersona, signsCommits, type Workspace } from "../bank/workspace.js";
+import { inspectBankFile } from "../bank/files.js";
 import { commitBank } from "./bank-commit.js";
 import { land } from "./harvest-journal.js";
 import { HARVEST_SUBJECT } from "./harvest-undo.js";
-import { checkBank, type Session } from "./session.js";
+import { checkBank, locked, type Session } from "./session.js";
 import { plannedAttributes } from "./setup.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 
@@ -200,7 +201,7 @@ async function landDocs(session: Session, plan: HarvestPlan): Promise<string> {
  * Lets go of the entries whose docs are on the default branch (as this clone last fetched it), in one bank
  * commit, synced. Remembers the default branch's commit it looked at, so an unmoved branch costs no reading.
  */
-export async function settleBank(session: Session, push: boolean): Promise<string[]> {
+export async function settleBank(session: Session, push: boolean, network = true): Promise<string[]> {
   const { ws, persona } = session;
   if (!ws.line.bank) return [];
   const code: BankLine = { mode: "current", branch: ws.codeBranch, ref: "HEAD", bank: null, chosenBy: "config" };
@@ -225,8 +226,27 @@ export async function settleBank(session: Session, push: boolean): Promise<strin
       message: `memory: ${removed.length} harvested entr${removed.length === 1 ? "y leaves" : "ies leave"} the buffers (${persona})`,
       logLine: () => logLine(at, persona, "harvest", `${removed.length} entr${removed.length === 1 ? "y" : "ies"} now in the docs on ${name} left the buffers`),
     });
-    await syncWithRemote(ws, ws.line, { persona, push, command: "harvest" });
+    if (network) await syncWithRemote(ws, ws.line, { persona, push, command: "harvest" });
   }
   await writeTextAtomic(state, `${key}\n`);
   return changes.flatMap((c) => c.removed);
+}
+
+/**
+ * After a plain `git pull`, merge or checkout (git's hooks): what stands in the way of using the bank
+ * (markers or a file that does not parse), else, with the bank on its own branch, the entries whose docs
+ * the pull brought to the default branch leave the buffers in a local bank commit (the next save pushes
+ * it). No network. Returns the problem, or null.
+ */
+export async function settleLocally(options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string | null> {
+  const ws = await openWorkspace(options.cwd, options.env);
+  await requireBank(ws);
+  for (const f of bankFiles(ws)) {
+    const { problem } = await inspectBankFile(ws, f);
+    if (problem && problem.kind !== "missing") return problem.error.message;
+  }
+  if (!ws.line.bank) return null;
+  const session: Session = { ws, branch: ws.codeBranch ?? "", persona: requirePersona(ws).name, files: bankFiles(ws) };
+  await locked(ws, {}, () => settleBank(session, false, false));
+  return null;
 }

@@ -16,6 +16,7 @@ import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 import { finishPendingDocs, settleBank } from "./harvest-branch.js";
+import { handoffsOf, type Handoff } from "./handoff.js";
 import { bankUpstream } from "../bank/line.js";
 import { defaultBranch } from "../git/remote.js";
 import { revParse } from "../git/repo.js";
@@ -49,6 +50,8 @@ export interface StartResult {
   newDocs: string[];
   /** Buffers near or at their harvest threshold. */
   near: BufferStatus[];
+  /** Work handed to this persona and not accepted yet, newest first. */
+  handoffs: Handoff[];
 }
 
 export async function start(options: StartOptions = {}): Promise<StartResult> {
@@ -124,7 +127,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       const status = await loadBufferStatus(ws, name);
       if (status.near) near.push(status);
     }
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near };
+    const handoffs = handoffsOf(now_.length ? now_ : await readItems(ws, "worktree", { docs: false }), { open: true, to: persona });
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs };
   });
 }
 

@@ -26,6 +26,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .description("One shared, git-backed memory in plain markdown for a team of agents and people.")
     .version(version(), "-V, --version")
     .showSuggestionAfterError()
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -89,10 +90,13 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--allow-secret", "save even when new text looks like a key or token")
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the result as JSON")
+    .option("--hook", "run from an agent's hook: reads its JSON on stdin, waits at most 10 s for the remote")
     .addHelpText("after", example('memory save -m "caching decisions"', "memory save --no-push"))
-    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean }) => {
+    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean; hook?: boolean }) => {
       const { saveCommand } = await import("../commands/save.js");
-      await saveCommand({ ...where, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona }, out, !!o.json);
+      if (o.hook) await io.readStdin(); // the agent's payload: nothing in it changes a save
+      const env = o.hook ? hookEnv(io.env) : io.env;
+      await saveCommand({ ...where, env, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona }, out, !!o.json);
     });
 
   program
@@ -214,6 +218,74 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     });
 
   program
+    .command("context")
+    .description("a briefing for an agent on stdout, within a token budget: handoffs, context, what is new, what fits the task")
+    .option("--task <text>", "what the agent is about to do: the entries and docs that fit it come in")
+    .option("--budget <tokens>", "at most this many tokens (estimated as characters / 3)", (v: string) => positiveInt(v, "--budget"), 2000)
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the sections and the estimate as JSON")
+    .option("--hook", "run from an agent's hook: reads its JSON on stdin, syncs first at a session start, answers in the agent's format")
+    .addHelpText("after", example('memory context --task "fix the flaky checkout test"', "memory context --budget 800", "memory context --json | jq .estimate"))
+    .action(async (o: { task?: string; budget: number; persona?: string; json?: boolean; hook?: boolean }) => {
+      if (o.hook) {
+        const { contextHookCommand } = await import("../commands/context-hook.js");
+        await contextHookCommand({ ...where, env: hookEnv(io.env), task: o.task, budget: o.budget, persona: o.persona }, out, await io.readStdin());
+        return;
+      }
+      const { contextCommand } = await import("../commands/context.js");
+      await contextCommand({ ...where, task: o.task, budget: o.budget, persona: o.persona }, out, !!o.json);
+    });
+
+  const handoffs = program
+    .command("handoff")
+    .enablePositionalOptions()
+    .description("hand work to another persona: next steps, the reason, critical facts, the tasks it covers")
+    .argument("[persona]", "who takes it over")
+    .option("-m, --message <next>", "what to do next; - reads it from stdin")
+    .option("--reason <why>", "why it is handed over")
+    .option("--fact <KEY=VALUE>", "a critical fact (repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .option("--task <id>", "a task or entry it covers (repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .option("--persona <name>", "sender, instead of this clone's persona")
+    .option("--json", "print the handoff as JSON")
+    .addHelpText("after", example('memory handoff qa -m "Run the checkout suite on staging" --fact branch=feature/checkout --reason "end of my day"', "memory handoff list --open", "memory handoff accept 01M8JD2E"))
+    .action(async (to: string | undefined, o: { message?: string; reason?: string; fact?: string[]; task?: string[]; persona?: string; json?: boolean }) => {
+      if (!to) throw new MemoryError("usage", "name the persona to hand the work to (memory handoff qa -m …), or use memory handoff list");
+      const { handoffCommand } = await import("../commands/handoff.js");
+      const next = o.message === "-" ? await io.readStdin() : o.message;
+      await handoffCommand({ ...where, to, next, reason: o.reason, facts: o.fact, tasks: o.task, persona: o.persona }, out, !!o.json);
+    });
+  handoffs
+    .command("list")
+    .description("handoffs, newest first")
+    .option("--open", "only those not accepted yet")
+    .option("--json", "print them as JSON")
+    .action(async (o: { open?: boolean; json?: boolean }) => {
+      const { handoffListCommand } = await import("../commands/handoff.js");
+      await handoffListCommand({ ...where, open: !!o.open }, out, !!o.json);
+    });
+  handoffs
+    .command("accept")
+    .description("take over a handoff: it leaves the top of start and context")
+    .argument("<id>", "the handoff's id, or enough of its start")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print it as JSON")
+    .action(async (id: string, o: { persona?: string; json?: boolean }) => {
+      const { handoffAcceptCommand } = await import("../commands/handoff.js");
+      await handoffAcceptCommand({ ...where, id, persona: o.persona }, out, !!o.json);
+    });
+
+  program
+    .command("hook", { hidden: true })
+    .description("what git hooks run; not for people")
+    .argument("<name>", "git-sync")
+    .argument("[args...]", "what git passed the hook")
+    .action(async (name: string) => {
+      const { gitSyncHook } = await import("../commands/git-hook.js");
+      if (name !== "git-sync") throw new MemoryError("usage", `no hook named "${name}"`);
+      await gitSyncHook(where, out);
+    });
+
+  program
     .command("status")
     .description("branch, ahead/behind, pending pushes, persona, and how full each buffer is")
     .option("--json", "print the status as JSON")
@@ -292,4 +364,10 @@ function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
   return n;
+}
+
+/** The environment hook commands run in: the remote is waited for 10 s at most (less if the user says so). */
+function hookEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const set = Number(env.MEMORY_NETWORK_TIMEOUT);
+  return { ...env, MEMORY_NETWORK_TIMEOUT: String(Number.isFinite(set) && set > 0 ? Math.min(set, 10) : 10) };
 }

@@ -20,7 +20,13 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   }
   renderSync(result.sync, out);
   const lines: string[] = [];
-  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs].every((l) => l.length === 0);
+  // Work handed to this persona comes first.
+  for (const h of result.handoffs) {
+    lines.push(`Handoff from ${h.from} (${h.at}): ${h.title.replace(/^Handoff to [^:]+: /, "")}`);
+    for (const l of h.body.split("\n").filter((x) => x.trim() !== "").slice(0, 12)) lines.push(`  ${l}`);
+    lines.push(`  accept it with: memory handoff accept ${h.id}`);
+  }
+  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs, result.handoffs].every((l) => l.length === 0);
   if (quiet && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
   if (result.newEntries.length > 0) {
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);

@@ -211,6 +211,16 @@ export function serializeContext(doc: ContextDoc): string {
 /** A section's text without its marker: what decides whether it changed. */
 export const sectionBody = (s: ContextSection): string => s.lines.slice(1).join("\n");
 
+/**
+ * What a section says, for a briefing or a handoff: its text without its own `## persona` heading, or ""
+ * when it holds nothing but headings (a template nobody filled in).
+ */
+export function sectionSays(s: ContextSection): string {
+  const lines = s.lines.slice(1);
+  while (lines.length && (lines[0]!.trim() === "" || lines[0]!.trim() === `## ${s.persona}`)) lines.shift();
+  return lines.some((l) => l.trim() !== "" && !/^#{1,6}\s/.test(l.trim())) ? lines.join("\n").trim() : "";
+}
+
 /** The marker of a section: `<!-- context persona=dev updated=… -->`, `by=` only when someone else changed it. */
 export function sectionMarker(persona: string, updated: string | undefined, by?: string): string {
   const attrs: Array<[string, string]> = [["persona", persona]];

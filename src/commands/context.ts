@@ -1,0 +1,55 @@
+import { briefing, type ContextOptions, type ContextResult } from "../app/context.js";
+import { json, type Output } from "../ui/output.js";
+
+export async function contextCommand(options: ContextOptions, out: Output, asJson: boolean): Promise<void> {
+  const result = await briefing(options);
+  if (asJson) return out.data(json(toJson(result)));
+  out.data(result.text.trimEnd());
+}
+
+export function toJson(r: ContextResult): object {
+  return {
+    persona: r.persona,
+    task: r.task,
+    budget: r.budget,
+    estimate: r.estimate,
+    leftOut: r.leftOut,
+    footer: r.footer,
+    sections: r.sections.map((s) => ({ title: s.title, leftOut: s.leftOut, items: s.items.map((i) => ({ key: i.key, tokens: i.tokens, text: i.text })) })),
+    text: r.text,
+  };
+}
+
+/** What an agent's hook sent on stdin, as far as the briefing cares. */
+export interface HookPayload {
+  event: string;
+  /** The agent's shape of answer: Claude Code and Codex (`hookSpecificOutput`), Cursor, or plain text. */
+  agent: "claude" | "cursor" | "text";
+  prompt: string | null;
+  cwd: string | null;
+}
+
+export function readHookPayload(stdin: string, env: NodeJS.ProcessEnv): HookPayload {
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(stdin) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
+  } catch {
+    // no payload (run by hand, or an agent that sends none): answer in plain text
+  }
+  const event = typeof raw.hook_event_name === "string" ? raw.hook_event_name : typeof raw.hookEventName === "string" ? raw.hookEventName : "";
+  const cursor = env.CURSOR_VERSION !== undefined || typeof raw.cursor_version === "string" || /^[a-z]/.test(event);
+  return {
+    event,
+    agent: event === "" ? "text" : cursor ? "cursor" : "claude",
+    prompt: typeof raw.prompt === "string" ? raw.prompt : null,
+    cwd: typeof raw.cwd === "string" ? raw.cwd : null,
+  };
+}
+
+/** The briefing in the shape the agent reads: additional context for Claude Code and Codex, Cursor's field, or the text. */
+export function hookAnswer(payload: HookPayload, text: string): string {
+  if (payload.agent === "claude") return JSON.stringify({ hookSpecificOutput: { hookEventName: payload.event, additionalContext: text } });
+  if (payload.agent === "cursor") return JSON.stringify({ additional_context: text });
+  return text;
+}
