@@ -44,7 +44,7 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
   const bank = items.filter((i) => i.source === "bank");
   const sections: BriefSection[] = [];
 
-  // 1. Work handed to this persona, not accepted yet: always first.
+  // Work handed to this persona, not accepted yet: always first.
   const handoffs = handoffsOf(bank, { open: true, to: persona });
   sections.push({
     title: "Handoffs to you",
@@ -53,7 +53,7 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
     items: handoffs.map((h) => ({ key: h.id, text: `### ${h.title}\nfrom ${h.from}, ${h.at} · accept with \`memory handoff accept ${h.id}\`\n\n${h.body}` })),
   });
 
-  // 2. This persona's context, then the team's (newest first).
+  // This persona's context (the team's comes after what fits the task).
   const ctx = await readTextIfExists(bankFile(ws, "context").abs);
   let own: Array<{ key: string; text: string }> = [];
   let team: Array<{ key: string; text: string; updated: string }> = [];
@@ -74,23 +74,8 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
   }
   team = team.sort((a, b) => (a.updated > b.updated ? -1 : 1));
   sections.push({ title: "Your context", noun: "section", more: `${bankFile(ws, "context").rel}`, items: own });
-  sections.push({ title: "Team context", noun: "section", more: `${bankFile(ws, "context").rel}`, items: team });
 
-  // 3. What others added since this clone last looked (local: what the last start brought in).
-  const seen = await readSeen(ws.gitDir);
-  let fresh: Item[] = [];
-  if (seen && (await commitExists(ws.root, seen.commit))) {
-    const then = await readItems(ws, { commit: seen.commit }, { docs: false });
-    fresh = diffItems(then, bank).added.filter((i) => i.author !== persona && i.type !== "handoff").reverse();
-  }
-  sections.push({
-    title: "New since you last looked",
-    noun: "entry",
-    more: seen ? `memory list --since ${seen.at}` : "memory list",
-    items: fresh.map((i) => ({ key: i.id, text: line(i) })),
-  });
-
-  // 4. With a task: what recall ranks highest for it, and entries whose tags the task names.
+  // With a task: what recall ranks highest for it, and entries whose tags the task names.
   if (task) {
     const { recall } = await import("./recall.js");
     const hits = (await recall({ cwd: options.cwd, env: options.env, query: task, limit: 12 })).results;
@@ -111,13 +96,30 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
     sections.push({ title: `Relevant to the task: ${task.length > 80 ? `${task.slice(0, 77)}…` : task}`, noun: "entry", more: `memory recall ${JSON.stringify(task.slice(0, 60))}`, items: relevant });
   }
 
-  // 5. Buffers near their harvest threshold.
+  // The team's context, after what fits the task.
+  sections.push({ title: "Team context", noun: "section", more: `${bankFile(ws, "context").rel}`, items: team });
+  // Buffers near their harvest threshold.
   const warnings: Array<{ key: string; text: string }> = [];
   for (const name of bufferNames(ws.config)) {
     const w = thresholdWarning(await loadBufferStatus(ws, name));
     if (w) warnings.push({ key: name, text: `- ${w}` });
   }
   sections.push({ title: "Warnings", noun: "warning", more: "memory status", items: warnings });
+
+  // New since the last start looked (what it brought in, and anything since).
+  const seen = await readSeen(ws.gitDir);
+  const since = seen?.previous?.commit ?? seen?.commit;
+  let fresh: Item[] = [];
+  if (since === "" || (since && (await commitExists(ws.root, since)))) {
+    const then = since ? await readItems(ws, { commit: since }, { docs: false }) : [];
+    fresh = diffItems(then, bank).added.filter((i) => i.author !== persona && i.type !== "handoff").reverse();
+  }
+  sections.push({
+    title: "New since you last looked",
+    noun: "entry",
+    more: seen?.previous?.at || seen?.at ? `memory list --since ${seen.previous?.at || seen.at}` : "memory list",
+    items: fresh.map((i) => ({ key: i.id, text: line(i) })),
+  });
 
   const heading = `# Memory briefing for ${persona} (${now(ws.env).toISOString().slice(0, 10)})`;
   const least = minimumBudget(heading, sections);

@@ -120,7 +120,9 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const context = files.find((f) => f.key === "context")!;
     const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
 
-    if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}) });
+    // What this start compared against is kept too: a briefing after it shows what it brought in.
+    const previous = { commit: since, at: seenValid ? seen.at : "" };
+    if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}), previous });
 
     const near: BufferStatus[] = [];
     for (const name of bufferNames(ws.config)) {

@@ -46,26 +46,40 @@ export const FILL = 0.9;
 
 export function packBriefing(heading: string, sections: readonly BriefSection[], budget: number): Briefing {
   const target = Math.floor(budget * FILL);
-  // Room kept for the closing line, whatever it will say (a long one names every section's way in).
-  const footerRoom = estimateTokens(footerText(sections.map((s) => ({ section: s, leftOut: 1 }))));
+  const titleOf = (s: BriefSection) => `\n## ${s.title}\n`;
+  const itemText = (item: BriefItem) => `\n${item.text.trim()}\n`;
+  const taken = sections.map((s) => s.items.map(() => false));
+  const counts = sections.map(() => 0);
   let used = estimateTokens(`${heading}\n`);
-  const packed: PackedSection[] = [];
-  const parts: string[] = [heading];
-  for (const section of sections) {
-    const out: PackedSection = { title: section.title, items: [], leftOut: 0 };
-    const title = `\n## ${section.title}\n`;
-    for (const item of section.items) {
-      const text = `${out.items.length === 0 ? title : ""}\n${item.text.trim()}\n`;
-      const tokens = estimateTokens(text);
-      if (used + tokens + footerRoom <= target) {
-        used += tokens;
-        out.items.push({ ...item, tokens: estimateTokens(item.text) });
-        parts.push(text);
-      } else out.leftOut++;
-    }
-    packed.push(out);
+  /** What taking item j of section i adds: the item, and the section's title if it is its first. */
+  const adds = (i: number, j: number): number => estimateTokens(itemText(sections[i]!.items[j]!)) + (counts[i] === 0 ? estimateTokens(titleOf(sections[i]!)) : 0);
+  const footerNow = () => footerText(sections.map((s, i) => ({ section: s, leftOut: s.items.length - counts[i]! })));
+  // First pass: room kept for the longest closing line these sections could need; second pass: the slack
+  // the real closing line leaves is filled with what still fits, in the same order.
+  const worst = estimateTokens(`\n---\n${footerText(sections.filter((s) => s.items.length > 0).map((s) => ({ section: s, leftOut: 1 })))}\n`);
+  for (const pass of [0, 1]) {
+    sections.forEach((s, i) => {
+      for (let j = 0; j < s.items.length; j++) {
+        if (taken[i]![j]) continue;
+        const add = adds(i, j);
+        // In the second pass the closing line is what it would be with this item in (it can only get shorter).
+        counts[i]!++;
+        const footer = pass === 0 ? worst : estimateTokens(`\n---\n${footerNow()}\n`);
+        counts[i]!--;
+        if (used + add + footer > target) continue;
+        taken[i]![j] = true;
+        used += add;
+        counts[i]!++;
+      }
+    });
   }
-  const footer = footerText(packed.map((p, i) => ({ section: sections[i]!, leftOut: p.leftOut })));
+  const footer = footerNow();
+  const parts: string[] = [heading];
+  const packed: PackedSection[] = sections.map((s, i) => {
+    const items = s.items.filter((_, j) => taken[i]![j]);
+    if (items.length) parts.push(titleOf(s), ...items.map(itemText));
+    return { title: s.title, items: items.map((item) => ({ ...item, tokens: estimateTokens(item.text) })), leftOut: s.items.length - items.length };
+  });
   parts.push(`\n---\n${footer}\n`);
   const text = parts.join("");
   return {
@@ -81,7 +95,8 @@ export function packBriefing(heading: string, sections: readonly BriefSection[],
 function footerText(counts: Array<{ section: BriefSection; leftOut: number }>): string {
   const left = counts.filter((c) => c.leftOut > 0);
   if (left.length === 0) return "Nothing left out.";
-  const said = left.map((c) => `${c.leftOut} ${c.section.noun}${c.leftOut === 1 ? "" : "s"} of "${c.section.title}" (${c.section.more})`);
+  const plural = (noun: string) => (noun.endsWith("y") ? `${noun.slice(0, -1)}ies` : `${noun}s`);
+  const said = left.map((c) => `${c.leftOut} ${c.leftOut === 1 ? c.section.noun : plural(c.section.noun)} of "${c.section.title}" (${c.section.more})`);
   return `Left out to stay within the budget: ${said.join("; ")}.`;
 }
 
