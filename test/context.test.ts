@@ -1,6 +1,6 @@
 /** Briefings within a token budget, handoffs, and the answer an agent's session hook gets. */
 import { describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
 import { ok } from "./fixtures.js";
@@ -146,5 +146,61 @@ describe("the briefing's packing", () => {
     const all = packBriefing("# Briefing", [section("Only", ["tiny"])], 1000);
     expect(all.footer).toBe("Nothing left out.");
     expect(all.text).toBe("# Briefing\n## Only\n\ntiny\n\n---\nNothing left out.\n");
+  });
+});
+
+describe("the remote's circuit breaker", () => {
+  it("offline, the second save skips the network at once; status says so; --retry-now and a reachable remote close it", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    const env = { MEMORY_REMOTE_COOLDOWN: "30" }; // the default, which the other tests turn off
+    ok(await sb.memory(dev, ["init", "--persona", "dev"], { env }));
+    ok(await sb.memory(dev, ["save"], { env }));
+    const ssh = join(sb.dir, "slow-ssh");
+    sb.write(sb.dir, "slow-ssh", "#!/bin/sh\nsleep 20\n");
+    chmodSync(ssh, 0o755);
+    sb.git(dev, "remote", "set-url", "origin", "ssh://git.example.invalid/bank.git");
+    const offline = { ...env, GIT_SSH_COMMAND: ssh, MEMORY_NETWORK_TIMEOUT: "1" };
+    ok(await sb.memory(dev, ["add", "pattern", "First while offline"], { env: offline }));
+    const first = ok(await sb.memory(dev, ["save"], { env: offline }));
+    expect(first.stderr).toContain("push pending");
+    ok(await sb.memory(dev, ["add", "pattern", "Second while offline"], { env: offline }));
+    const started = Date.now();
+    const second = ok(await sb.memory(dev, ["save", "--json"], { env: offline }));
+    expect(Date.now() - started).toBeLessThan(1000);
+    const report = JSON.parse(second.stdout).sync;
+    expect(report.skippedUntil).toMatch(/^\d{4}-/);
+    expect(report.pendingPush).toBe(2);
+    const status = JSON.parse(ok(await sb.memory(dev, ["status", "--json"], { env: offline })).stdout);
+    expect(status.remoteBreaker.failures).toBe(1);
+    expect(ok(await sb.memory(dev, ["status"], { env: offline })).stdout).toContain("syncs skip it until");
+    // The remote is back: --retry-now goes to it, delivers both saves and closes the breaker.
+    sb.git(dev, "remote", "set-url", "origin", origin);
+    const back = JSON.parse(ok(await sb.memory(dev, ["save", "--retry-now", "--json"], { env })).stdout).sync;
+    expect(back.pushed).toBe(true);
+    expect(JSON.parse(ok(await sb.memory(dev, ["status", "--json"], { env })).stdout).remoteBreaker).toBeNull();
+    expect(sb.git(origin, "show", `memory:${BANK}/patterns-buffer.md`)).toContain("Second while offline");
+  });
+});
+
+describe("private notes", () => {
+  it("stay in this clone's git dir: recall and the briefing here find them, saves never carry them", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    const id = ok(await sb.memory(dev, ["add", "lesson", "My staging password hint", "-m", "the one from the wiki, page seven", "--private"])).stdout.trim();
+    ok(await sb.memory(dev, ["add", "pattern", "Shared wiki pattern", "-m", "wiki pages are the source of truth"]));
+    ok(await sb.memory(dev, ["save"]));
+    for (const f of ["patterns-buffer.md", "lessons-buffer.md", "SESSION_LOG.md"]) expect(sb.git(origin, "show", `memory:${BANK}/${f}`)).not.toContain("staging password");
+    for (const f of ["patterns-buffer.md", "lessons-buffer.md"]) expect(sb.read(dev, `${BANK}/${f}`)).not.toContain("staging password");
+    const hits = JSON.parse(ok(await sb.memory(dev, ["recall", "wiki", "--json"])).stdout).results;
+    expect(hits.map((h: { id: string; source: string }) => [h.id, h.source])).toContainEqual([id, "private"]);
+    expect(ok(await sb.memory(dev, ["context"])).stdout).toContain("## Your private notes");
+    ok(await sb.memory(qa, ["start"]));
+    const theirs = JSON.parse(ok(await sb.memory(qa, ["recall", "wiki", "--json"])).stdout).results;
+    expect(theirs.map((h: { title: string }) => h.title)).toEqual(["Shared wiki pattern"]);
   });
 });

@@ -47,7 +47,7 @@ export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
       "[user]\n\tname = Test User\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
     );
   }
-  return { ...BASE_ENV, HOME: home, GIT_CONFIG_GLOBAL: globalConfig, GIT_CONFIG_NOSYSTEM: "1", NO_COLOR: "1", ...extra };
+  return { ...BASE_ENV, HOME: home, GIT_CONFIG_GLOBAL: globalConfig, GIT_CONFIG_NOSYSTEM: "1", NO_COLOR: "1", MEMORY_REMOTE_COOLDOWN: "0", ...extra };
 }
 
 /** Makes process.env hold exactly `env` (in place: libuv and child processes read the real one). */

@@ -1,5 +1,5 @@
 /** `memory add`: append an entry to the buffer of its type. */
-import { appendText, createEntry, isIsoTime, unclosedFence } from "../core/entries.js";
+import { appendText, createEntry, isIsoTime, parseBuffer, unclosedFence } from "../core/entries.js";
 import { findItem } from "../core/query.js";
 import { readItems } from "../bank/query.js";
 import { bufferConfig, bufferLabel, entryTypes, resolveType, suggestType } from "../core/config.js";
@@ -8,7 +8,8 @@ import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { MemoryError, ParseError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
-import { writeBytesAtomic } from "../infra/fs.js";
+import { readTextIfExists, writeBytesAtomic, writeTextAtomic } from "../infra/fs.js";
+import { PRIVATE_HEADER, PRIVATE_PLACE, privateFile } from "../bank/private.js";
 import { loadBuffer } from "../bank/files.js";
 import { openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
@@ -25,6 +26,8 @@ export interface AddOptions {
   related?: string[];
   /** A day (YYYY-MM-DD), a time, or a count of days from now (`30d`). */
   expires?: string;
+  /** Keep it in this clone only (the git dir), never shared. */
+  private?: boolean;
   persona?: string;
   env?: NodeJS.ProcessEnv;
   onWait?: (holder: string) => void;
@@ -64,6 +67,26 @@ export function expiryDay(value: string, at: Date): string {
   throw new MemoryError("usage", `--expires takes a day like 2027-01-31, an ISO time, or a count of days like 30d, not "${value}"`);
 }
 
+/** A private note: the same entry format, in the git dir. */
+async function addPrivate(ws: Workspace, options: AddOptions, e: { type: string; author: string; at: Date; name: string }): Promise<AddResult> {
+  const path = privateFile(ws);
+  const before = (await readTextIfExists(path)) ?? PRIVATE_HEADER;
+  const entry = createEntry({
+    id: newId(e.at.getTime()),
+    type: e.type,
+    author: e.author,
+    createdAt: isoSeconds(e.at),
+    title: options.title,
+    tags: options.tags ?? [],
+    body: options.body ?? "",
+    ...(options.expires !== undefined ? { expires: expiryDay(options.expires, e.at) } : {}),
+  });
+  await writeTextAtomic(path, appendText(before, entry));
+  const cfg = bufferConfig(ws.config, e.name);
+  const doc = parseBuffer(appendText(before, entry), { file: PRIVATE_PLACE });
+  return { id: entry.id, file: PRIVATE_PLACE, status: { ...bufferStatus(e.name, bufferLabel(cfg), PRIVATE_PLACE, cfg, doc, ws.config.near), near: false, ready: false } };
+}
+
 export async function add(options: AddOptions): Promise<AddResult> {
   const ws = await openWorkspace(options.cwd, options.env);
   const match = resolveType(ws.config, options.type);
@@ -83,6 +106,7 @@ export async function add(options: AddOptions): Promise<AddResult> {
 
   return locked(ws, options, async () => {
     const vars = { persona: author, now: isoSeconds(at) };
+    if (options.private) return addPrivate(ws, options, { type, author, at, name });
     const { file, doc, bytes } = await loadBuffer(ws, name, vars);
     const open = unclosedFence(bytes.toString("latin1"));
     if (open) {

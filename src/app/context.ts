@@ -18,6 +18,8 @@ import { readItems } from "../bank/query.js";
 import { readSeen } from "../bank/seen.js";
 import { bankFile, openWorkspace, persona as personaOf, requireBank } from "../bank/workspace.js";
 import { handoffsOf } from "./handoff.js";
+import { readPrivate } from "../bank/private.js";
+import { isExpired } from "../core/recall.js";
 
 export const DEFAULT_BUDGET = 2000;
 
@@ -74,6 +76,10 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
   }
   team = team.sort((a, b) => (a.updated > b.updated ? -1 : 1));
   sections.push({ title: "Your context", noun: "section", more: `${bankFile(ws, "context").rel}`, items: own });
+
+  // This clone's private notes, newest first (with a task, recall below ranks them with the rest).
+  const notes = task ? [] : (await readPrivate(ws)).filter((n) => !isExpired(n, now(ws.env).getTime())).reverse();
+  sections.push({ title: "Your private notes", noun: "note", more: "memory recall WORDS", items: notes.map((n) => ({ key: n.id, text: line(n) })) });
 
   // With a task: what recall ranks highest for it, and entries whose tags the task names.
   if (task) {

@@ -25,7 +25,7 @@ export interface Link {
   title: string;
   file: string;
   line: number;
-  source: "bank" | "docs";
+  source: "bank" | "docs" | "private";
 }
 
 const link = (i: Item): Link => ({ id: i.id, title: i.title, file: i.file, line: i.line, source: i.source });

@@ -23,7 +23,7 @@ export interface RecallResult {
   author: string;
   at: string;
   tags: string[];
-  source: "bank" | "docs";
+  source: "bank" | "docs" | "private";
   file: string;
   line: number;
   score: number;

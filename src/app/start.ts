@@ -22,6 +22,8 @@ import { defaultBranch } from "../git/remote.js";
 import { revParse } from "../git/repo.js";
 
 export interface StartOptions extends SessionOptions {
+  /** Try the remote even while the breaker says it was unreachable a moment ago. */
+  retryNow?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -79,7 +81,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const alsoFetch = docsRef ? [`+refs/heads/${docsRef.branch}:${docsRef.ref}`] : undefined;
     // What the default branch held before this fetch: the docs a clone that never looked compares with.
     const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws.root, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
-    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch });
+    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow });
 
     // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
     await finishPendingDocs(session, options.progress);

@@ -4,6 +4,7 @@ import type { BufferStatus } from "../core/thresholds.js";
 import { remoteCounts } from "../git/repo.js";
 import { bankCounts } from "../git/bank-ref.js";
 import { bankUpstream } from "../bank/line.js";
+import { isOpen, readBreaker, type BreakerState } from "../bank/breaker.js";
 import { loadBufferStatus } from "../bank/files.js";
 import { openWorkspace, persona, requireBank } from "../bank/workspace.js";
 
@@ -31,6 +32,8 @@ export interface StatusResult {
   pendingPush: number | null;
   bank: string;
   buffers: BufferStatus[];
+  /** The remote was unreachable a moment ago: the network is skipped until `until` (null when it is not). */
+  remoteBreaker: BreakerState | null;
 }
 
 export async function status(options: StatusOptions = {}): Promise<StatusResult> {
@@ -42,7 +45,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     if (!upstream) return Promise.resolve(undefined);
     return ws.line.bank ? bankCounts(ws.root, ws.line.ref, upstream.trackingRef) : remoteCounts(ws.root, upstream.remote, upstream.trackingRef);
   };
-  const [countsResult, buffers] = await Promise.all([counts(), Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b)))]);
+  const [countsResult, buffers, breaker] = await Promise.all([counts(), Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b))), readBreaker(ws.commonDir)]);
   return {
     sync: { mode: ws.line.mode, branch: ws.line.branch },
     branch,
@@ -54,6 +57,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
     pendingPush: countsResult?.ahead ?? null,
     bank: ws.config.bank,
     buffers,
+    remoteBreaker: upstream && isOpen(breaker, upstream.remote, Date.now()) ? breaker : null,
   };
 }
 

@@ -16,6 +16,7 @@ import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
 import { mergedFiles, type MergedFile, type Workspace, signsCommits } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
+import { closeBreaker, coolDownMs, isOpen, readBreaker, tripBreaker } from "../bank/breaker.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
 
@@ -34,6 +35,8 @@ export interface SyncReport {
   attempts: number;
   /** Harvest commits of ours, never pushed, undone because the remote published docs meanwhile. */
   undoneHarvests: string[];
+  /** Set when the network was skipped: the remote was unreachable a moment ago (until when it is skipped). */
+  skippedUntil: string | null;
 }
 
 export interface SyncOptions {
@@ -54,6 +57,8 @@ export interface SyncOptions {
   onlyIfAhead?: boolean;
   /** More refspecs fetched in the same round trip (forced: `+refs/heads/main:refs/remotes/origin/main`). */
   alsoFetch?: string[];
+  /** Try the remote even while the breaker says it was unreachable a moment ago. */
+  retryNow?: boolean;
 }
 
 /**
@@ -71,6 +76,7 @@ export async function syncWithRemote(ws: Workspace, line: BankLine, options: Syn
     unreachable: null,
     attempts: 0,
     undoneHarvests: [],
+    skippedUntil: null,
   };
   if (!up) {
     await options.prepare?.(1);
@@ -78,11 +84,26 @@ export async function syncWithRemote(ws: Workspace, line: BankLine, options: Syn
   }
   const timeout = networkTimeoutMs(ws.env);
   const detail = { upstream: report.upstream!, command: options.command ?? "save" };
+  // The remote was unreachable a moment ago: no network until the cool-down ends (or --retry-now).
+  const breaker = await readBreaker(ws.commonDir);
+  // (A harvest always tries: a plan made offline is a plan made on stale docs.)
+  if (!options.retryNow && options.command !== "harvest" && isOpen(breaker, up.remote, Date.now())) {
+    report.unreachable = `${breaker.reason}; not tried again until ${breaker.until.slice(11, 19)} UTC`;
+    report.skippedUntil = breaker.until;
+    await options.prepare?.(1);
+    report.pendingPush = await pending(ws.root, up, line);
+    return report;
+  }
+  const unreachable = async (reason: string) => {
+    report.unreachable = reason;
+    await tripBreaker(ws.commonDir, up.remote, reason, Date.now(), coolDownMs(ws.env));
+  };
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
     const fetched = await fetchUpstream(ws.root, up, timeout, options.alsoFetch);
-    if (fetched.kind === "unreachable") report.unreachable = fetched.reason;
+    if (fetched.kind === "unreachable") await unreachable(fetched.reason);
+    else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report);
@@ -104,7 +125,7 @@ export async function syncWithRemote(ws: Workspace, line: BankLine, options: Syn
       return report;
     }
     if (pushed.kind === "unreachable") {
-      report.unreachable = pushed.reason;
+      await unreachable(pushed.reason);
       report.pendingPush = await pending(ws.root, up, line);
       return report;
     }

@@ -15,6 +15,7 @@ import { bufferItems, docItem, type Item } from "../core/query.js";
 import { sectionItems } from "../core/recall.js";
 import { writeTextAtomic } from "../infra/fs.js";
 import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
+import { PRIVATE_PLACE, privateFile, privateItems } from "./private.js";
 
 const VERSION = 3;
 const indexFile = (ws: Workspace): string => join(ws.gitDir, "memory", "recall-index.json");
@@ -59,7 +60,8 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   const cache = await loadCache(ws);
   // A file whose size and mtime are as recorded, and not changed in the moment the cache was written (as
   // git's index treats "racy" files), is taken as read; any other is read and hashed.
-  const stats = new Map(sources.map((src) => [src.rel, statOf(join(ws.root, src.rel))]));
+  const where = (src: Source) => src.abs ?? join(ws.root, src.rel);
+  const stats = new Map(sources.map((src) => [src.rel, statOf(where(src))]));
   let racy = 0;
   const bytes = new Map<string, Buffer>();
   const hashes = new Map<string, string>();
@@ -71,7 +73,7 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
         hashes.set(src.rel, known.hash);
         return;
       }
-      const b = await readFile(join(ws.root, src.rel)).catch(() => Buffer.alloc(0));
+      const b = await readFile(where(src)).catch(() => Buffer.alloc(0));
       bytes.set(src.rel, b);
       hashes.set(src.rel, createHash("sha1").update(b).digest("hex"));
       if (known && known.hash === hashes.get(src.rel)) racy++;
@@ -117,7 +119,7 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
       continue;
     }
     changed++;
-    const text = (bytes.get(source.rel) ?? (await readFile(join(ws.root, source.rel)).catch(() => Buffer.alloc(0)))).toString("utf8");
+    const text = (bytes.get(source.rel) ?? (await readFile(where(source)).catch(() => Buffer.alloc(0)))).toString("utf8");
     const read = source.read(text);
     const keys: string[] = [];
     for (const item of read) {
@@ -163,6 +165,8 @@ async function loadCache(ws: Workspace): Promise<Cache | null> {
 
 interface Source {
   rel: string;
+  /** Where it is, when not in the work tree (a private note file in the git dir). */
+  abs?: string;
   read: (text: string) => Item[];
 }
 
@@ -173,6 +177,7 @@ interface Source {
 async function sourceFiles(ws: Workspace): Promise<Source[]> {
   const out: Source[] = [];
   for (const f of bufferFiles(ws)) out.push({ rel: f.rel, read: (t) => bufferItems(t, f.rel, f.buffer, defaultType(ws.config, f.buffer)) });
+  out.push({ rel: PRIVATE_PLACE, abs: privateFile(ws), read: (t) => privateItems(t) });
   const seen = new Set(out.map((s) => s.rel));
   const folderKinds = new Map<string, string>();
   for (const f of bufferFiles(ws)) {

@@ -57,6 +57,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--supersedes <id>", "the entry this one replaces (id or unique prefix): recall ranks the old one down")
     .option("--related <id>", "an entry this one relates to (repeatable)", (v: string, all: string[] = []) => [...all, v])
     .option("--expires <when>", "a day (2027-01-31) or a count of days (30d) after which it counts as expired")
+    .option("--private", "keep it in this clone only (in .git/), for its own recall and briefing; never shared")
     .option("--persona <name>", "author, instead of this clone's persona")
     .option("--json", 'print {"id", "file"} as JSON')
     .addHelpText("after", example(
@@ -64,11 +65,11 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       'git log -1 --format=%B | memory remember lesson "Flaky push test" -m -',
       'memory add decision "Cache for 120 s" --supersedes 01M8JD --expires 90d',
     ))
-    .action(async (type: string, title: string, o: { message?: string; tags?: string; supersedes?: string; related?: string[]; expires?: string; persona?: string; json?: boolean }) => {
+    .action(async (type: string, title: string, o: { message?: string; tags?: string; supersedes?: string; related?: string[]; expires?: string; private?: boolean; persona?: string; json?: boolean }) => {
       const { addCommand } = await import("../commands/add.js");
       if (o.message === "-" && io.stdinIsTTY) out.info("reading the body from the terminal: type it, then Ctrl-D on a line of its own");
       const body = o.message === "-" ? await io.readStdin() : o.message;
-      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], supersedes: o.supersedes, related: o.related, expires: o.expires, persona: o.persona }, out, !!o.json);
+      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], supersedes: o.supersedes, related: o.related, expires: o.expires, private: !!o.private, persona: o.persona }, out, !!o.json);
     });
 
   program
@@ -76,10 +77,11 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .description("pull what the other clones learned, log the start, and show what is new since you last looked")
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the digest as JSON")
+    .option("--retry-now", "try the remote even if it was unreachable a moment ago")
     .addHelpText("after", example("memory start", "memory start --json | jq '.newEntries[].title'"))
-    .action(async (o: { persona?: string; json?: boolean }) => {
+    .action(async (o: { persona?: string; json?: boolean; retryNow?: boolean }) => {
       const { startCommand } = await import("../commands/start.js");
-      await startCommand({ ...where, persona: o.persona }, out, !!o.json);
+      await startCommand({ ...where, persona: o.persona, retryNow: !!o.retryNow }, out, !!o.json);
     });
 
   program
@@ -91,12 +93,13 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the result as JSON")
     .option("--hook", "run from an agent's hook: reads its JSON on stdin, waits at most 10 s for the remote")
+    .option("--retry-now", "try the remote even if it was unreachable a moment ago")
     .addHelpText("after", example('memory save -m "caching decisions"', "memory save --no-push"))
-    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean; hook?: boolean }) => {
+    .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean; hook?: boolean; retryNow?: boolean }) => {
       const { saveCommand } = await import("../commands/save.js");
       if (o.hook) await io.readStdin(); // the agent's payload: nothing in it changes a save
       const env = o.hook ? hookEnv(io.env) : io.env;
-      await saveCommand({ ...where, env, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona }, out, !!o.json);
+      await saveCommand({ ...where, env, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona, retryNow: !!o.retryNow }, out, !!o.json);
     });
 
   program

@@ -7,6 +7,10 @@ export function renderSync(sync: SyncReport, out: Output): void {
   if (sync.undoneHarvests.length > 0) {
     out.warn(`a harvest of yours that was never pushed was undone: another clone published docs meanwhile. Its entries are back in the buffers; run \`memory harvest\` again`);
   }
+  if (sync.skippedUntil) {
+    const n = sync.pendingPush;
+    return out.info(`offline: ${sync.upstream} skipped (${sync.unreachable}; --retry-now tries now)${n ? `; ${n} commit${n === 1 ? "" : "s"} kept here` : ""}`);
+  }
   if (sync.unreachable) {
     const n = sync.pendingPush;
     return out.warn(`push pending: ${sync.upstream} is unreachable (${sync.unreachable}); ${n} commit${n === 1 ? "" : "s"} kept here, the next start or save delivers ${n === 1 ? "it" : "them"}`);

@@ -19,7 +19,8 @@ export interface Item {
   title: string;
   tags: string[];
   body: string;
-  source: "bank" | "docs";
+  /** `private`: a note of this clone's (`add --private`), never shared. */
+  source: "bank" | "docs" | "private";
   /** Repo-relative path of the file holding it. */
   file: string;
   /** 1-based line where it starts. */
@@ -56,7 +57,7 @@ export function filterItems(items: readonly Item[], filter: ItemFilter): Item[] 
   const until = filter.until ? Date.parse(filter.until) : undefined;
   const tags = (filter.tags ?? []).map((t) => t.toLowerCase());
   return items.filter((item) => {
-    if (filter.in && filter.in !== "all" && item.source !== filter.in) return false;
+    if (filter.in && filter.in !== "all" && item.source !== filter.in && !(filter.in === "bank" && item.source === "private")) return false;
     if (filter.type && item.type !== filter.type) return false;
     if (filter.author && item.author !== filter.author) return false;
     const t = item.at ? Date.parse(item.at) : Number.NaN;
