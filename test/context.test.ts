@@ -204,3 +204,30 @@ describe("private notes", () => {
     expect(theirs.map((h: { title: string }) => h.title)).toEqual(["Shared wiki pattern"]);
   });
 });
+
+describe("memory hook git-sync (what git's hooks run)", () => {
+  it("after a plain pull brings harvested docs, the entries leave the buffers here, with no network; markers are said", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "decision", "Use SQLite", "-m", "small data"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["start"]));
+    ok(await sb.memory(dev, ["harvest", "--all", "--yes"]));
+    sb.git(qa, "pull", "-q", "origin", "main");
+    const before = sb.git(qa, "rev-parse", "memory");
+    sb.git(qa, "remote", "set-url", "origin", join(sb.dir, "nowhere.git")); // no network needed
+    const res = await sb.memory(qa, ["hook", "git-sync"]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe("");
+    expect(sb.read(qa, `${BANK}/decisions-inbox.md`)).not.toContain("Use SQLite");
+    expect(sb.git(qa, "rev-parse", "memory")).not.toBe(before); // a local bank commit, pushed by the next save
+    sb.write(qa, `${BANK}/patterns-buffer.md`, "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> other\n");
+    const said = await sb.memory(qa, ["hook", "git-sync"]);
+    expect(said.code).toBe(0);
+    expect(said.stderr).toContain("git conflict markers");
+    expect(said.stderr).toContain("memory doctor --fix");
+  });
+});
