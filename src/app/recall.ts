@@ -3,8 +3,8 @@ import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";
 import { filterItems, type ItemFilter } from "../core/query.js";
 import { DEFAULT_HALF_LIVES, isExpired, RANKED_DOWN, recency, snippet } from "../core/recall.js";
-import { openIndex, type IndexedItem } from "../bank/recall-index.js";
-import { openWorkspace } from "../bank/workspace.js";
+import { openIndex, type IndexedItem, type RecallIndex } from "../bank/recall-index.js";
+import { openWorkspace, type Workspace } from "../bank/workspace.js";
 
 export interface RecallOptions {
   cwd?: string;
@@ -41,10 +41,15 @@ export interface RecallReport {
 }
 
 export async function recall(options: RecallOptions): Promise<RecallReport> {
+  if (options.query.trim() === "") throw new MemoryError("usage", "recall needs words to look for");
+  const ws = await openWorkspace(options.cwd, options.env);
+  return recallIn(ws, await openIndex(ws), options);
+}
+
+/** Recall over an index already open and up to date (the MCP server keeps one warm). */
+export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<RecallOptions, "cwd" | "env">): RecallReport {
   const query = options.query.trim();
   if (query === "") throw new MemoryError("usage", "recall needs words to look for");
-  const ws = await openWorkspace(options.cwd, options.env);
-  const index = await openIndex(ws);
   const at = now(ws.env).getTime();
   const halfLives = { ...DEFAULT_HALF_LIVES, ...ws.config.recall.halfLife };
   const supersedes = new Map<string, string>();

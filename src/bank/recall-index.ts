@@ -38,6 +38,9 @@ type MiniSearchT = import("minisearch").default<IndexedItem & { key: string }>;
 export interface RecallIndex {
   search: MiniSearchT;
   items: Map<string, IndexedItem>;
+  /** What each file was when read (kept by a long-running process, which then never reads the saved copy). */
+  files: Cache["files"];
+  written: number;
   /** How the index was brought up to date: files read again, and whether it was built from nothing. */
   refreshed: { files: number; rebuilt: boolean };
 }
@@ -54,10 +57,13 @@ function extract(doc: Record<string, unknown>, field: string): string {
   return Array.isArray(v) ? v.join(" ") : typeof v === "string" ? v : "";
 }
 
-/** The index, up to date with the files as they are now. */
-export async function openIndex(ws: Workspace): Promise<RecallIndex> {
+/**
+ * The index, up to date with the files as they are now. `held`: the index a long-running process (the MCP
+ * server) already holds: brought up to date the same way, without reading the saved copy.
+ */
+export async function openIndex(ws: Workspace, held?: RecallIndex): Promise<RecallIndex> {
   const sources = await sourceFiles(ws);
-  const cache = await loadCache(ws);
+  const cache: Pick<Cache, "files" | "written"> | null = held ? { files: held.files, written: held.written } : await loadCache(ws);
   // A file whose size and mtime are as recorded, and not changed in the moment the cache was written (as
   // git's index treats "racy" files), is taken as read; any other is read and hashed.
   const where = (src: Source) => src.abs ?? join(ws.root, src.rel);
@@ -85,16 +91,22 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   let files: Cache["files"] = {};
   const items = new Map<string, IndexedItem>();
   let rebuilt = false;
-  if (cache) {
-    search = MiniSearch.loadJS(cache.index as never, { idField: "key", fields: FIELDS, extractField: extract }) as MiniSearchT;
-    files = cache.files;
-    for (const [k, v] of Object.entries(cache.items)) items.set(k, v);
+  if (held) {
+    search = held.search;
+    files = held.files;
+    for (const [k, v] of held.items) items.set(k, v);
+  } else if (cache) {
+    const saved = cache as Cache;
+    search = MiniSearch.loadJS(saved.index as never, { idField: "key", fields: FIELDS, extractField: extract }) as MiniSearchT;
+    files = saved.files;
+    for (const [k, v] of Object.entries(saved.items)) items.set(k, v);
   } else {
     search = await newIndex();
     rebuilt = true;
   }
   let changed = 0;
   let discarded = 0;
+  let written = cache?.written ?? 0;
   // Files gone or changed: their items leave the index; changed and new files are read into it again.
   for (const [rel, entry] of Object.entries(files)) {
     if (hashes.get(rel) === entry.hash) continue;
@@ -137,10 +149,11 @@ export async function openIndex(ws: Workspace): Promise<RecallIndex> {
   // Files read again only because they changed in the moment the cache was written: a fresh cache stops
   // that once they are older.
   if (changed > 0 || rebuilt || racy > 0) {
-    const saved: Cache = { version: VERSION, files, written: Date.now(), items: Object.fromEntries(items), index: search.toJSON() };
+    written = Date.now();
+    const saved: Cache = { version: VERSION, files, written, items: Object.fromEntries(items), index: search.toJSON() };
     await writeTextAtomic(indexFile(ws), JSON.stringify(saved)).catch(() => undefined); // a read-only .git: search anyway
   }
-  return { search, items, refreshed: { files: changed, rebuilt } };
+  return { search, items, files, written, refreshed: { files: changed, rebuilt } };
 }
 
 const BODY_KEPT = 2000;
