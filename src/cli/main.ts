@@ -9,6 +9,7 @@ import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
 import { describe, describeFileError, exitCodeOf, isFileError } from "../ui/messages.js";
 import { ExitCode } from "./exit-codes.js";
+import { declareHooks } from "./hooks.js";
 
 const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -219,6 +220,8 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       const { forgetCommand } = await import("../commands/edit.js");
       await forgetCommand({ ...where, id }, out, !!o.json);
     });
+
+  declareHooks(program, out, where);
 
   program
     .command("context")

@@ -62,6 +62,8 @@ export type ProblemKind =
   | "git-failed"
   /** A path (through a symbolic link, or as configured) that would read or write outside the work tree or inside .git. */
   | "outside-repo"
+  /** A file hooks are wired into that cannot be read as its format (JSON that does not parse, a stray marker line). */
+  | "hooks-file"
   /** No bank of another kind (or of ours) where a migration looks for one. */
   | "no-source"
   /** This tool's bank and another kind of bank, in two folders: a migration would leave one behind. */

@@ -1,4 +1,4 @@
-import { access, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { isAlive } from "./process.js";
 
@@ -22,16 +22,20 @@ export async function readBytesIfExists(path: string): Promise<Buffer | null> {
   }
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a bank file. */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  await writeBytesAtomic(path, Buffer.from(text, "utf8"));
+/**
+ * Writes through a temporary file and a rename, so a crash never leaves half a bank file. `mode` (a git
+ * hook's 0755, a file's own mode kept) is set before the rename, so the file never exists without it.
+ */
+export async function writeTextAtomic(path: string, text: string, mode?: number): Promise<void> {
+  await writeBytesAtomic(path, Buffer.from(text, "utf8"), mode);
 }
 
-export async function writeBytesAtomic(path: string, bytes: Buffer): Promise<void> {
+export async function writeBytesAtomic(path: string, bytes: Buffer, mode?: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.memory-${process.pid}.tmp`);
   try {
     await writeFile(tmp, bytes);
+    if (mode !== undefined) await chmod(tmp, mode);
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});

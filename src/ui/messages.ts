@@ -49,6 +49,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   reentrant: () => "run it after that command",
   "git-missing": () => "install git and make sure it is on PATH",
   "git-timeout": (e) => (e.detail.network === "yes" ? "check the remote and try again" : "is a git hook hanging?"),
+  "hooks-file": (e) => `then run \`memory hooks ${e.detail.command ?? "install"}\` again (nothing was written)`,
   "outside-repo": (e) => `replace ${e.detail.path} with a real file or folder inside the repository, then run memory again`,
   bug: () => "this is a bug, please report it",
 };
