@@ -14,7 +14,11 @@ export async function mergeFiles(args: readonly string[]): Promise<MergeFileResu
   const [strategy, basePath, oursPath, theirsPath, path = oursPath] = args;
   const merge = MERGERS[strategy as MergeStrategy];
   if (!merge || !basePath || !oursPath || !theirsPath) return { kind: "usage" };
-  const [base, ours, theirs] = await Promise.all([basePath, oursPath, theirsPath].map((p) => readFile(p, "utf8")));
+  // Read together; a failure is reported for the first file in order, whichever read failed first.
+  const read = await Promise.allSettled([basePath, oursPath, theirsPath].map((p) => readFile(p, "utf8")));
+  const failed = read.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const [base, ours, theirs] = read.map((r) => (r as PromiseFulfilledResult<string>).value);
   try {
     await writeFile(oursPath, merge({ base: base!, ours: ours!, theirs: theirs!, file: path }));
     return { kind: "merged" };

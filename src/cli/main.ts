@@ -10,8 +10,9 @@ import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
 import { describe, describeFileError, exitCodeOf, isFileError } from "../ui/messages.js";
 import { ExitCode } from "./exit-codes.js";
 import { declareHooks } from "./hooks.js";
+import { example } from "./help.js";
 
-const example = (...lines: string[]): string => `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
 
 /** Thrown by an action that has said all it has to say and only sets the exit code. */
 class Exit extends Error {
