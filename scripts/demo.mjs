@@ -112,6 +112,11 @@ try {
   const cached = JSON.parse(run(dev, process.execPath, ["recall", "cache product pages", "--json"], { show: false })).results[0].id;
   memory(dev, "add", "decision", "Cache product pages for 120 s", "-m", "Context: 60 s was not enough at peak.", "--supersedes", cached);
   memory(dev, "recall", "cache product pages", "--all");
+  // Agents: a handoff, and the briefing the receiver's session starts with (what `memory hooks install` wires).
+  memory(dev, "handoff", "qa", "-m", "Verify the 120 s cache on staging", "--fact", "flag=catalog_cache_ttl", "--reason", "end of my day");
+  memory(dev, "save");
+  memory(qa, "start");
+  memory(qa, "context", "--budget", "600", "--task", "catalogue cache");
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
   console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
 } catch (err) {

@@ -87,7 +87,8 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
     const hits = (await recall({ cwd: options.cwd, env: options.env, query: task, limit: 12 })).results;
     const words = new Set(task.toLowerCase().split(/[^\p{L}\p{N}_./-]+/u).filter((w) => w.length > 2));
     const tagged = bank.filter((i) => (i.type === "lesson" || i.type === "pattern") && i.tags.some((t) => words.has(t.toLowerCase())));
-    const seenIds = new Set<string>();
+    // Handoffs are shown above; an entry is shown once.
+    const seenIds = new Set<string>(handoffs.map((h) => h.id));
     const relevant: Array<{ key: string; text: string }> = [];
     for (const h of hits) {
       if (seenIds.has(h.id)) continue;
@@ -120,6 +121,8 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
     const then = since ? await readItems(ws, { commit: since }, { docs: false }) : [];
     fresh = diffItems(then, bank).added.filter((i) => i.author !== persona && i.type !== "handoff").reverse();
   }
+  const shown = new Set(sections.flatMap((sec) => sec.items.map((i) => i.key)));
+  fresh = fresh.filter((i) => !shown.has(i.id));
   sections.push({
     title: "New since you last looked",
     noun: "entry",
