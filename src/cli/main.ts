@@ -282,6 +282,16 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     });
 
   program
+    .command("mcp")
+    .description("serve the bank to agents over MCP (stdio): remember, recall, show, list, context, handoff, status, save, start")
+    .option("--persona <name>", "persona the server writes as, instead of this clone's")
+    .addHelpText("after", example("memory mcp", "claude mcp add memory -- memory mcp --persona dev"))
+    .action(async (o: { persona?: string }) => {
+      const { serveStdio } = await import("../integrations/mcp.js");
+      await serveStdio({ ...where, ...(o.persona ? { persona: o.persona } : {}) });
+    });
+
+  program
     .command("hook", { hidden: true })
     .description("what git hooks run; not for people")
     .argument("<name>", "git-sync")
