@@ -62,7 +62,13 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
   });
   const filter = options.filter ?? {};
   const filtering = Object.values(filter).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
-  const scored: Array<{ item: IndexedItem; score: number; terms: string[]; by: string | undefined; expired: boolean }> = [];
+  const limit = options.limit ?? 10;
+  type Scored = { item: IndexedItem; score: number; terms: string[]; by: string | undefined; expired: boolean };
+  const scored: Scored[] = [];
+  let eligible = 0;
+  // Hits come best first by text score, and recency only ever lowers a score: once a hit's text score is
+  // below the weakest of a full top list, no later hit can enter it. Later hits are only counted.
+  let floor = -Infinity;
   for (const hit of hits) {
     const item = index.items.get(String(hit.id));
     if (!item) continue;
@@ -71,11 +77,17 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
     const by = supersedes.get(item.id) ?? /^superseded by\s+(.+)$/i.exec(item.status ?? "")?.[1];
     const expired = isExpired(item, at);
     if ((by || expired) && !options.all) continue;
+    eligible++;
+    if (hit.score < floor) continue;
     const score = hit.score * recency(item.at, at, item.type, halfLives) * (by || expired ? RANKED_DOWN : 1);
     scored.push({ item, score, terms: hit.terms, by, expired });
+    if (scored.length >= limit * 4) {
+      scored.sort((a, b) => b.score - a.score);
+      scored.length = limit;
+      floor = scored[limit - 1]!.score;
+    }
   }
   scored.sort((a, b) => b.score - a.score || (a.item.at > b.item.at ? -1 : 1));
-  const limit = options.limit ?? 10;
   // Snippets only for what is shown.
   const results: RecallResult[] = scored.slice(0, limit).map(({ item, score, terms, by, expired }) => ({
     id: item.id,
@@ -92,7 +104,7 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
     ...(by ? { supersededBy: by } : {}),
     ...(expired ? { expired: true } : {}),
   }));
-  return { query, results, more: Math.max(0, scored.length - limit) };
+  return { query, results, more: Math.max(0, eligible - limit) };
 }
 
 /** `7d`, `2026-11-01` or an ISO time: the ISO time it means, counted back from now for `Nd`. */

@@ -89,12 +89,12 @@ export async function openIndex(ws: Workspace, held?: RecallIndex): Promise<Reca
   const { default: MiniSearch } = await import("minisearch");
   let search: MiniSearchT;
   let files: Cache["files"] = {};
-  const items = new Map<string, IndexedItem>();
+  let items = new Map<string, IndexedItem>();
   let rebuilt = false;
   if (held) {
     search = held.search;
     files = held.files;
-    for (const [k, v] of held.items) items.set(k, v);
+    items = held.items;
   } else if (cache) {
     const saved = cache as Cache;
     search = MiniSearch.loadJS(saved.index as never, { idField: "key", fields: FIELDS, extractField: extract }) as MiniSearchT;
