@@ -117,6 +117,16 @@ try {
   memory(dev, "save");
   memory(qa, "start");
   memory(qa, "context", "--budget", "600", "--task", "catalogue cache");
+  // MCP: an agent without a shell uses the same bank through `memory mcp`.
+  const { Client } = await import("@modelcontextprotocol/client");
+  const { StdioClientTransport } = await import("@modelcontextprotocol/client/stdio");
+  console.log(`\n${bold("[qa] an MCP client starts `memory mcp` and calls its tools")}`);
+  const client = new Client({ name: "demo", version: "1" });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, "mcp"], cwd: qa, env, stderr: "ignore" }));
+  console.log(`tools: ${(await client.listTools()).tools.map((t) => t.name).join(", ")}`);
+  const hits = await client.callTool({ name: "recall", arguments: { q: "cache" } });
+  console.log(`recall "cache": ${hits.structuredContent.results.map((r) => r.title).join("; ")}`);
+  await client.close();
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
   console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
 } catch (err) {
