@@ -12,6 +12,7 @@ import { Sandbox } from "./helpers.js";
 import { ok } from "./fixtures.js";
 import {
   addAgentHooks,
+  addMcpServer,
   type AgentHooks,
   AGENTS_MD_BLOCK,
   agentHooksState,
@@ -24,8 +25,10 @@ import {
   isShellScript,
   LEFTHOOK_BLOCK,
   lefthookKeysTaken,
+  mcpServerState,
   removeAgentHooks,
   removeBlock,
+  removeMcpServer,
   upsertBlock,
 } from "../src/core/hooks.js";
 import { MemoryError } from "../src/core/errors.js";
@@ -195,6 +198,60 @@ describe("agents' hooks files, any file", () => {
       );
     });
   }
+});
+
+/** A project's .mcp.json as a person keeps it: tabs, CRLF, a server written on one line, a key after the list. */
+const USER_MCP = '{\r\n\t"mcpServers": {\r\n\t\t"github": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"], "env": { "GITHUB_TOKEN": "${GITHUB_TOKEN}" } }\r\n\t},\r\n\t"note": "shared"\r\n}\r\n';
+const OUR_SERVER = { command: "memory", args: ["mcp"] };
+
+describe("MCP configs, as text", () => {
+  it("a missing file becomes our server alone; removing it leaves nothing", () => {
+    const edit = addMcpServer(null, ".mcp.json");
+    expect(edit.change).toBe("added");
+    expect(JSON.parse(edit.text)).toEqual({ mcpServers: { memory: OUR_SERVER } });
+    expect(edit.text).toBe(`${JSON.stringify({ mcpServers: { memory: OUR_SERVER } }, null, 2)}\n`);
+    expect(mcpServerState(edit.text, ".mcp.json")).toBe("installed");
+    expect(removeMcpServer(edit.text, ".mcp.json")).toEqual({ text: null, change: "removed" });
+    expect(addMcpServer("", ".mcp.json").change).toBe("added");
+    expect(removeMcpServer("", ".mcp.json")).toEqual({ text: "", change: "unchanged" });
+  });
+
+  it("goes in beside another server, keeps every other byte (CRLF, tabs, a BOM), and comes out exactly as it went in", () => {
+    for (const text of [USER_MCP, `\uFEFF${USER_MCP}`, '{"mcpServers":{"x":{"command":"x"}}}', '{\n  "other": true\n}\n']) {
+      const edit = addMcpServer(text, ".mcp.json");
+      expect(edit.change).toBe("added");
+      const parsed = JSON.parse(edit.text.replace(/^\uFEFF/, ""));
+      const before = JSON.parse(text.replace(/^\uFEFF/, ""));
+      expect(parsed).toEqual({ ...before, mcpServers: { ...before.mcpServers, memory: OUR_SERVER } });
+      expect(addMcpServer(edit.text, ".mcp.json")).toEqual({ text: edit.text, change: "unchanged" });
+      expect(removeMcpServer(edit.text, ".mcp.json")).toEqual({ text, change: "removed" });
+    }
+    const edit = addMcpServer(USER_MCP, ".mcp.json");
+    expect(edit.text.startsWith('{\r\n\t"mcpServers": {\r\n\t\t"github": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"], "env": { "GITHUB_TOKEN": "${GITHUB_TOKEN}" } },\r\n\t\t"memory": {\r\n')).toBe(true);
+    expect(edit.text).not.toMatch(/[^\r]\n/);
+  });
+
+  it("a memory server with other arguments is someone else's: never replaced, never removed; extra keys on ours do not matter", () => {
+    const theirs = '{ "mcpServers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } } }\n';
+    expect(mcpServerState(theirs, ".mcp.json")).toBe("foreign");
+    expect(addMcpServer(theirs, ".mcp.json")).toEqual({ text: theirs, change: "unchanged" });
+    expect(removeMcpServer(theirs, ".mcp.json")).toEqual({ text: theirs, change: "unchanged" });
+    for (const server of [{ command: "memory", args: ["mcp", "--persona", "dev"] }, { command: "memory" }, { command: "/usr/bin/memory", args: ["mcp"] }]) {
+      expect(mcpServerState(JSON.stringify({ mcpServers: { memory: server } }), ".mcp.json")).toBe("foreign");
+    }
+    const typed = JSON.stringify({ mcpServers: { memory: { type: "stdio", ...OUR_SERVER } } });
+    expect(mcpServerState(typed, ".mcp.json")).toBe("installed");
+    expect(removeMcpServer(typed, ".mcp.json").text).toBeNull();
+  });
+
+  it("refuses a file that is not JSON, or whose mcpServers is not an object", () => {
+    const bad = refusal(() => addMcpServer('{\n  "mcpServers": {},\n}\n', ".mcp.json"));
+    expect(bad.kind).toBe("hooks-file");
+    expect(bad.message).toMatch(/^\.mcp\.json is not valid JSON \(.* on line 3\)/);
+    expect(refusal(() => removeMcpServer("{ nope", ".mcp.json")).kind).toBe("hooks-file");
+    expect(refusal(() => mcpServerState('{"mcpServers": []}', ".mcp.json")).message).toContain('"mcpServers" that is not an object');
+    expect(refusal(() => addMcpServer("[]", ".mcp.json")).message).toContain("does not hold a JSON object");
+  });
 });
 
 describe("marked blocks, as text", () => {
@@ -403,6 +460,112 @@ describe("memory hooks install/uninstall: agents", () => {
     expect(actions(res.stdout)).toEqual([["agents-md", "AGENTS.md", "added"]]);
     expect(lstatSync(join(repo, "CLAUDE.md")).isSymbolicLink()).toBe(true);
     expect(sb.read(repo, "AGENTS.md").match(/>>> memory >>>/g)).toHaveLength(1);
+  });
+});
+
+describe("memory hooks install/uninstall: MCP", () => {
+  const MCP = ".mcp.json";
+  const CURSOR_MCP = ".cursor/mcp.json";
+
+  it("keeps another server byte for byte, twice is once, uninstall gives back the original bytes; Codex's and Cursor's lines are given", async () => {
+    const { sb, repo } = setup();
+    sb.write(repo, MCP, USER_MCP);
+    const first = ok(await sb.memory(repo, ["hooks", "install", "--mcp", "--json"]));
+    expect(actions(first.stdout)).toEqual([["mcp", MCP, "added"]]);
+    const note = JSON.parse(first.stdout).targets[0].note as string;
+    expect(note).toContain("codex mcp add memory -- memory mcp");
+    expect(note).toContain('{"mcpServers": {"memory": {"command": "memory", "args": ["mcp"]}}} in .cursor/mcp.json');
+    expect(first.stderr).toContain("codex mcp add memory -- memory mcp");
+    const once = bytes(sb, repo, MCP)!;
+    const githubLine = '\t\t"github": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"], "env": { "GITHUB_TOKEN": "${GITHUB_TOKEN}" } },\r\n';
+    expect(once).toContain(githubLine);
+    expect(once.endsWith('\t},\r\n\t"note": "shared"\r\n}\r\n')).toBe(true);
+    expect(JSON.parse(once).mcpServers.memory).toEqual(OUR_SERVER);
+    expect(existsSync(join(repo, ".cursor"))).toBe(false);
+
+    const second = ok(await sb.memory(repo, ["hooks", "install", "--mcp", "--json"]));
+    expect(actions(second.stdout)).toEqual([["mcp", MCP, "unchanged"]]);
+    expect(bytes(sb, repo, MCP)).toBe(once);
+
+    const removed = ok(await sb.memory(repo, ["hooks", "uninstall", "--mcp", "--json"]));
+    expect(actions(removed.stdout)).toEqual([["mcp", MCP, "removed"]]);
+    expect(bytes(sb, repo, MCP)).toBe(USER_MCP);
+  });
+
+  it("is not installed without its flag, and a flagless uninstall takes it out; a file it created goes", async () => {
+    const { sb, repo } = setup();
+    const plain = ok(await sb.memory(repo, ["hooks", "install", "--json"]));
+    expect(actions(plain.stdout).map(([t]) => t)).not.toContain("mcp");
+    expect(existsSync(join(repo, MCP))).toBe(false);
+    ok(await sb.memory(repo, ["hooks", "install", "--mcp"]));
+    expect(JSON.parse(sb.read(repo, MCP))).toEqual({ mcpServers: { memory: OUR_SERVER } });
+    const res = ok(await sb.memory(repo, ["hooks", "uninstall", "--json"]));
+    expect(actions(res.stdout)).toContainEqual(["mcp", MCP, "removed"]);
+    expect(readdirSync(repo).sort()).toEqual([".git", "README.md"]);
+  });
+
+  it("a memory server of the user's own is left and reported manual", async () => {
+    const { sb, repo } = setup();
+    const theirs = `${JSON.stringify({ mcpServers: { memory: { command: "npx", args: ["-y", "@modelcontextprotocol/server-memory"] } } }, null, 2)}\n`;
+    sb.write(repo, MCP, theirs);
+    const res = ok(await sb.memory(repo, ["hooks", "install", "--mcp", "--json"]));
+    const item = JSON.parse(res.stdout).targets[0];
+    expect(item).toMatchObject({ target: "mcp", file: MCP, action: "manual" });
+    expect(item.note).toContain('already has a "memory" server that is not `memory mcp`');
+    expect(res.stderr).toContain("warning:");
+    expect(res.stderr).toContain("nothing written; 1 left to do by hand");
+    expect(sb.read(repo, MCP)).toBe(theirs);
+    const status = ok(await sb.memory(repo, ["hooks", "status", "--json"]));
+    expect(JSON.parse(status.stdout).targets.find((t: { file: string }) => t.file === MCP)).toMatchObject({ state: "manual", note: expect.stringContaining("left alone") });
+    const removed = ok(await sb.memory(repo, ["hooks", "uninstall", "--mcp", "--json"]));
+    expect(actions(removed.stdout)).toEqual([["mcp", MCP, "unchanged"]]);
+    expect(sb.read(repo, MCP)).toBe(theirs);
+  });
+
+  it("with --cursor it also writes .cursor/mcp.json beside Cursor's own servers; status says so per file", async () => {
+    const { sb, repo } = setup();
+    const cursorMine = `${JSON.stringify({ mcpServers: { docs: { url: "https://example.com/mcp" } } }, null, 2)}\n`;
+    sb.write(repo, CURSOR_MCP, cursorMine);
+    const res = ok(await sb.memory(repo, ["hooks", "install", "--mcp", "--cursor", "--json"]));
+    expect(actions(res.stdout)).toEqual([
+      ["cursor", ".cursor/hooks.json", "added"],
+      ["cursor", ".cursor/rules/memory.mdc", "added"],
+      ["mcp", MCP, "added"],
+      ["mcp", CURSOR_MCP, "added"],
+    ]);
+    const note = JSON.parse(res.stdout).targets[2].note as string;
+    expect(note).toContain("codex mcp add memory -- memory mcp");
+    expect(note).not.toContain(".cursor/mcp.json");
+    expect(JSON.parse(sb.read(repo, MCP))).toEqual({ mcpServers: { memory: OUR_SERVER } });
+    expect(JSON.parse(sb.read(repo, CURSOR_MCP))).toEqual({ mcpServers: { docs: { url: "https://example.com/mcp" }, memory: OUR_SERVER } });
+
+    const status = ok(await sb.memory(repo, ["hooks", "status", "--json"]));
+    const mcp = JSON.parse(status.stdout).targets.filter((t: { target: string }) => t.target === "mcp").map((t: { file: string; state: string }) => [t.file, t.state]);
+    expect(mcp).toEqual([[MCP, "installed"], [CURSOR_MCP, "installed"]]);
+
+    // `--mcp` alone takes ours out of both files; Cursor's hooks stay until --cursor.
+    const removed = ok(await sb.memory(repo, ["hooks", "uninstall", "--mcp", "--json"]));
+    expect(actions(removed.stdout)).toEqual([["mcp", MCP, "removed"], ["mcp", CURSOR_MCP, "removed"]]);
+    expect(existsSync(join(repo, MCP))).toBe(false);
+    expect(sb.read(repo, CURSOR_MCP)).toBe(cursorMine);
+    expect(existsSync(join(repo, ".cursor/hooks.json"))).toBe(true);
+  });
+
+  it("a .mcp.json that is not JSON is refused, naming the file, and nothing is written for any target", async () => {
+    const { sb, repo } = setup();
+    const broken = '{ "mcpServers": { "github": ';
+    sb.write(repo, MCP, broken);
+    const res = await sb.memory(repo, ["hooks", "install", "--claude", "--mcp", "--cursor"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^memory: \.mcp\.json is not valid JSON \([^)]+\); fix it or move it away; then run `memory hooks install` again \(nothing was written\)\n$/);
+    expect(sb.read(repo, MCP)).toBe(broken);
+    expect(existsSync(join(repo, SETTINGS))).toBe(false);
+    expect(existsSync(join(repo, ".cursor"))).toBe(false);
+    const un = await sb.memory(repo, ["hooks", "uninstall"]);
+    expect(un.code).toBe(1);
+    expect(un.stderr).toContain("then run `memory hooks uninstall` again");
+    const status = ok(await sb.memory(repo, ["hooks", "status", "--json"]));
+    expect(JSON.parse(status.stdout).targets.find((t: { file: string }) => t.file === MCP)).toMatchObject({ target: "mcp", state: "invalid" });
   });
 });
 
@@ -642,6 +805,8 @@ describe("memory hooks status", () => {
       ["codex", ".codex/hooks.json", "absent"],
       ["cursor", ".cursor/hooks.json", "absent"],
       ["cursor", ".cursor/rules/memory.mdc", "absent"],
+      ["mcp", ".mcp.json", "absent"],
+      ["mcp", ".cursor/mcp.json", "absent"],
       ["agents-md", "AGENTS.md", "absent"],
       ["git", ".git/hooks/post-merge", "absent"],
       ["git", ".git/hooks/post-rewrite", "absent"],
@@ -660,6 +825,8 @@ describe("memory hooks status", () => {
       ["codex", ".codex/hooks.json", "installed"],
       ["cursor", ".cursor/hooks.json", "absent"],
       ["cursor", ".cursor/rules/memory.mdc", "absent"],
+      ["mcp", ".mcp.json", "absent"],
+      ["mcp", ".cursor/mcp.json", "absent"],
       ["agents-md", "AGENTS.md", "outdated"],
       ["git", ".git/hooks/post-merge", "installed"],
       ["git", ".git/hooks/post-rewrite", "installed"],

@@ -1,7 +1,7 @@
 /**
- * `memory hooks`: wires memory into agents' session hooks (Claude Code, Codex, Cursor), the instructions
- * agents read (AGENTS.md, CLAUDE.md), and git's post-merge, post-rewrite and post-checkout hooks; takes
- * exactly that out again; says what is wired.
+ * `memory hooks`: wires memory into agents' session hooks (Claude Code, Codex, Cursor), the MCP servers
+ * they start (`.mcp.json`, `.cursor/mcp.json`), the instructions agents read (AGENTS.md, CLAUDE.md), and
+ * git's post-merge, post-rewrite and post-checkout hooks; takes exactly that out again; says what is wired.
  *
  * Every file is planned first and written only when every target could be planned, so a refusal (a
  * settings file that is not JSON, a path that leads outside the repository) leaves everything as it was.
@@ -19,17 +19,20 @@ import {
   GIT_HOOK_BLOCK,
   GIT_HOOKS,
   addAgentHooks,
+  addMcpServer,
   agentHooksState,
   isOurCursorRule,
   isShellScript,
   LEFTHOOK_BLOCK,
   LEFTHOOK_LINES,
   lefthookKeysTaken,
+  mcpServerState,
   NEW_GIT_HOOK,
   PRE_COMMIT_SNIPPET,
   preCommitHasOurs,
   removeAgentHooks,
   removeBlock,
+  removeMcpServer,
   upsertBlock,
   type AgentHooks,
   type Block,
@@ -40,8 +43,8 @@ import { git } from "../git/run.js";
 import { exists, isWithin, readTextIfExists, realTarget, writeTextAtomic } from "../infra/fs.js";
 import { openWorkspace, type Workspace } from "../bank/workspace.js";
 
-export type HookTarget = "claude" | "codex" | "cursor" | "agents-md" | "git";
-export const HOOK_TARGETS: readonly HookTarget[] = ["claude", "codex", "cursor", "agents-md", "git"];
+export type HookTarget = "claude" | "codex" | "cursor" | "mcp" | "agents-md" | "git";
+export const HOOK_TARGETS: readonly HookTarget[] = ["claude", "codex", "cursor", "mcp", "agents-md", "git"];
 /** What `install` wires when no target is named. */
 export const DEFAULT_INSTALL_TARGETS: readonly HookTarget[] = ["claude", "agents-md", "git"];
 
@@ -66,7 +69,13 @@ export type HookReason =
   /** The hook exists but is not executable, so git does not run it. */
   | "not-executable"
   /** A file of that name exists and is not ours: left alone. */
-  | "not-ours";
+  | "not-ours"
+  /** The MCP config already has a `memory` server that is not `memory mcp`: left alone. */
+  | "mcp-foreign"
+  /** Our server is in .mcp.json: how Codex and Cursor get it too. */
+  | "mcp-clients"
+  /** Our server is in .mcp.json and .cursor/mcp.json: how Codex gets it too. */
+  | "mcp-codex";
 
 export interface HookResult {
   target: HookTarget;
@@ -111,6 +120,9 @@ export const CLAUDE_SETTINGS = ".claude/settings.json";
 export const CODEX_HOOKS_FILE = ".codex/hooks.json";
 export const CURSOR_HOOKS_FILE = ".cursor/hooks.json";
 export const CURSOR_RULE_FILE = ".cursor/rules/memory.mdc";
+/** Claude Code's project MCP servers. */
+export const MCP_FILE = ".mcp.json";
+export const CURSOR_MCP_FILE = ".cursor/mcp.json";
 const AGENT_DOCS = ["AGENTS.md", "CLAUDE.md"] as const;
 const PRE_COMMIT_CONFIGS = [".pre-commit-config.yaml", ".pre-commit-config.yml"];
 const LEFTHOOK_CONFIGS = ["lefthook", ".lefthook", ".config/lefthook"].flatMap((n) => ["yml", "yaml", "json", "toml"].map((ext) => `${n}.${ext}`));
@@ -152,7 +164,7 @@ async function change(mode: Mode, targets: readonly HookTarget[], options: Hooks
   const p = await places(options);
   const plans: Planned[] = [];
   try {
-    for (const target of HOOK_TARGETS.filter((t) => targets.includes(t))) plans.push(...(await plan(p, target, mode)));
+    for (const target of HOOK_TARGETS.filter((t) => targets.includes(t))) plans.push(...(await plan(p, target, mode, targets)));
   } catch (err) {
     if (err instanceof MemoryError && err.kind === "hooks-file") throw new MemoryError(err.kind, err.message, { ...err.detail, command: mode });
     throw err;
@@ -172,7 +184,7 @@ async function change(mode: Mode, targets: readonly HookTarget[], options: Hooks
   return { targets: plans.map((x) => x.result) };
 }
 
-function plan(p: Places, target: HookTarget, mode: Mode): Promise<Planned[]> {
+function plan(p: Places, target: HookTarget, mode: Mode, targets: readonly HookTarget[]): Promise<Planned[]> {
   switch (target) {
     case "claude":
       return agentFile(p, target, CLAUDE_SETTINGS, CLAUDE_HOOKS, mode).then((x) => [x]);
@@ -180,6 +192,8 @@ function plan(p: Places, target: HookTarget, mode: Mode): Promise<Planned[]> {
       return agentFile(p, target, CODEX_HOOKS_FILE, CODEX_HOOKS, mode).then((x) => [mode === "install" ? { ...x, result: { ...x.result, reason: "codex-feature" } } : x]);
     case "cursor":
       return Promise.all([agentFile(p, target, CURSOR_HOOKS_FILE, CURSOR_HOOKS, mode), cursorRule(p, mode)]);
+    case "mcp":
+      return mcpConfigs(p, mode, targets.includes("cursor"));
     case "agents-md":
       return agentDocs(p, mode);
     case "git":
@@ -253,6 +267,32 @@ async function cursorRule(p: Places, mode: Mode): Promise<Planned> {
   if (f.text === null) return planned("cursor", f, "added", CURSOR_RULE);
   if (!ours) return planned("cursor", f, "manual", undefined, undefined, { reason: "not-ours" });
   return planned("cursor", f, f.text === CURSOR_RULE ? "unchanged" : "updated", CURSOR_RULE);
+}
+
+// ---------------------------------------------------------------- MCP servers
+
+async function mcpConfig(p: Places, rel: string, mode: Mode): Promise<Planned> {
+  const f = await inRepo(p, rel);
+  if (mode === "uninstall") {
+    const edit = removeMcpServer(f.text, f.rel);
+    return planned("mcp", f, edit.change, edit.text);
+  }
+  if (mcpServerState(f.text, f.rel) === "foreign") return planned("mcp", f, "manual", undefined, undefined, { reason: "mcp-foreign" });
+  const edit = addMcpServer(f.text, f.rel);
+  return planned("mcp", f, edit.change, edit.text);
+}
+
+/**
+ * `.mcp.json` (Claude Code's project servers), and `.cursor/mcp.json` when Cursor is named too. An
+ * uninstall looks in both: Cursor's file whenever it exists, since an earlier install may have written it.
+ */
+async function mcpConfigs(p: Places, mode: Mode, cursor: boolean): Promise<Planned[]> {
+  const claude = await mcpConfig(p, MCP_FILE, mode);
+  const withCursor = cursor || (mode === "uninstall" && (await inRepo(p, CURSOR_MCP_FILE)).text !== null);
+  const results = [claude];
+  if (withCursor) results.push(await mcpConfig(p, CURSOR_MCP_FILE, mode));
+  if (mode === "install") claude.result.reason ??= cursor ? "mcp-codex" : "mcp-clients";
+  return results;
 }
 
 /** AGENTS.md and CLAUDE.md that exist, once each (CLAUDE.md is often a link to AGENTS.md). */
@@ -439,9 +479,10 @@ export async function hooksStatus(options: HooksOptions = {}): Promise<HooksStat
 }
 
 /** A state read from a file that may not parse: `invalid`, with what is wrong, instead of a refusal. */
-function stateOf(target: HookTarget, f: Place, read: () => WiredState): HookStatus {
+function stateOf(target: HookTarget, f: Place, read: () => WiredState | Pick<HookStatus, "state" | "reason">): HookStatus {
   try {
-    return { target, file: f.rel, state: read() };
+    const state = read();
+    return { target, file: f.rel, ...(typeof state === "string" ? { state } : state) };
   } catch (err) {
     if (err instanceof MemoryError && err.kind === "hooks-file") return { target, file: f.rel, state: "invalid", problem: err.message };
     throw err;
@@ -466,6 +507,19 @@ async function statusOf(p: Places, target: HookTarget): Promise<HookStatus[]> {
             ? { target, file: rule.rel, state: "manual", reason: "not-ours" }
             : { target, file: rule.rel, state: rule.text === CURSOR_RULE ? "installed" : "outdated" };
       return [hooks, ruleState];
+    }
+    case "mcp": {
+      const out: HookStatus[] = [];
+      for (const rel of [MCP_FILE, CURSOR_MCP_FILE]) {
+        const f = await inRepo(p, rel);
+        out.push(
+          stateOf(target, f, () => {
+            const state = mcpServerState(f.text, f.rel);
+            return state === "foreign" ? { state: "manual", reason: "mcp-foreign" } : state;
+          }),
+        );
+      }
+      return out;
     }
     case "agents-md": {
       const docs = await existingAgentDocs(p);

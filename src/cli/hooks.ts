@@ -11,13 +11,14 @@ interface TargetFlags {
   claude?: boolean;
   codex?: boolean;
   cursor?: boolean;
+  mcp?: boolean;
   agentsMd?: boolean;
   git?: boolean;
   json?: boolean;
 }
 
 const targetsOf = (o: TargetFlags): HookTarget[] => {
-  const all: Array<[HookTarget, boolean | undefined]> = [["claude", o.claude], ["codex", o.codex], ["cursor", o.cursor], ["agents-md", o.agentsMd], ["git", o.git]];
+  const all: Array<[HookTarget, boolean | undefined]> = [["claude", o.claude], ["codex", o.codex], ["cursor", o.cursor], ["mcp", o.mcp], ["agents-md", o.agentsMd], ["git", o.git]];
   return all.filter(([, on]) => on).map(([t]) => t);
 };
 
@@ -26,6 +27,7 @@ const withTargets = (cmd: Command): Command =>
     .option("--claude", "Claude Code: SessionStart, SessionEnd and PreCompact hooks in .claude/settings.json")
     .option("--codex", "Codex: SessionStart, Stop and PreCompact hooks in .codex/hooks.json")
     .option("--cursor", "Cursor: .cursor/hooks.json and the rule .cursor/rules/memory.mdc")
+    .option("--mcp", "the `memory mcp` server in .mcp.json (Claude Code), and in .cursor/mcp.json with --cursor")
     .option("--agents-md", "a block telling agents how to use memory, in AGENTS.md (and CLAUDE.md when it exists)")
     .option("--git", "post-merge, post-rewrite and post-checkout hooks (through husky, lefthook or pre-commit when they manage them)")
     .option("--json", "print { targets: [{ target, file, action, note? }] } as JSON");
@@ -33,15 +35,15 @@ const withTargets = (cmd: Command): Command =>
 export function declareHooks(program: Command, out: Output, where: { cwd: string; env: NodeJS.ProcessEnv }): void {
   const hooks = program
     .command("hooks")
-    .description("wire memory into agents' session hooks, AGENTS.md and git hooks, keeping every hook you have")
-    .addHelpText("after", example("memory hooks install", "memory hooks install --codex --cursor", "memory hooks status", "memory hooks uninstall"));
+    .description("wire memory into agents' session hooks, MCP configs, AGENTS.md and git hooks, keeping every hook you have")
+    .addHelpText("after", example("memory hooks install", "memory hooks install --codex --cursor", "memory hooks install --mcp", "memory hooks status", "memory hooks uninstall"));
 
   withTargets(
     hooks
       .command("install")
       .description("add memory's hooks (with no target flag: --claude --agents-md --git); a second run changes nothing"),
   )
-    .addHelpText("after", example("memory hooks install", "memory hooks install --claude --git", "memory hooks install --codex --json"))
+    .addHelpText("after", example("memory hooks install", "memory hooks install --claude --git", "memory hooks install --mcp --cursor", "memory hooks install --codex --json"))
     .action(async (o: TargetFlags) => {
       const { hooksInstallCommand } = await import("../commands/hooks.js");
       await hooksInstallCommand({ ...where, targets: targetsOf(o) }, out, !!o.json);

@@ -9,6 +9,8 @@ export interface HooksCommandOptions {
 }
 
 const HOOK_LIST = "post-merge, post-rewrite and post-checkout";
+const CODEX_MCP = "Codex: run `codex mcp add memory -- memory mcp`";
+const CURSOR_MCP = 'Cursor: put {"mcpServers": {"memory": {"command": "memory", "args": ["mcp"]}}} in .cursor/mcp.json (or install with --mcp --cursor)';
 
 /** What a person should know or do about one result, in a line (a snippet, if any, follows it). */
 function note(reason: HookReason | undefined, item: { file: string; hooks?: string[] }): string | undefined {
@@ -34,6 +36,12 @@ function note(reason: HookReason | undefined, item: { file: string; hooks?: stri
       return `${item.file} is not executable, so git does not run it: \`chmod +x ${item.file}\` if it should run`;
     case "not-ours":
       return `${item.file} exists and is not memory's, so it was left alone`;
+    case "mcp-foreign":
+      return `${item.file} already has a "memory" server that is not \`memory mcp\`, so it was left alone: it is yours to keep, change or remove`;
+    case "mcp-clients":
+      return `${item.file} starts \`memory mcp\` for Claude Code (it asks once before it trusts a project's server). ${CODEX_MCP}. ${CURSOR_MCP}`;
+    case "mcp-codex":
+      return `${item.file} starts \`memory mcp\` for Claude Code (it asks once before it trusts a project's server). ${CODEX_MCP}`;
   }
 }
 

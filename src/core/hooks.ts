@@ -96,7 +96,7 @@ interface Parsed {
 }
 
 /** The file's text as JSON with an object at its top, or a refusal naming the file and what is wrong. */
-function parseHooksFile(text: string, file: string, agent: AgentHooks): Parsed {
+function parseObjectFile(text: string, file: string): Parsed {
   const bom = text.startsWith(BOM) ? BOM : "";
   const body = text.slice(bom.length);
   let doc: JsonDoc;
@@ -106,7 +106,13 @@ function parseHooksFile(text: string, file: string, agent: AgentHooks): Parsed {
     refuse(file, `is not valid JSON (${jsonReason(body, err)}); fix it or move it away`);
   }
   if (doc.root.kind !== "object") refuse(file, "does not hold a JSON object; fix it or move it away");
-  const hooks = memberOf(doc.root, "hooks")?.member.value;
+  return { bom, doc, root: doc.root };
+}
+
+/** An agent's hooks file, refused also when its `hooks` or one of our events' lists has another type. */
+function parseHooksFile(text: string, file: string, agent: AgentHooks): Parsed {
+  const parsed = parseObjectFile(text, file);
+  const hooks = memberOf(parsed.root, "hooks")?.member.value;
   if (hooks && hooks.kind !== "object") refuse(file, 'has a "hooks" that is not an object; fix it or move it away');
   if (hooks?.kind === "object") {
     for (const spec of agent.hooks) {
@@ -114,7 +120,7 @@ function parseHooksFile(text: string, file: string, agent: AgentHooks): Parsed {
       if (event && event.kind !== "array") refuse(file, `has a "hooks.${spec.event}" that is not a list; fix it or move it away`);
     }
   }
-  return { bom, doc, root: doc.root };
+  return parsed;
 }
 
 /** JSON.parse's complaint in a few words (without the text it quotes), with the line when it gives a position. */
@@ -237,6 +243,89 @@ export function removeAgentHooks(text: string | null, file: string, agent: Agent
   const { doc, root } = parseHooksFile(current, file, agent);
   const left = root.members.filter((m) => !(agent.shape === "flat" && m.key === "version" && valueOf(doc, m.value) === 1));
   return { text: left.length === 0 ? null : current, change: "removed" };
+}
+
+// ---------------------------------------------------------------- MCP clients' server lists
+
+/** The name our server goes by in an MCP client's `mcpServers`. */
+export const MCP_SERVER_NAME = "memory";
+/** How an MCP client starts our server: `memory mcp` over stdio. */
+export const MCP_SERVER = { command: "memory", args: ["mcp"] } as const;
+
+/**
+ * What an MCP config (`.mcp.json`, `.cursor/mcp.json`) holds under our name: our server, none, or a
+ * `memory` server of someone else's (another command or other arguments), which is theirs to keep.
+ */
+export type McpServerState = "installed" | "absent" | "foreign";
+
+/** An MCP config, refused also when its `mcpServers` is not an object. */
+function parseMcpFile(text: string, file: string): Parsed {
+  const parsed = parseObjectFile(text, file);
+  const servers = memberOf(parsed.root, "mcpServers")?.member.value;
+  if (servers && servers.kind !== "object") refuse(file, 'has a "mcpServers" that is not an object; fix it or move it away');
+  return parsed;
+}
+
+/** Ours by exact command and arguments (other keys a person added, `type` or `env`, do not matter). */
+function isOurServer(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { command, args } = value as { command?: unknown; args?: unknown };
+  return (
+    command === MCP_SERVER.command &&
+    Array.isArray(args) &&
+    args.length === MCP_SERVER.args.length &&
+    args.every((a: unknown, i) => a === MCP_SERVER.args[i])
+  );
+}
+
+interface McpLocated {
+  servers?: { node: ObjectNode; index: number };
+  ours?: { index: number; value: unknown };
+}
+
+function locateServer(doc: JsonDoc, root: ObjectNode): McpLocated {
+  const servers = memberOf(root, "mcpServers");
+  if (!servers || servers.member.value.kind !== "object") return {};
+  const found: McpLocated = { servers: { node: servers.member.value, index: servers.index } };
+  const ours = memberOf(servers.member.value, MCP_SERVER_NAME);
+  if (ours) found.ours = { index: ours.index, value: valueOf(doc, ours.member.value) };
+  return found;
+}
+
+export function mcpServerState(text: string | null, file: string): McpServerState {
+  if (isBlankText(text)) return "absent";
+  const { doc, root } = parseMcpFile(text!, file);
+  const { ours } = locateServer(doc, root);
+  return !ours ? "absent" : isOurServer(ours.value) ? "installed" : "foreign";
+}
+
+/**
+ * Adds our server to `mcpServers` (made when missing); a missing or blank file starts as `{}`. A `memory`
+ * server that is not ours is left as it is (`unchanged`): the caller reports it from `mcpServerState`.
+ */
+export function addMcpServer(text: string | null, file: string): InstallEdit {
+  const fresh = isBlankText(text);
+  const current = fresh ? "{\n}\n" : text!;
+  const { bom, doc, root } = parseMcpFile(current, file);
+  const at = locateServer(doc, root);
+  if (at.ours) return { text: current, change: "unchanged" };
+  const server = { command: MCP_SERVER.command, args: [...MCP_SERVER.args] };
+  const next = at.servers ? addMember(doc, at.servers.node, MCP_SERVER_NAME, server) : addMember(doc, root, "mcpServers", { [MCP_SERVER_NAME]: server });
+  return { text: bom + next, change: "added" };
+}
+
+/**
+ * Takes our server out of `mcpServers`, and `mcpServers` when that leaves it empty (as an install that
+ * made it would); a `memory` server of someone else's stays. `text` null when the file is left as `{}`.
+ */
+export function removeMcpServer(text: string | null, file: string): UninstallEdit {
+  if (isBlankText(text)) return { text, change: "unchanged" };
+  const { bom, doc, root } = parseMcpFile(text!, file);
+  const at = locateServer(doc, root);
+  if (!at.servers || !at.ours || !isOurServer(at.ours.value)) return { text, change: "unchanged" };
+  const next = at.servers.node.members.length > 1 ? removeMember(doc, at.servers.node, at.ours.index) : removeMember(doc, root, at.servers.index);
+  const left = parseMcpFile(next, file).root.members.length;
+  return { text: left === 0 ? null : bom + next, change: "removed" };
 }
 
 // ---------------------------------------------------------------- marked blocks of text
