@@ -9,7 +9,7 @@ import { BANK, Sandbox, type Layout } from "./helpers.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 export const NOW = { MEMORY_NOW: "2026-11-22T10:00:00Z" };
-export const BANK_FILES = ["activeContext.md", "patterns-buffer.md", "lessons-buffer.md", "decisions-inbox.md", "handoffs.md", "SESSION_LOG.md"];
+export const BANK_FILES = ["activeContext.md", "patterns-buffer.md", "lessons-buffer.md", "decisions-inbox.md", "handoffs.md", "tasks.md", "SESSION_LOG.md"];
 
 export const PATTERNS = `${BANK}/patterns-buffer.md`;
 export const LESSONS = `${BANK}/lessons-buffer.md`;

@@ -35,7 +35,7 @@ describe("the registry in the config", () => {
     expect(suggestType(c, "patern")).toBe("pattern");
     const own = resolveConfig(CONFIG);
     expect(resolveType(own, "preferences")).toEqual({ type: "preference", buffer: "preferences" });
-    expect(Object.keys(own.buffers)).toEqual(["patterns", "lessons", "decisions", "handoffs", "preferences", "notes"]);
+    expect(Object.keys(own.buffers)).toEqual(["patterns", "lessons", "decisions", "handoffs", "tasks", "preferences", "notes"]);
     expect(own.buffers.preferences).toMatchObject({ merge: "union", harvest: "none" });
   });
 

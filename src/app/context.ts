@@ -18,6 +18,7 @@ import { readItems } from "../bank/query.js";
 import { readSeen } from "../bank/seen.js";
 import { bankFile, openWorkspace, persona as personaOf, requireBank } from "../bank/workspace.js";
 import { handoffsOf } from "./handoff.js";
+import { isBlocked, PRIORITIES, taskOf } from "../core/tasks.js";
 import { readPrivate } from "../bank/private.js";
 import { isExpired } from "../core/recall.js";
 
@@ -53,6 +54,22 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
     noun: "handoff",
     more: "memory handoff list --open",
     items: handoffs.map((h) => ({ key: h.id, text: `### ${h.title}\nfrom ${h.from}, ${h.at} · accept with \`memory handoff accept ${h.id}\`\n\n${h.body}` })),
+  });
+
+  // Its tasks: claims it lost in a race first, then what it holds or was given, most urgent first.
+  const tasks = new Map(bank.filter((i) => i.type === "task").map((i) => [i.id, taskOf(i)]));
+  const lost = [...tasks.values()].filter((t) => t.status !== "done" && t.claimedBy !== persona && t.lostClaims.some((c) => c.persona === persona));
+  const mine = [...tasks.values()]
+    .filter((t) => t.status !== "done" && (t.claimedBy === persona || (t.assignee === persona && !t.claimedBy)))
+    .sort((a, b) => PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority));
+  sections.push({
+    title: "Your tasks",
+    noun: "task",
+    more: "memory task list --mine",
+    items: [
+      ...lost.map((t) => ({ key: t.id, text: `- **Claim lost:** "${t.title}" (${t.id}) is held by ${t.claimedBy}, who claimed it first` })),
+      ...mine.map((t) => ({ key: t.id, text: `- **${t.title}** (${t.priority}, ${t.status === "claimed" ? "claimed by you" : isBlocked(t, tasks) ? "blocked" : "assigned to you"}; ${t.id})${t.body ? `\n  ${t.body.split("\n")[0]}` : ""}` })),
+    ],
   });
 
   // This persona's context (the team's comes after what fits the task).

@@ -17,6 +17,7 @@ import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 import { finishPendingDocs, settleBank } from "./harvest-branch.js";
 import { handoffsOf, type Handoff } from "./handoff.js";
+import { taskOf, type Task } from "../core/tasks.js";
 import { bankUpstream } from "../bank/line.js";
 import { defaultBranch } from "../git/remote.js";
 import { revParse } from "../git/repo.js";
@@ -54,6 +55,8 @@ export interface StartResult {
   near: BufferStatus[];
   /** Work handed to this persona and not accepted yet, newest first. */
   handoffs: Handoff[];
+  /** Tasks newly assigned to this persona, and its claims another clone won while apart. */
+  tasks: { assigned: Task[]; lost: Task[] };
 }
 
 export async function start(options: StartOptions = {}): Promise<StartResult> {
@@ -131,8 +134,16 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       const status = await loadBufferStatus(ws, name);
       if (status.near) near.push(status);
     }
-    const handoffs = handoffsOf(now_.length ? now_ : await readItems(ws, "worktree", { docs: false }), { open: true, to: persona });
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs };
+    const current = now_.length ? now_ : await readItems(ws, "worktree", { docs: false });
+    const handoffs = handoffsOf(current, { open: true, to: persona });
+    // Tasks: newly given to this persona, and claims of its that lost a race while apart.
+    const before_ = new Map(then.filter((i) => i.type === "task").map((i) => [i.id, taskOf(i)]));
+    const taskNow = current.filter((i) => i.type === "task" && i.source === "bank").map(taskOf);
+    const tasks = unchanged ? { assigned: [], lost: [] } : {
+      assigned: taskNow.filter((t) => t.status !== "done" && t.assignee === persona && before_.get(t.id)?.assignee !== persona && t.author !== persona),
+      lost: taskNow.filter((t) => t.lostClaims.some((c) => c.persona === persona) && !before_.get(t.id)?.lostClaims.some((c) => c.persona === persona)),
+    };
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs, tasks };
   });
 }
 

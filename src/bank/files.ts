@@ -18,6 +18,7 @@ export const TEMPLATE_FILES: Readonly<Record<string, string>> = {
   lessons: "lessons-buffer.md",
   decisions: "decisions-inbox.md",
   handoffs: "handoffs.md",
+  tasks: "tasks.md",
   log: "SESSION_LOG.md",
 };
 

@@ -281,6 +281,62 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       await handoffAcceptCommand({ ...where, id, persona: o.persona }, out, !!o.json);
     });
 
+  const tasks = program
+    .command("task")
+    .enablePositionalOptions()
+    .description("the team's task queue: add, list, claim, done, assign");
+  tasks
+    .command("add")
+    .description("add a task to the queue")
+    .argument("<title>", "one line")
+    .option("-m, --message <body>", "what it is about; - reads it from stdin")
+    .option("--assign <persona>", "who should do it")
+    .option("--depends <id>", "a task that must be done first (repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .addOption(new Option("--priority <level>", "how urgent").choices(["low", "medium", "high", "critical"]).default("medium"))
+    .option("--persona <name>", "author, instead of this clone's persona")
+    .option("--json", "print the task as JSON")
+    .addHelpText("after", example('memory task add "Fix the flaky checkout test" --assign qa --priority high', 'memory task add "Ship v2" --depends 01M8JD2E'))
+    .action(async (title: string, o: { message?: string; assign?: string; depends?: string[]; priority: string; persona?: string; json?: boolean }) => {
+      const { taskAddCommand } = await import("../commands/tasks.js");
+      const body = o.message === "-" ? await io.readStdin() : o.message;
+      await taskAddCommand({ ...where, title, body, assign: o.assign, depends: o.depends, priority: o.priority, persona: o.persona }, out, !!o.json);
+    });
+  tasks
+    .command("list")
+    .description("the queue: open and claimed first, by priority")
+    .option("--mine", "only tasks assigned to or claimed by this persona")
+    .addOption(new Option("--status <status>", "only tasks in this state").choices(["open", "claimed", "done", "blocked"]))
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the tasks as JSON")
+    .action(async (o: { mine?: boolean; status?: string; persona?: string; json?: boolean }) => {
+      const { taskListCommand } = await import("../commands/tasks.js");
+      await taskListCommand({ ...where, mine: !!o.mine, status: o.status, persona: o.persona }, out, !!o.json);
+    });
+  for (const [name, what] of [["claim", "take a task: refused when another holds it, or a task it depends on is not done"], ["done", "mark a task done"]] as const) {
+    tasks
+      .command(name)
+      .description(what)
+      .argument("<id>", "the task's id, or enough of its start")
+      .option("-m, --message <note>", name === "done" ? "a note on how it went" : "unused")
+      .option("--persona <name>", "persona, instead of this clone's")
+      .option("--json", "print the task as JSON")
+      .action(async (id: string, o: { message?: string; persona?: string; json?: boolean }) => {
+        const { taskChangeCommand } = await import("../commands/tasks.js");
+        await taskChangeCommand(name, { ...where, id, note: o.message, persona: o.persona }, out, !!o.json);
+      });
+  }
+  tasks
+    .command("assign")
+    .description("give a task to a persona")
+    .argument("<id>", "the task's id, or enough of its start")
+    .argument("<persona>", "who should do it")
+    .option("--persona <name>", "persona, instead of this clone's")
+    .option("--json", "print the task as JSON")
+    .action(async (id: string, to: string, o: { persona?: string; json?: boolean }) => {
+      const { taskChangeCommand } = await import("../commands/tasks.js");
+      await taskChangeCommand("assign", { ...where, id, to, persona: o.persona }, out, !!o.json);
+    });
+
   program
     .command("mcp")
     .description("serve the bank to agents over MCP (stdio): remember, recall, show, list, context, handoff, status, save, start")

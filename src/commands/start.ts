@@ -26,7 +26,9 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
     for (const l of h.body.split("\n").filter((x) => x.trim() !== "").slice(0, 12)) lines.push(`  ${l}`);
     lines.push(`  accept it with: memory handoff accept ${h.id}`);
   }
-  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs, result.handoffs].every((l) => l.length === 0);
+  for (const t of result.tasks.lost) lines.push(`Claim lost: "${t.title}" (${t.id}) is held by ${t.claimedBy}, who claimed it first`);
+  for (const t of result.tasks.assigned) lines.push(`Task for you: "${t.title}" (${t.priority}; ${t.id}); claim it with: memory task claim ${t.id}`);
+  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs, result.handoffs, result.tasks.lost, result.tasks.assigned].every((l) => l.length === 0);
   if (quiet && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
   if (result.newEntries.length > 0) {
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);

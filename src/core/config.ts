@@ -98,6 +98,10 @@ export function defaultConfig(): Config {
         file: "handoffs.md", merge: "union", types: ["handoff"],
         harvest: "none", threshold: 20, unit: "items", target: "",
       },
+      tasks: {
+        file: "tasks.md", merge: "union", types: ["task"],
+        harvest: "none", threshold: 50, unit: "items", target: "",
+      },
     },
     files: {},
     adr: { digits: 3 },
@@ -175,7 +179,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   };
   // A team's own buffer: any name; it needs its file and types, and is never harvested unless it says how.
   const rawBuffers = isObject((raw as Record<string, unknown>).buffers) ? ((raw as Record<string, unknown>).buffers as Record<string, unknown>) : {};
-  const bufferShapes: Shape = { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape, handoffs: bufferShape };
+  const bufferShapes: Shape = { patterns: bufferShape, lessons: bufferShape, decisions: bufferShape, handoffs: bufferShape, tasks: bufferShape };
   for (const [name, value] of Object.entries(rawBuffers)) {
     if (name in config.buffers) continue;
     if (!/^[a-z][a-z0-9-]*$/.test(name) || name === "context" || name === "log") {

@@ -18,6 +18,8 @@ export type ProblemKind =
   | "entry"
   /** No entry or doc with that id. */
   | "not-found"
+  /** A task that cannot take this change (claimed by another, done, waiting for another task). */
+  | "task"
   /** The id names a doc harvest wrote, not an entry in the bank. */
   | "harvested"
   | "not-a-repo"

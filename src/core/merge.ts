@@ -8,6 +8,7 @@ import { ID_PATTERN } from "./ids.js";
 import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
 import { isBlank, joinLines, sameLines, splitLines, type TextShape } from "./text.js";
 import type { MergeStrategy } from "./config.js";
+import { mergeTask } from "./tasks.js";
 
 export interface MergeInput {
   base: string;
@@ -46,6 +47,8 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
     if (oe && te) {
       if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
       else if (be && sameText(oe, be)) keep(te);
+      // Two changes of one task: one task, decided by the queue's rules (claims, done, assignments).
+      else if (oe.type === "task" && te.type === "task") keep(mergeTask(oe, te));
       else {
         const [first, second] = bothChanged(oe, te);
         keep(first);

@@ -14,6 +14,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   "not-a-repo": () => "run memory in a clone of your repository, or `git init` one",
   "no-bank": () => "run `memory init` first",
   "not-found": () => "look it up with `memory recall WORDS` or `memory list`",
+  task: () => "see the queue with `memory task list`",
   harvested: (e) => `edit or delete ${e.detail.file} itself`,
   "no-persona": () => "pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`",
   "repo-state": (e) =>
