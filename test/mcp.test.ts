@@ -39,7 +39,7 @@ describe("memory mcp over stdio (the built CLI and the SDK's client)", () => {
     expect(Date.now() - started).toBeLessThan(5000); // "well under a second" is measured in bench/, not timed here
     try {
       const tools = (await client.listTools()).tools;
-      expect(tools.map((t) => t.name).sort()).toEqual(["context", "handoff", "handoff_accept", "handoff_list", "list", "recall", "remember", "save", "show", "start", "status"]);
+      expect(tools.map((t) => t.name).sort()).toEqual(["context", "handoff", "handoff_accept", "handoff_list", "list", "recall", "remember", "save", "show", "start", "status", "task_add", "task_claim", "task_done", "task_list"]);
       expect(tools.find((t) => t.name === "recall")!.annotations?.readOnlyHint).toBe(true);
       const added = await call(client, "remember", { type: "pattern", title: "Retry pushes with jitter", body: "Back off 50-400 ms.", tags: "git,sync" });
       expect(added.isError).toBeFalsy();
@@ -146,6 +146,12 @@ describe("memory mcp in process (the SDK's in-memory transport)", () => {
       const after = (await call(client, "recall", { text: "postgres" })).structuredContent!.results as Array<{ title: string }>;
       expect(after.map((r) => r.title)).toEqual(["Move to Postgres"]);
       await expect(call(client, "no_such_tool")).rejects.toThrow(/not found/);
+      // The task queue through the server.
+      const task = (await call(client, "task_add", { title: "Check the backups", priority: "high" })).structuredContent!.id as string;
+      expect((await call(client, "task_claim", { id: task })).structuredContent!.claimedBy).toBe("dev");
+      expect((await call(client, "task_done", { id: task, note: "restored one" })).structuredContent!.status).toBe("done");
+      expect(((await call(client, "task_list", { status: "done" })).structuredContent!.tasks as Array<{ id: string }>).map((t) => t.id)).toEqual([task]);
+      expect((await call(client, "task_claim", { id: task })).isError).toBe(true);
     } finally {
       await client.close();
     }

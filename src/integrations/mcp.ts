@@ -17,6 +17,7 @@ import { recallIn, sinceTime } from "../app/recall.js";
 import { save } from "../app/save.js";
 import { start } from "../app/start.js";
 import { status } from "../app/status.js";
+import { addTask, claimTask, finishTask, listTasks } from "../app/tasks.js";
 import { CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import type { ItemFilter } from "../core/query.js";
@@ -220,6 +221,42 @@ export function createMemoryServer(options: McpOptions): McpServer {
     "handoff_list",
     { title: "Handoffs", description: "Handoffs, newest first.", inputSchema: z.object({ open: z.boolean().optional() }), annotations: { readOnlyHint: true } },
     (a) => tool(async () => ok({ handoffs: await listHandoffs({ ...where, open: !!a.open }) })),
+  );
+
+  server.registerTool(
+    "task_add",
+    {
+      title: "Add a task",
+      description: "Add a task to the team's queue.",
+      inputSchema: z.object({
+        title: z.string(),
+        body: z.string().optional(),
+        assign: z.string().optional().describe("persona"),
+        depends: strings.optional().describe("ids of tasks that must be done first"),
+        priority: z.enum(["low", "medium", "high", "critical"]).optional(),
+      }),
+    },
+    (a) => tool(async () => ok({ ...(await addTask({ ...where, title: a.title, body: a.body, assign: a.assign, depends: list_(a.depends), priority: a.priority })) })),
+  );
+  server.registerTool(
+    "task_list",
+    {
+      title: "Tasks",
+      description: "The task queue, open and claimed first, by priority.",
+      inputSchema: z.object({ mine: z.boolean().optional(), status: z.enum(["open", "claimed", "done", "blocked"]).optional() }),
+      annotations: { readOnlyHint: true },
+    },
+    (a) => tool(async () => ok({ tasks: (await listTasks({ ...where, mine: !!a.mine, status: a.status })).tasks })),
+  );
+  server.registerTool(
+    "task_claim",
+    { title: "Claim a task", description: "Take a task: refused when another holds it or a task it depends on is not done.", inputSchema: z.object({ id: z.string() }) },
+    (a) => tool(async () => ok({ ...(await claimTask({ ...where, id: a.id })) })),
+  );
+  server.registerTool(
+    "task_done",
+    { title: "Finish a task", description: "Mark a task done, with a note.", inputSchema: z.object({ id: z.string(), note: z.string().optional() }) },
+    (a) => tool(async () => ok({ ...(await finishTask({ ...where, id: a.id, note: a.note })) })),
   );
 
   server.registerTool(
