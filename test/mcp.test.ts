@@ -119,6 +119,26 @@ describe("memory mcp over stdio (the built CLI and the SDK's client)", () => {
   });
 });
 
+describe("two servers in one clone", () => {
+  it("remembering at the same time through both keeps every entry (they share the clone's lock)", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const repo = sb.repo();
+    ok(await sb.memory(repo, ["init", "--persona", "dev"]));
+    const [one, two] = [await stdioClient(sb, repo), await stdioClient(sb, repo, ["--persona", "qa"])];
+    try {
+      const calls = Array.from({ length: 12 }, (_, i) => call(i % 2 ? one : two, "remember", { type: "lesson", title: `Lesson ${i}`, body: `from server ${i % 2}` }));
+      const results = await Promise.all(calls);
+      expect(results.every((r) => !r.isError)).toBe(true);
+      const text = sb.read(repo, `${BANK}/lessons-buffer.md`);
+      for (let i = 0; i < 12; i++) expect(text).toContain(`## Lesson ${i}\n`);
+      expect(((await call(one, "list", {})).structuredContent!.items as unknown[]).length).toBe(12);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
+
 describe("memory mcp in process (the SDK's in-memory transport)", () => {
   it("resources, the briefing prompt, show, list and status; a save by another process is seen by the next recall", async () => {
     const sb = new Sandbox({ layout: "branch" });
