@@ -15,6 +15,8 @@ import { loadBuffer } from "../bank/files.js";
 import { readItems } from "../bank/query.js";
 import { bankFile, openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
+import { addPendingLog } from "../bank/pending-log.js";
+import { logLine } from "../core/merge.js";
 
 export const HANDOFF_BUFFER = "handoffs";
 
@@ -96,6 +98,7 @@ export async function handoff(options: HandoffOptions): Promise<HandoffResult> {
     const { file, bytes } = await loadBuffer(ws, HANDOFF_BUFFER, { persona: from, now: isoSeconds(at) });
     const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
     await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
+    await addPendingLog(ws.gitDir, logLine(isoSeconds(at), from, "handoff", `to ${to} ${entry.id}`));
     return { handoff: toHandoff({ ...itemOf(entry, file.rel) }), newPersona: !known.has(to) };
   });
 }
@@ -129,6 +132,7 @@ export async function acceptHandoff(options: { cwd?: string; env?: NodeJS.Proces
     if (old.attrs?.accepted) return { handoff: toHandoff(item), already: true, notYours: false };
     const next = createEntry({ ...old, attrs: { ...old.attrs, accepted: at, "accepted-by": persona } });
     await writeTextAtomic(file.abs, serializeBuffer({ ...doc, entries: doc.entries.map((e, i) => (i === at_ ? next : e)) }));
+    await addPendingLog(ws.gitDir, logLine(at, persona, "handoff", `accept ${item.id}`));
     return { handoff: toHandoff(itemOf(next, file.rel)), already: false, notYours: (old.attrs?.to ?? "") !== persona };
   });
 }

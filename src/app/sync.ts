@@ -17,6 +17,9 @@ import { networkTimeoutMs } from "../git/run.js";
 import { mergedFiles, type MergedFile, type Workspace, signsCommits } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
 import { closeBreaker, coolDownMs, isOpen, readBreaker, tripBreaker } from "../bank/breaker.js";
+import { addPendingLog } from "../bank/pending-log.js";
+import { isoSeconds, now } from "../core/clock.js";
+import { logLine } from "../core/merge.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
 
@@ -66,6 +69,27 @@ export interface SyncOptions {
  * (harvest syncs the code branch its docs go to).
  */
 export async function syncWithRemote(ws: Workspace, line: BankLine, options: SyncOptions): Promise<SyncReport> {
+  // Every sync that goes to a remote leaves a log line (duration, attempts, merge, outcome); it waits in the
+  // git dir and travels with the next commit of the bank, so measuring a sync adds no commit.
+  const started = Date.now();
+  const note = (outcome: string, report?: SyncReport) =>
+    addPendingLog(ws.gitDir, logLine(isoSeconds(now(ws.env)), options.persona, "sync", syncDetail(options.command ?? "save", Date.now() - started, report, outcome))).catch(() => undefined);
+  try {
+    const report = await syncOnce(ws, line, options);
+    if (report.remote) await note(report.skippedUntil ? "skipped" : report.unreachable ? "offline" : report.pushed ? "pushed" : report.pendingPush ? "pending" : "up-to-date", report);
+    return report;
+  } catch (err) {
+    await note(`failed:${err instanceof MemoryError ? err.kind : "error"}`);
+    throw err;
+  }
+}
+
+/** `save 820ms 1x merge pushed`: what a sync log line says after the persona. */
+export function syncDetail(command: string, ms: number, report: SyncReport | undefined, outcome: string): string {
+  return `${command} ${ms}ms ${report?.attempts ?? 0}x ${report?.merged ?? "none"} ${outcome}`;
+}
+
+async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Promise<SyncReport> {
   const up = bankUpstream(ws.gitConfig, line, ws.codeBranch);
   const report: SyncReport = {
     remote: up?.remote ?? null,

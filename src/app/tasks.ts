@@ -14,6 +14,8 @@ import { loadBuffer } from "../bank/files.js";
 import { readItems } from "../bank/query.js";
 import { openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
+import { addPendingLog } from "../bank/pending-log.js";
+import { logLine } from "../core/merge.js";
 
 export const TASK_BUFFER = "tasks";
 
@@ -62,6 +64,7 @@ export async function addTask(options: Where & { title: string; body?: string; a
     const { file, bytes } = await loadBuffer(ws, TASK_BUFFER, { persona: author, now: isoSeconds(at) });
     const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
     await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
+    await addPendingLog(ws.gitDir, logLine(isoSeconds(at), author, "task", `add ${entry.id}`));
     return taskOf({ id: entry.id, type: "task", author, at: entry.createdAt, title: entry.title, tags: [], body: entry.body, source: "bank", file: file.rel, line: 0, text: "", attrs: entry.attrs! });
   });
 }
@@ -90,7 +93,7 @@ export async function listTasks(options: TaskListOptions): Promise<{ tasks: Arra
 }
 
 /** Claim, finish or assign one task: its marker rewritten in place. */
-async function change(options: Where & { id: string }, edit: (task: Task, entry: Entry, persona: string, at: string, tasks: Map<string, Task>) => Entry): Promise<Task> {
+async function change(options: Where & { id: string }, edit: (task: Task, entry: Entry, persona: string, at: string, tasks: Map<string, Task>) => Entry, verb: string): Promise<Task> {
   const ws = await openWorkspace(options.cwd, options.env);
   await requireBank(ws);
   const persona = requirePersona(ws, options.persona).name;
@@ -104,6 +107,7 @@ async function change(options: Where & { id: string }, edit: (task: Task, entry:
     const index = doc.entries.findIndex((e) => e.id === item.id);
     const next = edit(tasks.get(item.id)!, doc.entries[index]!, persona, at, tasks);
     await writeTextAtomic(file.abs, serializeBuffer({ ...doc, entries: doc.entries.map((e, i) => (i === index ? next : e)) }));
+    await addPendingLog(ws.gitDir, logLine(at, persona, "task", `${verb} ${item.id}`));
     return taskOf({ ...item, title: next.title, body: next.body, attrs: next.attrs ?? {} });
   });
 }
@@ -114,7 +118,7 @@ export const claimTask = (options: Where & { id: string }): Promise<Task> =>
     if (problem) throw new MemoryError("task", problem);
     if (task.claimedBy === persona) return entry;
     return createEntry({ ...entry, attrs: { ...entry.attrs, status: "claimed", "claimed-by": persona, "claimed-at": at } });
-  });
+  }, "claim");
 
 export const finishTask = (options: Where & { id: string; note?: string }): Promise<Task> =>
   change(options, (task, entry, persona, at) => {
@@ -122,10 +126,10 @@ export const finishTask = (options: Where & { id: string; note?: string }): Prom
     const note = options.note?.trim();
     const body = note ? `${entry.body ? `${entry.body}\n\n` : ""}**Done** (${persona}, ${at}): ${note}` : entry.body;
     return createEntry({ ...entry, body, attrs: { ...entry.attrs, status: "done", "done-by": persona, "done-at": at } });
-  });
+  }, "done");
 
 export const assignTask = (options: Where & { id: string; to: string }): Promise<Task> =>
   change(options, (task, entry, _persona, at) => {
     if (task.status === "done") throw new MemoryError("task", `task ${task.id} is done already`);
     return createEntry({ ...entry, attrs: { ...entry.attrs, assignee: options.to, "assigned-at": at } });
-  });
+  }, `assign ${options.to}`);
