@@ -8,7 +8,7 @@ import { headCommit } from "../git/repo.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
-import { readItems } from "../bank/query.js";
+import { defaultDocsRef, readItems, readItemsWithDefaultDocs } from "../bank/query.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
@@ -18,8 +18,6 @@ import { syncWithRemote, type SyncReport } from "./sync.js";
 import { finishPendingDocs, settleBank } from "./harvest-branch.js";
 import { handoffsOf, type Handoff } from "./handoff.js";
 import { taskOf, type Task } from "../core/tasks.js";
-import { bankUpstream } from "../bank/line.js";
-import { defaultBranch } from "../git/remote.js";
 import { revParse } from "../git/repo.js";
 
 export interface StartOptions extends SessionOptions {
@@ -105,7 +103,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       ? [[], []]
       : await Promise.all([
           since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]),
-          readNow(ws, docsTip),
+          readItemsWithDefaultDocs(ws, docsTip),
         ]);
     const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
@@ -145,26 +143,6 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     };
     return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs, tasks };
   });
-}
-
-/**
- * The bank and docs as this clone sees them now: the work tree, and with the bank on its own branch also the
- * docs on the default branch that the work tree does not have yet (harvested there, not pulled here).
- */
-async function readNow(ws: Workspace, docsTip: string): Promise<Item[]> {
-  const here = await readItems(ws, "worktree");
-  if (!docsTip) return here;
-  const files = new Set(here.filter((i) => i.source === "docs").map((i) => i.file));
-  const ids = new Set(here.map((i) => i.id));
-  const there = (await readItems(ws, { commit: docsTip })).filter((i) => i.source === "docs" && !files.has(i.file) && !ids.has(i.id));
-  return [...here, ...there];
-}
-
-async function defaultDocsRef(ws: Workspace): Promise<{ branch: string; ref: string } | null> {
-  if (!ws.line.bank) return null;
-  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
-  const branch = up ? await defaultBranch(ws.root, up.remote) : null;
-  return up && branch ? { branch, ref: `refs/remotes/${up.remote}/${branch}` } : null;
 }
 
 /** A doc of its own (an ADR, a post-mortem), not a section of a reference file such as Patterns.md. */

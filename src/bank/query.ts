@@ -6,7 +6,9 @@
 import { join } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
-import { listFiles, readBlobs } from "../git/repo.js";
+import { listFiles, readBlobs, revParse } from "../git/repo.js";
+import { defaultBranch } from "../git/remote.js";
+import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
 import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
@@ -87,3 +89,32 @@ function docFolders(ws: Workspace): Array<{ dir: string; type: string }> {
 }
 
 const isDirectChild = (path: string, dir: string): boolean => path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes("/");
+
+/**
+ * The bank and docs as this clone sees them now: the work tree, and with the bank on its own branch also the
+ * docs on the default branch that the work tree does not have yet (harvested there, not pulled here).
+ */
+export async function readItemsWithDefaultDocs(ws: Workspace, docsTip: string): Promise<Item[]> {
+  const here = await readItems(ws, "worktree");
+  if (!docsTip) return here;
+  const files = new Set(here.filter((i) => i.source === "docs").map((i) => i.file));
+  const ids = new Set(here.map((i) => i.id));
+  const there = (await readItems(ws, { commit: docsTip })).filter((i) => i.source === "docs" && !files.has(i.file) && !ids.has(i.id));
+  return [...here, ...there];
+}
+
+export async function defaultDocsRef(ws: Workspace): Promise<{ branch: string; ref: string } | null> {
+  if (!ws.line.bank) return null;
+  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
+  const branch = up ? await defaultBranch(ws.root, up.remote) : null;
+  return up && branch ? { branch, ref: `refs/remotes/${up.remote}/${branch}` } : null;
+}
+
+
+/** The items as this clone sees them, with the docs on the default branch as last fetched (see above). */
+export async function readItemsSeen(ws: Workspace): Promise<Item[]> {
+  const ref = await defaultDocsRef(ws);
+  const tip = ref ? await revParse(ws.root, ref.ref) : "";
+  return readItemsWithDefaultDocs(ws, tip);
+}
+

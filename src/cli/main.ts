@@ -337,6 +337,36 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       await taskChangeCommand("assign", { ...where, id, to, persona: o.persona }, out, !!o.json);
     });
 
+  const teamView = (name: string, what: string, examples: string[], run: (o: { since?: string; by?: string; json?: boolean }, positional?: string) => Promise<void>, positional?: string) => {
+    const cmd = program.command(name).description(what);
+    if (positional) cmd.argument(`[${positional}]`, "only this persona");
+    cmd
+      .option("--since <when>", "only since a day (2026-11-01) or for a count of days (7d)")
+      .option("--json", "print it as JSON")
+      .addHelpText("after", example(...examples));
+    if (!positional) cmd.option("--by <persona>", "only this persona");
+    cmd.action(async (...args: unknown[]) => {
+      const o = (positional ? args[1] : args[0]) as { since?: string; by?: string; json?: boolean };
+      await run(o, positional ? (args[0] as string | undefined) : undefined);
+    });
+  };
+  teamView("log", "the session log: who started, saved, synced, harvested, handed off, changed tasks, when, and how each sync went", ["memory log --since 1d", "memory log --by qa --json | jq '.events[] | select(.sync)'"], async (o) => {
+    const { logCommand } = await import("../commands/team.js");
+    await logCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
+  });
+  teamView("stats", "counts by type, persona, buffer and doc; sync success, conflicts, retries and times against the design's goals", ["memory stats --since 7d", "memory stats --json | jq .sync"], async (o) => {
+    const { statsCommand } = await import("../commands/team.js");
+    await statsCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
+  });
+  teamView("contributions", "per persona: entries, ADRs, post-mortems, patterns, handoffs, tasks done, saves, last active", ["memory contributions --since 7d", "memory contributions qa --json"], async (o, persona) => {
+    const { contributionsCommand } = await import("../commands/team.js");
+    await contributionsCommand({ ...where, since: o.since ?? "7d", by: persona }, out, !!o.json);
+  }, "persona");
+  teamView("insights", "what needs attention: buffers at threshold, undecided ADRs, stale entries, open handoffs, unclaimed tasks, recurring tags, quiet personas", ["memory insights", "memory insights --json | jq -r '.insights[].text'"], async (o) => {
+    const { insightsCommand } = await import("../commands/team.js");
+    await insightsCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
+  });
+
   program
     .command("mcp")
     .description("serve the bank to agents over MCP (stdio): remember, recall, show, list, context, handoff, status, save, start")
