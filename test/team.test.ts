@@ -1,5 +1,8 @@
 /** The team view over a scripted week of six personas: log, stats, contributions, insights. */
 import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { ok } from "./fixtures.js";
 import { DAYS, PERSONAS, PLAN, scriptedWeek, type Week } from "./week.js";
 import { parseLog, syncHealth } from "../src/core/team.js";
@@ -79,4 +82,36 @@ describe("the log's lines", () => {
     expect(h).toMatchObject({ syncs: 4, succeeded: 1, offline: 2, failed: 1, retries: 1, conflicts: 1, merges: 1 });
     expect(h.successRate).toBe(0.5);
   });
+});
+
+describe("memory report", () => {
+  it("one self-contained page: every persona, the ADRs with their status, open handoffs and tasks, no network", async () => {
+    const res = ok(await week.sb.memory(week.clones.lead!, ["report", "--since", "2026-11-20"], { env: { MEMORY_NOW: `${DAYS[4]}T21:00:00Z` } }));
+    const html = res.stdout;
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    for (const p of PERSONAS) expect(html).toContain(`<td>${p}</td>`);
+    expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(4);
+    expect(html).toContain("ADR-001: architect decision 1.1");
+    expect(html).toMatch(/<td>proposed<\/td>/);
+    expect(html).toContain("<td>dev</td><td>ops</td><td>my shift ends</td>"); // dev's handoff to ops, still open
+    expect(html).not.toMatch(/<script|https?:\/\/|<link |@import|url\(/i);
+    expect(html).toContain("prefers-color-scheme: dark");
+    // Text from the bank is escaped.
+    expect(html).not.toContain("<b>what");
+  });
+
+  it("renders in headless Chromium without console errors", async () => {
+    const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+    if (!chromium) {
+      console.warn("skipped: no chromium here (Debian's chromium package)");
+      return;
+    }
+    const out = join(week.sb.dir, "report.html");
+    ok(await week.sb.memory(week.clones.lead!, ["report", "--out", out], { env: { MEMORY_NOW: `${DAYS[4]}T21:00:00Z` } }));
+    const png = join(week.sb.dir, "report.png");
+    const res = spawnSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${join(week.sb.dir, "chrome")}`, "--enable-logging=stderr", "--v=0", "--window-size=1100,1600", `--screenshot=${png}`, `file://${out}`], { encoding: "utf8", timeout: 60_000 });
+    expect(existsSync(png)).toBe(true);
+    expect(statSync(png).size).toBeGreaterThan(20_000);
+    expect(res.stderr).not.toMatch(/CONSOLE\(\d+\)|Uncaught|Refused to/);
+  }, 90_000);
 });

@@ -368,6 +368,17 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
   });
 
   program
+    .command("report")
+    .description("one self-contained HTML page: contributions over time, entries by type, buffer fill, sync health, ADRs, open handoffs and tasks")
+    .option("--out <file>", "write it to this file (else to stdout)")
+    .option("--since <when>", "only since a day (2026-11-01) or for a count of days (30d)")
+    .addHelpText("after", example("memory report --out memory-report.html", "memory report --since 30d > report.html"))
+    .action(async (o: { out?: string; since?: string }) => {
+      const { reportCommand } = await import("../commands/report.js");
+      await reportCommand({ ...where, out: o.out, since: o.since }, out);
+    });
+
+  program
     .command("mcp")
     .description("serve the bank to agents over MCP (stdio): remember, recall, show, list, context, handoff, status, save, start")
     .option("--persona <name>", "persona the server writes as, instead of this clone's")
