@@ -127,6 +127,13 @@ try {
   const hits = await client.callTool({ name: "recall", arguments: { q: "cache" } });
   console.log(`recall "cache": ${hits.structuredContent.results.map((r) => r.title).join("; ")}`);
   await client.close();
+  // The team view: tasks, figures, what needs attention, and a report page.
+  memory(dev, "task", "add", "Load-test the catalogue cache", "--assign", "qa", "--priority", "high");
+  memory(dev, "save");
+  memory(qa, "start");
+  memory(qa, "stats");
+  memory(qa, "insights");
+  memory(qa, "report", "--out", join(root, "report.html"));
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
   console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
 } catch (err) {
