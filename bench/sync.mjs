@@ -1,6 +1,6 @@
 // `memory save` and `memory start` against the git commands a careful script would run for the same work,
 // on a loopback remote: a bare origin in the temp folder, cloned by path, so the network costs nothing.
-import { appendFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEntry } from "../dist/core/entries.js";
 import { isoSeconds } from "../dist/core/clock.js";
@@ -17,6 +17,11 @@ const [a, b] = ["a", "b"].map((name) => {
   git(root, "clone", "-q", origin, dir);
   return dir;
 });
+// The original layout (the bank on main), which the raw git commands below mirror; bench/bank-branch.mjs
+// compares the bank on its own branch with it.
+mkdirSync(join(a, ".claude"), { recursive: true });
+writeFileSync(join(a, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
+git(a, "add", ".claude/memory.config.json");
 git(a, "commit", "-q", "--allow-empty", "-m", "initial");
 git(a, "push", "-q", "origin", "HEAD:main");
 git(b, "pull", "-q");
