@@ -48,6 +48,8 @@ export interface StartResult {
   /** Others' entries changed or removed (not harvested) since this clone last looked. */
   edited: Array<{ id: string; title: string; author: string; buffer: string }>;
   removed: Array<{ id: string; title: string; author: string; buffer: string }>;
+  /** Others' entries moved from the buffers to the bank's archive (cleanup) since this clone last looked. */
+  archived: Array<{ id: string; title: string; author: string; buffer: string }>;
   /** Harvested docs (ADRs, post-mortems) that appeared since this clone last looked. */
   newDocs: string[];
   /** Buffers near or at their harvest threshold. */
@@ -101,7 +103,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const [then, now_] = unchanged
       ? [[], []]
       : await Promise.all([
-          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]),
+          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true }) : Promise.resolve([]),
           readNow(ws, docsTip),
         ]);
     const changes = diffItems(then, now_);
@@ -117,6 +119,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     ];
     const edited = changes.edited.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
     const removed = changes.removed.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+    const archived = changes.archived.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
     const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
     const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
     const context = files.find((f) => f.key === "context")!;
@@ -132,7 +135,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       if (status.near) near.push(status);
     }
     const handoffs = handoffsOf(now_.length ? now_ : await readItems(ws, "worktree", { docs: false }), { open: true, to: persona });
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs };
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, archived, newDocs, near, handoffs };
   });
 }
 
@@ -141,7 +144,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
  * docs on the default branch that the work tree does not have yet (harvested there, not pulled here).
  */
 async function readNow(ws: Workspace, docsTip: string): Promise<Item[]> {
-  const here = await readItems(ws, "worktree");
+  const here = await readItems(ws, "worktree", { archive: true });
   if (!docsTip) return here;
   const files = new Set(here.filter((i) => i.source === "docs").map((i) => i.file));
   const ids = new Set(here.map((i) => i.id));

@@ -26,7 +26,7 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
     for (const l of h.body.split("\n").filter((x) => x.trim() !== "").slice(0, 12)) lines.push(`  ${l}`);
     lines.push(`  accept it with: memory handoff accept ${h.id}`);
   }
-  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs, result.handoffs].every((l) => l.length === 0);
+  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.archived, result.newDocs, result.handoffs].every((l) => l.length === 0);
   if (quiet && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
   if (result.newEntries.length > 0) {
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);
@@ -43,6 +43,10 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   if (result.removed.length > 0) {
     lines.push(`Removed (${result.removed.length}):`);
     for (const e of result.removed) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
+  }
+  if (result.archived.length > 0) {
+    lines.push(`Archived (${result.archived.length}; \`memory recall --archived\` still finds them):`);
+    for (const e of result.archived) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
   }
   if (result.newDocs.length > 0) lines.push(`New docs: ${result.newDocs.join(", ")}`);
   lines.push(...contextLines(result.contextReplaced));

@@ -20,6 +20,8 @@ export type ProblemKind =
   | "not-found"
   /** The id names a doc harvest wrote, not an entry in the bank. */
   | "harvested"
+  /** The id names an entry cleanup moved to the bank's archive. */
+  | "archived"
   | "not-a-repo"
   | "no-bank"
   | "no-persona"
