@@ -42,17 +42,18 @@ export interface AddResult {
 }
 
 /** The full ids of the entries named by `--supersedes` and `--related` (each must exist, here or in the docs). */
-async function resolveLinks(ws: Workspace, options: AddOptions): Promise<{ supersedes?: string; related?: string[] }> {
+async function resolveLinks(ws: Workspace, options: AddOptions): Promise<{ supersedes?: string[]; related?: string[] }> {
   const wanted = [...(options.supersedes !== undefined ? [options.supersedes] : []), ...(options.related ?? [])];
   if (wanted.length === 0) return {};
-  const items = await readItems(ws);
+  // Archived entries count: a new entry may supersede or relate to one that cleanup moved to the archive.
+  const items = await readItems(ws, "worktree", { archive: true });
   const resolve = (key: string, flag: string): string => {
     const found = findItem(items, key);
     if (!found || found.id === found.file) throw new MemoryError("usage", `no entry with id "${key}" for ${flag} (in the bank or the docs)`);
     return found.id;
   };
-  const out: { supersedes?: string; related?: string[] } = {};
-  if (options.supersedes !== undefined) out.supersedes = resolve(options.supersedes, "--supersedes");
+  const out: { supersedes?: string[]; related?: string[] } = {};
+  if (options.supersedes !== undefined) out.supersedes = [resolve(options.supersedes, "--supersedes")];
   if (options.related?.length) out.related = [...new Set(options.related.map((r) => resolve(r, "--related")))];
   return out;
 }

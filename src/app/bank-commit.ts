@@ -12,7 +12,7 @@ import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
 import { commitOnly, trackFiles } from "../git/worktree.js";
 import { commitBankIndex } from "../git/bank-ref.js";
-import { signsCommits } from "../bank/workspace.js";
+import { archiveFile, signsCommits } from "../bank/workspace.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { join } from "node:path";
 import { appendLog, bankPaths, ownFiles, type BankStatus, type Session } from "./session.js";
@@ -113,6 +113,9 @@ async function describeChanges(session: Session, paths: string[], message: strin
   const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p) || p === CONFIG_FILE || p === ".gitattributes");
   if (scanned.length === 0) return changes;
   const heads = base ? await readBlobs(ws.root, scanned.map((p) => `${base}:${p}`)) : new Map<string, string | null>();
+  // Entries cleanup moved into the archive are not new text: their lines were in the buffers they left.
+  const archive = archiveFile(ws).rel;
+  const moved = new Set(scanned.filter((p) => files.some((f) => f.rel === p && f.buffer)).flatMap((p) => (heads.get(`${base}:${p}`) ?? "").split(/\r?\n/)));
   for (const rel of scanned) {
     const work = await readTextIfExists(join(ws.root, rel));
     if (work === null || work.includes("\0")) continue; // deleted, or not text
@@ -136,7 +139,7 @@ async function describeChanges(session: Session, paths: string[], message: strin
       }
     }
     // Every other line that is new: a header, text outside entries, a file of the bank's own.
-    const old = new Set(head.split(/\r?\n/));
+    const old = new Set([...head.split(/\r?\n/), ...(rel === archive ? moved : [])]);
     work.split(/\r?\n/).forEach((line, i) => {
       if (entryLines.has(i + 1) || old.has(line)) return;
       for (const hit of findSecrets(line)) changes.secrets.push(`${rel}:${i + 1}: ${hit.kind}`);

@@ -16,6 +16,7 @@ import { parseBuffer, serializeBuffer } from "../core/entries.js";
 import { adoptSections, headerWithoutSections, unmarkedSections } from "../core/unmarked.js";
 import { newId } from "../core/ids.js";
 import { defaultType, MERGE_STRATEGIES } from "../core/config.js";
+import { ParseError } from "../core/errors.js";
 import { resolveConflicts, type Sides } from "../core/conflicts.js";
 import { driverCommand, driverName } from "../git/drivers.js";
 import { checkAttr, readBlobs, unmergedPaths } from "../git/repo.js";
@@ -24,7 +25,7 @@ import { changedPaths, commitOnly, concludeMerge, stageFiles, trackFiles, untrac
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { markdownNames, readFolder } from "../bank/docs.js";
 import { inspectBankFile, type FileProblem } from "../bank/files.js";
-import { bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
+import { archiveFile, bankFiles, bufferFiles, harvestTargets, mergedFiles, openWorkspace, persona, type BankFile, type MergedFile, type Workspace } from "../bank/workspace.js";
 import { createMissingBankFiles, ensureBankAttributes, registerDrivers } from "./setup.js";
 import { locked } from "./session.js";
 
@@ -94,7 +95,7 @@ const RULES: Rule[] = [
   {
     id: "markers",
     probe: async (scope) => (await problems(scope, "markers")).map(describeProblem),
-    fix: async ({ files }) => remergeMarkers(files),
+    fix: async ({ ws, files }) => remergeMarkers([...files, { key: "archive", ...archiveFile(ws), merge: "union" }]),
   },
   {
     id: "parse",
@@ -361,7 +362,25 @@ async function problems({ ws, files }: Scope, kind: FileProblem["kind"]): Promis
     const { problem } = await inspectBankFile(ws, f);
     if (problem?.kind === kind) found.push(problem);
   }
+  const archived = await archiveProblem(ws);
+  if (archived?.kind === kind) found.push(archived);
   return found;
+}
+
+/** What stands in the way of reading the archive, when there is one (it is never missing: it is made when needed). */
+async function archiveProblem(ws: Workspace): Promise<FileProblem | undefined> {
+  const { rel, abs } = archiveFile(ws);
+  const text = await readTextIfExists(abs);
+  if (text === null) return undefined;
+  const line = conflictMarkerLine(splitLines(text).lines);
+  if (line) return { kind: "markers", file: rel, error: new ParseError(rel, line, "git conflict markers", undefined, "markers") };
+  try {
+    parseBuffer(text, { file: rel });
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    return { kind: "parse", file: rel, error: err };
+  }
+  return undefined;
 }
 
 const describeProblem = (p: FileProblem): string => (p.kind === "missing" ? `${p.file} is missing` : `${p.error.file}:${p.error.line}: ${p.error.reason}`);

@@ -70,11 +70,14 @@ async function change(options: Omit<EditOptions, "title" | "body" | "tags">, rep
   });
 }
 
-/** The bank entry an id (or unique prefix) names; a harvested one is pointed to its doc. */
+/** The bank entry an id (or unique prefix) names; a harvested one is pointed to its doc, an archived one to the archive. */
 async function locate(ws: Workspace, id: string): Promise<Item> {
-  const items = await readItems(ws);
+  const items = await readItems(ws, "worktree", { archive: true });
   const item = findItem(items, id);
   if (!item || item.id === item.file) throw new MemoryError("not-found", `no entry with id "${id}"`);
+  if (item.source === "archive") {
+    throw new MemoryError("archived", `entry ${item.id} ("${item.title}") was archived into ${item.file}; the buffers no longer hold it`, { file: item.file });
+  }
   if (item.source !== "bank") {
     throw new MemoryError("harvested", `entry ${item.id} ("${item.title}") was harvested into ${item.file}; the bank no longer holds it`, { file: item.file });
   }

@@ -9,8 +9,8 @@ import { openWorkspace, type Workspace } from "../bank/workspace.js";
 
 export interface ShowResult {
   item: Item;
-  /** The entry this one replaces, and the entries that replace it. */
-  supersedes: Link | null;
+  /** The entries this one replaces (one, or the group consolidate made it from), and the entries that replace it. */
+  supersedes: Link[];
   supersededBy: Link[];
   /** Entries it names as related, and entries that name it. */
   related: Link[];
@@ -25,24 +25,31 @@ export interface Link {
   title: string;
   file: string;
   line: number;
-  source: "bank" | "docs" | "private";
+  source: Item["source"];
 }
+
+/** Each id once, the first item read for it (the buffers' copy before the archive's). */
+const once = (items: Item[]): Item[] => items.filter((i, k) => items.findIndex((j) => j.id === i.id) === k);
 
 const link = (i: Item): Link => ({ id: i.id, title: i.title, file: i.file, line: i.line, source: i.source });
 
 export async function show(options: { cwd?: string; env?: NodeJS.ProcessEnv; id: string }): Promise<ShowResult> {
   const ws = await openWorkspace(options.cwd, options.env);
-  const items = await readItems(ws);
+  // The archive too: an entry cleanup moved there is still shown, and so are its relations.
+  const items = await readItems(ws, "worktree", { archive: true });
   const item = findItem(items, options.id);
   if (!item || item.id === item.file) throw new MemoryError("not-found", `no entry or harvested doc with id "${options.id}"`);
-  const named = (id: string | undefined) => (id ? items.find((i) => i.id === id && i.source === "bank") ?? items.find((i) => i.id === id) : undefined);
-  const sup = named(item.supersedes);
+  const named = (id: string) => items.find((i) => i.id === id && i.source === "bank") ?? items.find((i) => i.id === id);
+  const entry = (i: Item) => i.source === "bank" || i.source === "archive";
   return {
     item,
-    supersedes: sup ? link(sup) : item.supersedes ? { id: item.supersedes, title: "", file: "", line: 0, source: "bank" } : null,
-    supersededBy: items.filter((i) => i.supersedes === item.id && i.source === "bank").map(link),
+    supersedes: (item.supersedes ?? []).map((id) => {
+      const found = named(id);
+      return found ? link(found) : { id, title: "", file: "", line: 0, source: "bank" as const };
+    }),
+    supersededBy: once(items.filter((i) => entry(i) && i.id !== item.id && i.supersedes?.includes(item.id))).map(link),
     related: (item.related ?? []).map((id) => named(id)).filter((i): i is Item => !!i).map(link),
-    relatedBy: items.filter((i) => i.source === "bank" && i.related?.includes(item.id)).map(link),
+    relatedBy: once(items.filter((i) => entry(i) && i.related?.includes(item.id))).map(link),
     harvestedTo: items.filter((i) => i.source === "docs" && i.id === item.id && i !== item).map(link),
     expired: isExpired(item, now(ws.env).getTime()),
   };

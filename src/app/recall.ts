@@ -14,6 +14,8 @@ export interface RecallOptions {
   limit?: number;
   /** Also superseded and expired items (ranked down). */
   all?: boolean;
+  /** Also the entries cleanup moved to the bank's archive (ranked down, as superseded or expired ones are). */
+  archived?: boolean;
 }
 
 export interface RecallResult {
@@ -23,7 +25,8 @@ export interface RecallResult {
   author: string;
   at: string;
   tags: string[];
-  source: "bank" | "docs" | "private";
+  /** `archive`: an entry cleanup moved to the bank's archive (shown with --archived only). */
+  source: "bank" | "docs" | "private" | "archive";
   file: string;
   line: number;
   score: number;
@@ -31,6 +34,8 @@ export interface RecallResult {
   /** Set when a newer entry supersedes it, or it has expired (shown with --all only). */
   supersededBy?: string;
   expired?: boolean;
+  /** Set for an entry of the archive (shown with --archived only). */
+  archived?: boolean;
 }
 
 export interface RecallReport {
@@ -52,8 +57,9 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
   if (query === "") throw new MemoryError("usage", "recall needs words to look for");
   const at = now(ws.env).getTime();
   const halfLives = { ...DEFAULT_HALF_LIVES, ...ws.config.recall.halfLife };
+  // Which entry supersedes each id (the first one read, when several do); archived entries count too.
   const supersedes = new Map<string, string>();
-  for (const i of index.items.values()) if (i.supersedes && !supersedes.has(i.supersedes)) supersedes.set(i.supersedes, i.id);
+  for (const i of index.items.values()) for (const old of i.supersedes ?? []) if (old !== i.id && !supersedes.has(old)) supersedes.set(old, i.id);
   const hits = index.search.search(query, {
     boost: { title: 3, tags: 2, body: 1 },
     prefix: (term) => term.length >= 3,
@@ -63,7 +69,7 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
   const filter = options.filter ?? {};
   const filtering = Object.values(filter).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
   const limit = options.limit ?? 10;
-  type Scored = { item: IndexedItem; score: number; terms: string[]; by: string | undefined; expired: boolean };
+  type Scored = { item: IndexedItem; score: number; terms: string[]; by: string | undefined; expired: boolean; archived: boolean };
   const scored: Scored[] = [];
   let eligible = 0;
   // Hits come best first by text score, and recency only ever lowers a score: once a hit's text score is
@@ -72,15 +78,18 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
   for (const hit of hits) {
     const item = index.items.get(String(hit.id));
     if (!item) continue;
+    // The archive is searched only when asked; what it holds is shown then, superseded and expired as it mostly is.
+    const archived = item.source === "archive";
+    if (archived && !options.archived) continue;
     if (filtering && filterItems([{ ...item, text: "" }], filter).length === 0) continue;
     // Superseded: a newer entry says so, or the doc's own status does (an ADR marked by a later harvest).
     const by = supersedes.get(item.id) ?? /^superseded by\s+(.+)$/i.exec(item.status ?? "")?.[1];
     const expired = isExpired(item, at);
-    if ((by || expired) && !options.all) continue;
+    if ((by || expired) && !options.all && !archived) continue;
     eligible++;
     if (hit.score < floor) continue;
-    const score = hit.score * recency(item.at, at, item.type, halfLives) * (by || expired ? RANKED_DOWN : 1);
-    scored.push({ item, score, terms: hit.terms, by, expired });
+    const score = hit.score * recency(item.at, at, item.type, halfLives) * (by || expired || archived ? RANKED_DOWN : 1);
+    scored.push({ item, score, terms: hit.terms, by, expired, archived });
     if (scored.length >= limit * 4) {
       scored.sort((a, b) => b.score - a.score);
       scored.length = limit;
@@ -89,7 +98,7 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
   }
   scored.sort((a, b) => b.score - a.score || (a.item.at > b.item.at ? -1 : 1));
   // Snippets only for what is shown.
-  const results: RecallResult[] = scored.slice(0, limit).map(({ item, score, terms, by, expired }) => ({
+  const results: RecallResult[] = scored.slice(0, limit).map(({ item, score, terms, by, expired, archived }) => ({
     id: item.id,
     title: item.title,
     type: item.type,
@@ -103,6 +112,7 @@ export function recallIn(ws: Workspace, index: RecallIndex, options: Omit<Recall
     snippet: snippet(item.body || item.title, [...terms, ...query.split(/\s+/)]),
     ...(by ? { supersededBy: by } : {}),
     ...(expired ? { expired: true } : {}),
+    ...(archived ? { archived: true } : {}),
   }));
   return { query, results, more: Math.max(0, eligible - limit) };
 }

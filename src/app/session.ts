@@ -12,7 +12,8 @@ import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
 import { recoverHarvest } from "./harvest-journal.js";
 import { inspectBankFile } from "../bank/files.js";
-import { bankFiles, harvestTargets, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { archiveFile, bankFiles, harvestTargets, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
+import { parseBuffer } from "../core/entries.js";
 
 export interface Session {
   ws: Workspace;
@@ -76,6 +77,11 @@ export async function checkBank(session: Session): Promise<BankStatus> {
     if (problem?.kind === "missing") throw new MemoryError("missing-file", `${f.rel} is missing`, { file: f.rel });
     if (problem) throw problem.error;
   }
+  // The archive, once there is one, must read as entries too (its conflict markers included).
+  const archive = archiveFile(ws);
+  if (status.unmerged.includes(archive.rel)) throw new MemoryError("unmerged", `${archive.rel} is left unmerged by a git merge`);
+  const text = await readTextIfExists(archive.abs);
+  if (text !== null) parseBuffer(text, { file: archive.rel });
   return status;
 }
 
@@ -122,6 +128,6 @@ export function withLine(text: string, line: string): string {
 export const bankPaths = (session: Session): string[] =>
   session.ws.line.mode === "branch" ? [session.ws.config.bank, CONFIG_FILE] : [session.ws.config.bank, ".gitattributes", CONFIG_FILE];
 
-/** The files the tool itself writes or reads in a bank commit. */
-export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), ".gitattributes", CONFIG_FILE];
+/** The files the tool itself writes or reads in a bank commit (the archive too, once cleanup made it). */
+export const ownFiles = (session: Session): string[] => [...session.files.map((f) => f.rel), archiveFile(session.ws).rel, ".gitattributes", CONFIG_FILE];
 

@@ -47,6 +47,8 @@ export interface StartResult {
   /** Others' entries changed or removed (not harvested) since this clone last looked. */
   edited: Array<{ id: string; title: string; author: string; buffer: string }>;
   removed: Array<{ id: string; title: string; author: string; buffer: string }>;
+  /** Others' entries moved from the buffers to the bank's archive (cleanup) since this clone last looked. */
+  archived: Array<{ id: string; title: string; author: string; buffer: string }>;
   /** Harvested docs (ADRs, post-mortems) that appeared since this clone last looked. */
   newDocs: string[];
   /** Buffers near or at their harvest threshold. */
@@ -102,7 +104,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const [then, now_] = unchanged
       ? [[], []]
       : await Promise.all([
-          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }) : Promise.resolve([]),
+          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true }) : Promise.resolve([]),
           readItemsWithDefaultDocs(ws, docsTip),
         ]);
     const changes = diffItems(then, now_);
@@ -118,6 +120,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     ];
     const edited = changes.edited.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
     const removed = changes.removed.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+    const archived = changes.archived.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
     const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
     const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
     const context = files.find((f) => f.key === "context")!;
@@ -141,7 +144,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       assigned: taskNow.filter((t) => t.status !== "done" && t.assignee === persona && before_.get(t.id)?.assignee !== persona && t.author !== persona),
       lost: taskNow.filter((t) => t.lostClaims.some((c) => c.persona === persona) && !before_.get(t.id)?.lostClaims.some((c) => c.persona === persona)),
     };
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, newDocs, near, handoffs, tasks };
+    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, archived, newDocs, near, handoffs, tasks };
   });
 }
 

@@ -16,6 +16,7 @@ import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
 import { mergedFiles, type MergedFile, type Workspace, signsCommits } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
+import { ensureBankAttributes } from "./setup.js";
 import { closeBreaker, coolDownMs, isOpen, readBreaker, tripBreaker } from "../bank/breaker.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { isoSeconds, now } from "../core/clock.js";
@@ -131,6 +132,9 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report);
+    // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
+    // came with the merge (the archive, another clone's notes) gets its line now, not at the next commit.
+    if (line.bank && report.merged !== "none") await ensureBankAttributes(ws);
     await options.prepare?.(attempt);
     if (!options.push || report.unreachable) {
       report.pendingPush = await pending(ws.root, up, line);

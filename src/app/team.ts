@@ -3,6 +3,8 @@ import { bufferNames } from "../core/config.js";
 import { now } from "../core/clock.js";
 import { computeContributions, computeInsights, computeStats, filterLog, parseLog, type Contribution, type Insight, type LogEvent, type Stats, type Window } from "../core/team.js";
 import { taskOf } from "../core/tasks.js";
+import { nearDuplicateGroups } from "../core/similarity.js";
+import type { Item } from "../core/query.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { loadBufferStatus } from "../bank/files.js";
 import { readPendingLog } from "../bank/pending-log.js";
@@ -55,5 +57,9 @@ export async function insights(options: TeamOptions & { staleDays?: number }): P
     const s = await loadBufferStatus(ws, name);
     if (s.ready) ready.push({ label: s.label, count: `${s.unit === "lines" ? s.lines : s.items}/${s.threshold} ${s.unit}` });
   }
-  return computeInsights({ items, tasks, events: await readLog(ws), ready, duplicates: [], now: now(ws.env).getTime(), staleDays: options.staleDays ?? 14 });
+  // Near-duplicates: the pairs that joined a group, as consolidate would propose them.
+  const entries = items.filter((i) => i.source === "bank" && i.type !== "task" && i.type !== "handoff");
+  const byId = new Map(entries.map((i) => [i.id, i]));
+  const duplicates = nearDuplicateGroups(entries, ws.config.consolidate.threshold).flatMap((g) => g.links.map((l) => [byId.get(l.a)!, byId.get(l.b)!] as [Item, Item]));
+  return computeInsights({ items, tasks, events: await readLog(ws), ready, duplicates, now: now(ws.env).getTime(), staleDays: options.staleDays ?? 14 });
 }

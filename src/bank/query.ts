@@ -5,13 +5,13 @@
  */
 import { join } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
-import { bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
+import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
 import { listFiles, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
 import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
-import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
+import { archiveFile, bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
 
 /**
  * The work tree, or a commit (any revision git understands). `docs`: another commit to read the harvested
@@ -22,17 +22,20 @@ export type Moment = { commit: string; docs?: string } | "worktree";
 export interface ReadOptions {
   /** Also read the harvested docs (default true). */
   docs?: boolean;
+  /** Also read the bank's archive (default false): its entries come with `source: "archive"`. */
+  archive?: boolean;
 }
 
-/** Every item at a moment: bank entries in buffer order, then docs by target and name. */
+/** Every item at a moment: bank entries in buffer order, then the archive's (when asked), then docs by target and name. */
 export async function readItems(ws: Workspace, at: Moment = "worktree", options: ReadOptions = {}): Promise<Item[]> {
   const withDocs = options.docs !== false;
+  const archive = options.archive ? archiveFile(ws).rel : null;
   const buffers = bufferFiles(ws);
   const references = withDocs ? harvestTargets(ws, "reference") : [];
   const folders = withDocs ? docFolders(ws) : [];
   const texts = new Map<string, string | null>();
   if (at === "worktree") {
-    for (const path of [...buffers.map((f) => f.rel), ...references]) texts.set(path, await readTextIfExists(join(ws.root, path)));
+    for (const path of [...buffers.map((f) => f.rel), ...(archive ? [archive] : []), ...references]) texts.set(path, await readTextIfExists(join(ws.root, path)));
     for (const { dir } of folders) {
       for (const [name, text] of await readFolder(join(ws.root, dir))) texts.set(`${dir}/${name}`, text);
     }
@@ -40,13 +43,15 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
     const docsAt = at.docs ?? at.commit;
     const inFolders = folders.length ? await listFiles(ws.root, docsAt, folders.map((f) => f.dir)) : [];
     const docs = [...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
-    const specs = [...buffers.map((f) => `${at.commit}:${f.rel}`), ...docs.map((p) => `${docsAt}:${p}`)];
+    const own = [...buffers.map((f) => f.rel), ...(archive ? [archive] : [])];
+    const specs = [...own.map((p) => `${at.commit}:${p}`), ...docs.map((p) => `${docsAt}:${p}`)];
     const blobs = await readBlobs(ws.root, specs);
-    for (const f of buffers) texts.set(f.rel, blobs.get(`${at.commit}:${f.rel}`) ?? null);
+    for (const p of own) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
     for (const p of docs) texts.set(p, blobs.get(`${docsAt}:${p}`) ?? null);
   }
   const items: Item[] = [];
   for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
+  if (archive) items.push(...archiveItems(texts.get(archive) ?? null, archive));
   for (const path of references) {
     const owner = buffers.find((f) => bufferConfig(ws.config, f.buffer).target.replace(/\/+$/, "") === path);
     const type = owner ? defaultType(ws.config, owner.buffer) : "pattern";
@@ -95,7 +100,7 @@ const isDirectChild = (path: string, dir: string): boolean => path.startsWith(`$
  * docs on the default branch that the work tree does not have yet (harvested there, not pulled here).
  */
 export async function readItemsWithDefaultDocs(ws: Workspace, docsTip: string): Promise<Item[]> {
-  const here = await readItems(ws, "worktree");
+  const here = await readItems(ws, "worktree", { archive: true });
   if (!docsTip) return here;
   const files = new Set(here.filter((i) => i.source === "docs").map((i) => i.file));
   const ids = new Set(here.map((i) => i.id));

@@ -11,13 +11,14 @@ import { statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
-import { bufferItems, docItem, type Item } from "../core/query.js";
+import { archiveItems, bufferItems, docItem, type Item } from "../core/query.js";
 import { sectionItems } from "../core/recall.js";
 import { writeTextAtomic } from "../infra/fs.js";
-import { bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
+import { archiveFile, bufferFiles, harvestTargets, type Workspace } from "./workspace.js";
 import { PRIVATE_PLACE, privateFile, privateItems } from "./private.js";
 
-const VERSION = 3;
+// 4: `supersedes` is a list of ids; the archive's entries are read (source "archive").
+const VERSION = 4;
 const indexFile = (ws: Workspace): string => join(ws.gitDir, "memory", "recall-index.json");
 
 /** What the index keeps of each item besides its text (all of an item but its raw text). */
@@ -184,12 +185,15 @@ interface Source {
 }
 
 /**
- * The files recall reads: the buffers; the reference docs (entries); the post-mortem and ADR folders (one
- * doc each); every other markdown file under the folders the docs live in (sections by heading).
+ * The files recall reads: the buffers; the bank's archive (its items are left out of results unless asked
+ * for); the reference docs (entries); the post-mortem and ADR folders (one doc each); every other markdown
+ * file under the folders the docs live in (sections by heading).
  */
 async function sourceFiles(ws: Workspace): Promise<Source[]> {
   const out: Source[] = [];
   for (const f of bufferFiles(ws)) out.push({ rel: f.rel, read: (t) => bufferItems(t, f.rel, f.buffer, defaultType(ws.config, f.buffer)) });
+  const archive = archiveFile(ws).rel;
+  out.push({ rel: archive, read: (t) => archiveItems(t, archive) });
   out.push({ rel: PRIVATE_PLACE, abs: privateFile(ws), read: (t) => privateItems(t) });
   const seen = new Set(out.map((s) => s.rel));
   const folderKinds = new Map<string, string>();

@@ -1,7 +1,7 @@
 /** Everything a command needs to know about the clone it runs in, read once at the boundary. */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, OTHER_FILES_MERGE, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
+import { ARCHIVE_FILE, bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, OTHER_FILES_MERGE, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
 import { referenceMerge } from "../core/entries.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { resolvePersona, type Persona } from "../core/persona.js";
@@ -64,6 +64,7 @@ export async function refuseEscapes(ws: Workspace, more: readonly string[] = [])
     ".gitattributes",
     ws.config.bank,
     ...bankFiles(ws).map((f) => f.rel),
+    archiveFile(ws).rel,
     ...harvestTargets(ws),
     ...["patterns.md", "post-mortem.md", "adr.md"].map((name) => `${TEMPLATE_OVERRIDES}/${name}`),
     ...more,
@@ -93,6 +94,15 @@ export function bankFiles(ws: Workspace): BankFile[] {
   ];
 }
 
+/**
+ * The bank's archive: entries `cleanup` moved out of the buffers, in the buffers' format. Not one of the
+ * files every bank must have: it exists once something was archived, and from then on merges by entry.
+ */
+export function archiveFile(ws: Workspace): { rel: string; abs: string } {
+  const rel = `${bankDir(ws)}/${ARCHIVE_FILE}`;
+  return { rel, abs: join(ws.root, rel) };
+}
+
 /** The bank's buffers (files of entries), in config order. */
 export const bufferFiles = (ws: Workspace): Array<BankFile & { buffer: BufferName }> =>
   bankFiles(ws).filter((f): f is BankFile & { buffer: BufferName } => f.buffer !== undefined);
@@ -102,10 +112,11 @@ export interface MergedFile {
   rel: string;
   merge: MergeStrategy;
   /**
-   * `bank`: one of the bank's own files; `other`: another file in the bank folder; `reference`: a harvest
-   * target; `attributes`: `.gitattributes` itself, which every clone's init writes its lines into.
+   * `bank`: one of the bank's own files; `archive`: the bank's archive, once it exists; `other`: another
+   * file in the bank folder; `reference`: a harvest target; `attributes`: `.gitattributes` itself, which
+   * every clone's init writes its lines into.
    */
-  role: "bank" | "other" | "reference" | "attributes";
+  role: "bank" | "archive" | "other" | "reference" | "attributes";
 }
 
 /** A line `.gitattributes` needs: a path, or the pattern for the bank folder's other markdown files. */
@@ -122,7 +133,7 @@ const bankDir = (ws: Workspace): string => ws.config.bank.replace(/\/+$/, "");
  * `*.md` files there, and any file the config's `files` names. Sorted.
  */
 export async function otherBankFiles(ws: Workspace): Promise<string[]> {
-  const own = new Set(bankFiles(ws).map((f) => f.rel.slice(bankDir(ws).length + 1)));
+  const own = new Set([...bankFiles(ws).map((f) => f.rel.slice(bankDir(ws).length + 1)), ARCHIVE_FILE]);
   const entries = await readdir(join(ws.root, bankDir(ws)), { withFileTypes: true }).catch(() => []);
   const names = entries.filter((e) => e.isFile() && /\.md$/i.test(e.name)).map((e) => e.name);
   return [...new Set([...names, ...Object.keys(ws.config.files)])].filter((n) => !own.has(n)).sort();
@@ -137,9 +148,10 @@ export interface PlannedBank {
 }
 
 /**
- * Every file `.gitattributes` must give a driver, with the driver it must get: the bank's own files, the
- * bank folder's other files (`text` unless the config's `files` says otherwise), and each reference doc
- * (by entry when it holds only entries or does not exist yet, else as text; see `referenceMerge`).
+ * Every file `.gitattributes` must give a driver, with the driver it must get: the bank's own files, its
+ * archive once it exists (by entry), the bank folder's other files (`text` unless the config's `files`
+ * says otherwise), and each reference doc (by entry when it holds only entries or does not exist yet, else
+ * as text; see `referenceMerge`).
  */
 export async function mergedFiles(ws: Workspace, planned: PlannedBank = {}): Promise<MergedFile[]> {
   const others = (planned.others ?? (await otherBankFiles(ws))).map((name): MergedFile => ({
@@ -157,7 +169,10 @@ export async function mergedFiles(ws: Workspace, planned: PlannedBank = {}): Pro
   // Two clones that each ran init before either shared the bank both add `.gitattributes`: merged as text,
   // which keeps both sides' lines, it never stops the first sync between them.
   const attributes: MergedFile = { rel: ".gitattributes", merge: "text", role: "attributes" };
-  return [...bankFiles(ws).map((f): MergedFile => ({ rel: f.rel, merge: f.merge, role: "bank" })), ...others, ...references, attributes];
+  // The archive gets its line with the commit that first holds it (a bank that never archived has none).
+  const archived = (await stat(archiveFile(ws).abs).catch(() => null))?.isFile() ?? false;
+  const archive: MergedFile[] = archived ? [{ rel: archiveFile(ws).rel, merge: "union", role: "archive" }] : [];
+  return [...bankFiles(ws).map((f): MergedFile => ({ rel: f.rel, merge: f.merge, role: "bank" })), ...archive, ...others, ...references, attributes];
 }
 
 /**

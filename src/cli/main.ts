@@ -10,6 +10,7 @@ import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
 import { describe, describeFileError, exitCodeOf, isFileError } from "../ui/messages.js";
 import { ExitCode } from "./exit-codes.js";
 import { declareHooks } from "./hooks.js";
+import { declareTeam } from "./team.js";
 import { example } from "./help.js";
 
 
@@ -170,11 +171,12 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
   )
     .option("--limit <n>", "at most this many results", (v: string) => positiveInt(v, "--limit"), 10)
     .option("--all", "also superseded and expired entries (ranked down)")
+    .option("--archived", "also the entries `memory cleanup` moved to the bank's archive (ranked down)")
     .option("--json", "print the results as JSON")
-    .addHelpText("after", example('memory recall "database timeout"', "memory recall retry --type pattern --since 30d", "memory recall cache --in docs --json | jq '.results[0].file'"))
-    .action(async (words: string[], o: Filters & { limit: number; all?: boolean; json?: boolean }) => {
+    .addHelpText("after", example('memory recall "database timeout"', "memory recall retry --type pattern --since 30d", "memory recall cache --in docs --json | jq '.results[0].file'", 'memory recall "old cache setting" --archived'))
+    .action(async (words: string[], o: Filters & { limit: number; all?: boolean; archived?: boolean; json?: boolean }) => {
       const { recallCommand, toFilter } = await import("../commands/recall.js");
-      await recallCommand({ ...where, query: words.join(" "), filter: toFilter(o, io.env), limit: o.limit, all: !!o.all }, out, !!o.json);
+      await recallCommand({ ...where, query: words.join(" "), filter: toFilter(o, io.env), limit: o.limit, all: !!o.all, archived: !!o.archived }, out, !!o.json);
     });
 
   program
@@ -223,6 +225,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     });
 
   declareHooks(program, out, where);
+  declareTeam(program, out, where);
 
   program
     .command("context")

@@ -15,17 +15,17 @@ export async function showCommand(options: { cwd?: string; env?: NodeJS.ProcessE
   const lines = [
     `${c.bold(i.title)}`,
     `${i.id} · ${i.type} · by ${i.author || "?"} · ${i.at || "undated"}${i.expires ? ` · expires ${i.expires}${s.expired ? " (expired)" : ""}` : ""}`,
-    `in ${i.source === "bank" ? "the bank" : "the docs"}: ${i.file}:${i.line}`,
+    `in ${i.source === "bank" ? "the bank" : i.source === "archive" ? `the archive${i.attrs?.archived ? ` (archived ${i.attrs.archived})` : ""}` : "the docs"}: ${i.file}:${i.line}`,
   ];
   const said = (label: string, links: Array<{ id: string; title: string; file: string; line: number }>) => {
     for (const l of links) lines.push(`${label} ${l.id}${l.title ? ` "${l.title}"` : ""}${l.file ? ` (${l.file}:${l.line})` : " (not found here)"}`);
   };
-  if (s.supersedes) said("supersedes", [s.supersedes]);
+  said("supersedes", s.supersedes);
   said("superseded by", s.supersededBy);
   said("related to", s.related);
   said("related from", s.relatedBy);
   said("harvested to", s.harvestedTo);
-  lines.push("", i.source === "bank" ? i.text : i.body);
+  lines.push("", i.source === "bank" || i.source === "archive" ? i.text : i.body);
   out.data(lines.join("\n"));
 }
 

@@ -33,7 +33,7 @@ export async function recallCommand(options: RecallOptions, out: Output, asJson:
   const c = out.color;
   const lines: string[] = [];
   for (const r of report.results) {
-    const marks = [r.supersededBy ? c.yellow(`superseded by ${r.supersededBy}`) : "", r.expired ? c.yellow("expired") : ""].filter(Boolean).join(", ");
+    const marks = [r.archived ? c.yellow("archived") : "", r.supersededBy ? c.yellow(`superseded by ${r.supersededBy}`) : "", r.expired ? c.yellow("expired") : ""].filter(Boolean).join(", ");
     lines.push(`${c.bold(r.title)}  ${c.dim(`${r.type} · ${r.author || "?"} · ${day(r.at)} · ${r.source} ${r.file}:${r.line}`)}${marks ? `  ${marks}` : ""}`);
     if (r.snippet && r.snippet !== r.title) lines.push(`    ${r.snippet}`);
     lines.push(`    ${c.dim(`${r.id}  score ${r.score}`)}`);

@@ -28,7 +28,7 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   }
   for (const t of result.tasks.lost) lines.push(`Claim lost: "${t.title}" (${t.id}) is held by ${t.claimedBy}, who claimed it first`);
   for (const t of result.tasks.assigned) lines.push(`Task for you: "${t.title}" (${t.priority}; ${t.id}); claim it with: memory task claim ${t.id}`);
-  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.newDocs, result.handoffs, result.tasks.lost, result.tasks.assigned].every((l) => l.length === 0);
+  const quiet = [result.newEntries, result.harvested, result.edited, result.removed, result.archived, result.newDocs, result.handoffs, result.tasks.lost, result.tasks.assigned].every((l) => l.length === 0);
   if (quiet && !result.contextReplaced) lines.push("Nothing new from others since you last looked.");
   if (result.newEntries.length > 0) {
     lines.push(`New from others since you last looked (${result.newEntries.length}):`);
@@ -45,6 +45,10 @@ export function renderStart(result: StartResult, out: Output, asJson: boolean): 
   if (result.removed.length > 0) {
     lines.push(`Removed (${result.removed.length}):`);
     for (const e of result.removed) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
+  }
+  if (result.archived.length > 0) {
+    lines.push(`Archived (${result.archived.length}; \`memory recall --archived\` still finds them):`);
+    for (const e of result.archived) lines.push(`  ${e.buffer}: "${e.title}" by ${e.author} (${e.id})`);
   }
   if (result.newDocs.length > 0) lines.push(`New docs: ${result.newDocs.join(", ")}`);
   lines.push(...contextLines(result.contextReplaced));

@@ -64,7 +64,15 @@ export interface Config {
   sync: { branch?: string };
   /** Recall: half-lives in days by entry type (`default` for the rest), for ranking recent items up. */
   recall: { halfLife: Record<string, number> };
+  /** Consolidate: the similarity (above 0, at most 1) at which two entries count as near-duplicates. */
+  consolidate: { threshold: number };
 }
+
+/** The bank's archive, in the bank folder: entries `cleanup` moved out of the buffers, merged by entry. */
+export const ARCHIVE_FILE = "archive.md";
+
+/** How similar two entries must be for `consolidate` to propose them as one, unless the config says otherwise. */
+export const DEFAULT_CONSOLIDATE_THRESHOLD = 0.6;
 
 
 /** The default branch the bank is synced on, when the config names none and no code branch holds it. */
@@ -108,6 +116,7 @@ export function defaultConfig(): Config {
     near: 0.8,
     sync: {},
     recall: { halfLife: {} },
+    consolidate: { threshold: DEFAULT_CONSOLIDATE_THRESHOLD },
   };
 }
 
@@ -137,6 +146,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   const int = (min: number, max: number): Check => (v, path) =>
     Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? v : fail(path, `must be a whole number from ${min} to ${max}`);
   const merge = oneOf(...MERGE_STRATEGIES);
+  const share: Check = (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1"));
   const fileInBank = str((s) =>
     relativePathProblem(s) ?? (s.includes("/") || s.includes("\\") || s === "." ? "must be a file name inside the bank folder" : undefined),
   );
@@ -212,7 +222,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
     buffers: bufferShapes,
     files: fileShapes,
     adr: { digits: int(1, 9) },
-    near: (v, path) => (typeof v === "number" && v > 0 && v <= 1 ? v : fail(path, "must be a number above 0 and at most 1")),
+    near: share,
     sync: { branch: str((s) => (s === "current" || isBranchName(s) ? undefined : 'must be "current" or a branch name such as "memory"')) },
     recall: {
       halfLife: (v, path) => {
@@ -221,6 +231,7 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
         return { ...v };
       },
     },
+    consolidate: { threshold: share },
   }, "");
 
   const files = [config.context.file, config.log.file, ...bufferNames(config).map((b) => config.buffers[b]!.file)];
@@ -228,6 +239,9 @@ export function resolveConfig(raw: unknown, where = CONFIG_FILE): Config {
   if (twice) fail("files", `name "${twice}" twice; each bank file needs its own name`);
   const own = Object.keys(config.files).find((f) => files.includes(f));
   if (own) fail(`files.${own}`, "is one of the bank's own files; set its merge where the config defines it");
+  // The archive is the bank's too: it merges by entry, and no other file may take its name.
+  if (ARCHIVE_FILE in config.files) fail(`files.${ARCHIVE_FILE}`, "is the bank's archive, which always merges by entry");
+  if (files.includes(ARCHIVE_FILE)) fail("files", `name "${ARCHIVE_FILE}", the bank's archive; give that file another name`);
   const owner = new Map<string, string>();
   for (const name of bufferNames(config)) {
     const b = config.buffers[name]!;

@@ -37,8 +37,11 @@ export interface EntryFields {
   tags: string[];
   /** Markdown, LF line endings, no leading or trailing blank lines. */
   body: string;
-  /** Relations and lifetime, written once in the marker: the id this entry replaces, ids it relates to, the day it expires. */
-  supersedes?: string | undefined;
+  /**
+   * Relations and lifetime, written once in the marker: the ids this entry replaces (`supersedes=a,b`: one,
+   * or a group that `consolidate` made it from), ids it relates to, the day it expires.
+   */
+  supersedes?: string[] | undefined;
   related?: string[] | undefined;
   /** ISO date (YYYY-MM-DD) or time after which the entry counts as expired. */
   expires?: string | undefined;
@@ -182,7 +185,7 @@ export function entryMarker(fields: Pick<EntryFields, "id" | "type" | "author" |
     ["by", fields.author],
     ["at", fields.createdAt],
     ["tags", normalizeTags(fields.tags).join(",")],
-    ["supersedes", fields.supersedes ?? ""],
+    ["supersedes", (fields.supersedes ?? []).join(",")],
     ["related", (fields.related ?? []).join(",")],
     ["expires", fields.expires ?? ""],
     ...Object.entries(fields.attrs ?? {}).filter(([key]) => !KNOWN_ATTRS.has(key)),
@@ -208,8 +211,8 @@ function relations(attrs: ReadonlyMap<string, string>): Pick<EntryFields, "super
   const out: Pick<EntryFields, "supersedes" | "related" | "expires" | "attrs"> = {};
   const other = [...attrs].filter(([k]) => !KNOWN_ATTRS.has(k));
   if (other.length) out.attrs = Object.fromEntries(other);
-  const supersedes = attrs.get("supersedes");
-  if (supersedes) out.supersedes = supersedes;
+  const supersedes = normalizeTags([attrs.get("supersedes") ?? ""]);
+  if (supersedes.length) out.supersedes = supersedes;
   const related = normalizeTags([attrs.get("related") ?? ""]);
   if (related.length) out.related = related;
   const expires = attrs.get("expires");

@@ -22,6 +22,8 @@ export type ProblemKind =
   | "task"
   /** The id names a doc harvest wrote, not an entry in the bank. */
   | "harvested"
+  /** The id names an entry cleanup moved to the bank's archive. */
+  | "archived"
   | "not-a-repo"
   | "no-bank"
   | "no-persona"

@@ -341,34 +341,42 @@ function adrFiles(dir: string, entries: Entry[], input: HarvestInput, planned: P
 }
 
 /**
- * A decision that supersedes another (`supersedes=` in its marker) says so in its ADR ("Supersedes
- * ADR-003"), and the ADR of the one it replaces, already in the folder or made in this harvest, gets the
- * status `superseded by ADR-007`, MADR style (in its frontmatter, or in its `## Status` section).
+ * A decision that supersedes others (`supersedes=` in its marker: one id, or the group `consolidate` made it
+ * from) says so in its ADR ("Supersedes ADR-003 and ADR-005"), and the ADR of each one it replaces, already
+ * in the folder or made in this harvest, gets the status `superseded by ADR-007`, MADR style (in its
+ * frontmatter, or in its `## Status` section).
  */
 function supersede(dir: string, entries: Entry[], files: PlannedFile[], existing: ReadonlyMap<string, string>, indexed: ReadonlyArray<{ id: string; name: string; label: string }>): PlannedFile[] {
   const updates = new Map<string, PlannedFile>();
   entries.forEach((e, i) => {
-    if (!e.supersedes) return;
+    if (!e.supersedes?.length) return;
     const mine = files[i]!;
     const label = indexed[i]!.label;
-    const planned = files.find((f) => f.entries.includes(e.supersedes!));
-    const name = planned
-      ? planned.path.slice(dir.length + 1)
-      : [...existing].find(([n, text]) => !n.match(/^(readme|index)\.md$/i) && sourceIds(text).includes(e.supersedes!))?.[0];
-    if (!name) {
-      mine.content = afterHeading(mine.content, `Supersedes entry \`${e.supersedes}\`.`);
-      return;
+    const refs: string[] = [];
+    for (const id of e.supersedes) {
+      const planned = files.find((f) => f !== mine && f.entries.includes(id));
+      const name = planned
+        ? planned.path.slice(dir.length + 1)
+        : [...existing].find(([n, text]) => !n.match(/^(readme|index)\.md$/i) && sourceIds(text).includes(id))?.[0];
+      if (!name) {
+        refs.push(`entry \`${id}\``);
+        continue;
+      }
+      const old = planned ?? updates.get(name);
+      const text = old ? old.content : existing.get(name)!;
+      const oldLabel = indexed.find((x) => x.name === name)?.label ?? writtenLabel(name) ?? name.replace(/\.md$/i, "");
+      refs.push(`[${oldLabel}](${name})`);
+      const marked = supersededStatus(text, label);
+      if (old) old.content = marked;
+      else updates.set(name, { path: `${dir}/${name}`, action: "update", kind: "adr", entries: [], content: marked });
     }
-    const old = planned ?? updates.get(name);
-    const text = old ? old.content : existing.get(name)!;
-    const oldLabel = indexed.find((x) => x.name === name)?.label ?? writtenLabel(name) ?? name.replace(/\.md$/i, "");
-    mine.content = afterHeading(mine.content, `Supersedes [${oldLabel}](${name}).`);
-    const marked = supersededStatus(text, label);
-    if (old) old.content = marked;
-    else updates.set(name, { path: `${dir}/${name}`, action: "update", kind: "adr", entries: [], content: marked });
+    mine.content = afterHeading(mine.content, `Supersedes ${listed(refs)}.`);
   });
   return [...updates.values()];
 }
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (parts: readonly string[]): string => (parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`);
 
 /** The text with a paragraph after its first `#` heading (after its frontmatter). */
 function afterHeading(text: string, paragraph: string): string {

@@ -19,8 +19,11 @@ export interface Item {
   title: string;
   tags: string[];
   body: string;
-  /** `private`: a note of this clone's (`add --private`), never shared. */
-  source: "bank" | "docs" | "private";
+  /**
+   * `private`: a note of this clone's (`add --private`), never shared; `archive`: an entry `cleanup` moved
+   * out of the buffers into the bank's archive (its marker says when, `archived=`).
+   */
+  source: "bank" | "docs" | "private" | "archive";
   /** Repo-relative path of the file holding it. */
   file: string;
   /** 1-based line where it starts. */
@@ -29,8 +32,8 @@ export interface Item {
   buffer?: string;
   /** The exact text, for telling an edit. */
   text: string;
-  /** From the entry's marker: the id it replaces, the ids it relates to, when it expires. */
-  supersedes?: string;
+  /** From the entry's marker: the ids it replaces, the ids it relates to, when it expires. */
+  supersedes?: string[];
   related?: string[];
   expires?: string;
   /** A doc's status as its frontmatter says it (`proposed`, `superseded by ADR-007`…). */
@@ -57,7 +60,8 @@ export function filterItems(items: readonly Item[], filter: ItemFilter): Item[] 
   const until = filter.until ? Date.parse(filter.until) : undefined;
   const tags = (filter.tags ?? []).map((t) => t.toLowerCase());
   return items.filter((item) => {
-    if (filter.in && filter.in !== "all" && item.source !== filter.in && !(filter.in === "bank" && item.source === "private")) return false;
+    // Private notes and archived entries are the bank's too (a clone's own, and entries moved out of the buffers).
+    if (filter.in && filter.in !== "all" && item.source !== filter.in && !(filter.in === "bank" && (item.source === "private" || item.source === "archive"))) return false;
     if (filter.type && item.type !== filter.type) return false;
     if (filter.author && item.author !== filter.author) return false;
     const t = item.at ? Date.parse(item.at) : Number.NaN;
@@ -96,15 +100,22 @@ export interface ItemChanges {
   removed: Item[];
   /** Bank entries gone from the bank into the docs: the doc that holds each now. */
   harvested: Array<{ entry: Item; doc: Item }>;
+  /** Bank entries gone from the buffers into the bank's archive (`cleanup`), as they were in the buffers. */
+  archived: Item[];
 }
 
-/** What changed between two readings of the bank and docs, by entry id. */
+/**
+ * What changed between two readings of the bank and docs, by entry id. An entry that left the buffers is
+ * harvested when the docs hold it after, archived when the archive does (read with `archive: true`), and
+ * removed otherwise.
+ */
 export function diffItems(before: readonly Item[], after: readonly Item[]): ItemChanges {
   const bankBefore = new Map(before.filter((i) => i.source === "bank").map((i) => [i.id, i]));
   const bankAfter = new Map(after.filter((i) => i.source === "bank").map((i) => [i.id, i]));
   const docsAfter = new Map(after.filter((i) => i.source === "docs").map((i) => [i.id, i]));
   const docsBefore = new Set(before.filter((i) => i.source === "docs").map((i) => i.id));
-  const changes: ItemChanges = { added: [], edited: [], removed: [], harvested: [] };
+  const archiveAfter = new Set(after.filter((i) => i.source === "archive").map((i) => i.id));
+  const changes: ItemChanges = { added: [], edited: [], removed: [], harvested: [], archived: [] };
   for (const [id, item] of bankAfter) {
     const old = bankBefore.get(id);
     if (!old) {
@@ -115,12 +126,14 @@ export function diffItems(before: readonly Item[], after: readonly Item[]): Item
     if (bankAfter.has(id)) continue;
     const doc = docsAfter.get(id);
     if (doc) changes.harvested.push({ entry: item, doc });
+    else if (archiveAfter.has(id)) changes.archived.push(item);
     else changes.removed.push(item);
   }
   const byTime = (a: Item, b: Item) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   changes.added.sort(byTime);
   changes.edited.sort(byTime);
   changes.removed.sort(byTime);
+  changes.archived.sort(byTime);
   changes.harvested.sort((a, b) => byTime(a.entry, b.entry));
   return changes;
 }
@@ -140,12 +153,20 @@ export function bufferItems(text: string | null, file: string, buffer: string, d
     line: e.line,
     ...(source === "bank" ? { buffer } : {}),
     text: e.lines.join("\n"),
-    ...(e.supersedes ? { supersedes: e.supersedes } : {}),
+    ...(e.supersedes?.length ? { supersedes: e.supersedes } : {}),
     ...(e.related?.length ? { related: e.related } : {}),
     ...(e.expires ? { expires: e.expires } : {}),
     ...(e.attrs ? { attrs: e.attrs } : {}),
   }));
 }
+
+/** The entries of the bank's archive as items (`source: "archive"`); none when it is absent or does not read. */
+export function archiveItems(text: string | null, file: string): Item[] {
+  return bufferItems(text, file, "", ARCHIVED_TYPE, "archive");
+}
+
+/** The type of an archived entry whose marker names none (cleanup writes the type of every entry it moves). */
+const ARCHIVED_TYPE = "note";
 
 /**
  * A harvested doc as an item: its id from its `source:` line (the entry it was made from), its title from

@@ -186,7 +186,7 @@ export function computeInsights(input: InsightInput): Insight[] {
   const undecided = items.filter((i) => i.source === "docs" && /^proposed$/i.test(i.status ?? "") && i.at && now - Date.parse(i.at) > input.staleDays * day);
   for (const d of undecided) out.push({ kind: "undecided", text: `${d.file} has been proposed since ${d.at.slice(0, 10)}: accept or reject it`, refs: [d.file] });
   const bank = items.filter((i) => i.source === "bank");
-  const superseded = new Set(bank.map((i) => i.supersedes).filter(Boolean));
+  const superseded = new Set(bank.flatMap((i) => i.supersedes ?? []));
   const stale = bank.filter((i) => isExpired(i, now) || superseded.has(i.id));
   if (stale.length) out.push({ kind: "stale", text: `${stale.length} entr${stale.length === 1 ? "y is" : "ies are"} expired or superseded: memory cleanup archives them`, refs: stale.map((i) => i.id) });
   for (const [a, b] of input.duplicates) out.push({ kind: "duplicate", text: `"${a.title}" (${a.id}) and "${b.title}" (${b.id}) say nearly the same: memory consolidate`, refs: [a.id, b.id] });

@@ -18,14 +18,14 @@ import { save } from "../app/save.js";
 import { start } from "../app/start.js";
 import { status } from "../app/status.js";
 import { addTask, claimTask, finishTask, listTasks } from "../app/tasks.js";
-import { CONFIG_FILE } from "../core/config.js";
+import { ARCHIVE_FILE, CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import type { ItemFilter } from "../core/query.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { version } from "../infra/version.js";
 import { readItems } from "../bank/query.js";
 import { openIndex, type RecallIndex } from "../bank/recall-index.js";
-import { bankFiles, openWorkspace, otherBankFiles, type Workspace } from "../bank/workspace.js";
+import { archiveFile, bankFiles, openWorkspace, otherBankFiles, type Workspace } from "../bank/workspace.js";
 import { describe } from "../ui/messages.js";
 
 export interface McpOptions {
@@ -130,6 +130,7 @@ export function createMemoryServer(options: McpOptions): McpServer {
         in: z.enum(["bank", "docs", "all"]).optional(),
         limit: z.number().int().min(1).max(100).optional(),
         all: z.boolean().optional(),
+        archived: z.boolean().optional().describe("also the entries cleanup moved to the bank's archive"),
       }),
       annotations: { readOnlyHint: true },
     },
@@ -137,7 +138,7 @@ export function createMemoryServer(options: McpOptions): McpServer {
       tool(async () => {
         const query = a.query ?? a.q ?? a.text ?? "";
         const { ws, index } = await warm.recallIndex();
-        const report = recallIn(ws, index, { query, filter: filterOf(a), limit: a.limit ?? 10, all: !!a.all });
+        const report = recallIn(ws, index, { query, filter: filterOf(a), limit: a.limit ?? 10, all: !!a.all, archived: !!a.archived });
         return ok({ query: report.query, results: report.results });
       }),
   );
@@ -286,7 +287,7 @@ export function createMemoryServer(options: McpOptions): McpServer {
     () =>
       tool(async () => {
         const r = await start(where);
-        return ok({ handoffs: r.handoffs, newEntries: r.newEntries, harvested: r.harvested, edited: r.edited, removed: r.removed, newDocs: r.newDocs, unreachable: r.sync.unreachable });
+        return ok({ handoffs: r.handoffs, newEntries: r.newEntries, harvested: r.harvested, edited: r.edited, removed: r.removed, archived: r.archived, newDocs: r.newDocs, unreachable: r.sync.unreachable });
       }),
   );
 
@@ -296,7 +297,8 @@ export function createMemoryServer(options: McpOptions): McpServer {
     new ResourceTemplate("memory://bank/{file}", {
       list: async () => {
         const ws = await warm.workspace();
-        const names = [...bankFiles(ws).map((f) => f.rel.slice(ws.config.bank.replace(/\/+$/, "").length + 1)), ...(await otherBankFiles(ws))];
+        const archive = (await readTextIfExists(archiveFile(ws).abs)) !== null ? [ARCHIVE_FILE] : [];
+        const names = [...bankFiles(ws).map((f) => f.rel.slice(ws.config.bank.replace(/\/+$/, "").length + 1)), ...archive, ...(await otherBankFiles(ws))];
         return { resources: [...new Set(names)].map((n) => ({ uri: `memory://bank/${encodeURIComponent(n)}`, name: n, mimeType: "text/markdown" })) };
       },
     }),

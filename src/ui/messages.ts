@@ -16,6 +16,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   "not-found": () => "look it up with `memory recall WORDS` or `memory list`",
   task: () => "see the queue with `memory task list`",
   harvested: (e) => `edit or delete ${e.detail.file} itself`,
+  archived: () => "add a new entry that supersedes it (`memory add TYPE TITLE --supersedes ID`), or edit the archive by hand",
   "no-persona": () => "pass --persona NAME, set MEMORY_PERSONA, or run `memory init --persona NAME`",
   "repo-state": (e) =>
     e.detail.detached
