@@ -327,3 +327,36 @@ describe("end to end: the bank on its own branch", () => {
     expect(status.branch).toBe("feature/lead");
   });
 });
+
+describe("end to end: the team view and its upkeep", () => {
+  it("tasks, log, stats, contributions, insights, consolidate, cleanup and report from the built CLI", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    const run = (args: string[], env = {}) => {
+      const res = sb.memoryCli(dev, args, { env });
+      expect(res.code, `${args.join(" ")}: ${res.stderr}`).toBe(0);
+      return res.stdout;
+    };
+    run(["init", "--persona", "dev"]);
+    const task = run(["task", "add", "Check the backups", "--priority", "high"]).trim();
+    run(["task", "claim", task]);
+    run(["task", "done", task, "-m", "restored one"]);
+    run(["add", "pattern", "Retry pushes with jitter", "-m", "Back off between 50 and 400 ms before pushing again."]);
+    run(["add", "pattern", "Retry pushes with random jitter", "-m", "Back off between 50 and 400 ms before pushing again."]);
+    run(["add", "lesson", "Old advice", "--expires", "2020-01-01"]);
+    run(["save"]);
+    expect(JSON.parse(run(["log", "--json"])).events.some((e: { event: string; detail: string }) => e.event === "task" && e.detail.startsWith("done"))).toBe(true);
+    expect(JSON.parse(run(["stats", "--json"])).sync.successRate).toBe(1);
+    expect(JSON.parse(run(["contributions", "--json"])).personas[0].tasksDone).toBe(1);
+    const insights = JSON.parse(run(["insights", "--json"])).insights.map((i: { kind: string }) => i.kind);
+    expect(insights).toEqual(expect.arrayContaining(["duplicate", "stale"]));
+    expect(JSON.parse(run(["consolidate", "--dry-run", "--json"])).groups).toHaveLength(1);
+    run(["consolidate", "--yes"]);
+    const cleaned = JSON.parse(run(["cleanup", "--yes", "--json"]));
+    expect(cleaned.moves.length).toBe(3); // the expired lesson and the two consolidated patterns
+    const out = join(sb.dir, "report.html");
+    run(["report", "--out", out]);
+    expect(sb.read(sb.dir, "report.html")).toContain("<svg ");
+  });
+});
