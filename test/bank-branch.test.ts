@@ -275,5 +275,52 @@ describe("the bank on its own branch", () => {
     expect(sb.git(dev, "ls-files", "Docs/03-Reference/ADR").trim().split("\n")).toEqual(["Docs/03-Reference/ADR/ADR-001-use-sqlite.md"]);
     expect(titles(sb.read(dev, `${BANK}/decisions-inbox.md`))).toEqual([]);
   });
+
+  it("two work trees of one clone share the bank branch: neither's save drops the other's entries", async () => {
+    const { sb, origin } = world();
+    const a = sb.clone(origin, "a");
+    ok(await sb.memory(a, ["init", "--persona", "dev"]));
+    ok(await sb.memory(a, ["save"]));
+    const wt = join(sb.dir, "wt");
+    sb.git(a, "worktree", "add", "-q", wt, "-b", "feature");
+    ok(await sb.memory(wt, ["init", "--persona", "qa"]));
+    ok(await sb.memory(a, ["add", "pattern", "From the main work tree"]));
+    ok(await sb.memory(a, ["save"]));
+    ok(await sb.memory(wt, ["add", "pattern", "From the second work tree"]));
+    ok(await sb.memory(wt, ["save"]));
+    ok(await sb.memory(a, ["save"]));
+    ok(await sb.memory(a, ["start"]));
+    const remote = titles(sb.git(origin, "show", `memory:${PATTERNS}`));
+    expect(remote.sort()).toEqual(["From the main work tree", "From the second work tree"]);
+    expect(titles(sb.read(a, PATTERNS)).sort()).toEqual(remote.sort());
+    expect(titles(sb.read(wt, PATTERNS)).sort()).toEqual(remote.sort());
+  });
+
+  it("a code branch that happens to be named memory is never taken for the bank: refused, its code left alone", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    sb.git(dev, "checkout", "-q", "-b", "memory");
+    sb.write(dev, "src/leak.ts", "export const fixed = true;\n");
+    sb.git(dev, "add", "src/leak.ts");
+    sb.git(dev, "commit", "-q", "-m", "fix the memory leak");
+    sb.git(dev, "push", "-q", "origin", "memory");
+    sb.git(dev, "checkout", "-q", "main");
+    const before = sb.git(origin, "rev-parse", "memory");
+    const init = await sb.memory(dev, ["init", "--persona", "dev"]);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain("memory holds other files (README.md, src): it is not a bank branch");
+    expect(init.stderr).toContain('set "sync": { "branch": "<another name>" }');
+    expect(sb.git(origin, "rev-parse", "memory")).toBe(before);
+    expect(sb.git(dev, "show", "memory:src/leak.ts")).toContain("fixed");
+    // Configured elsewhere, the bank works beside it.
+    sb.write(dev, ".claude/memory.config.json", JSON.stringify({ sync: { branch: "team-memory" } }));
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Anything"]));
+    ok(await sb.memory(dev, ["save"]));
+    expect(sb.git(origin, "rev-parse", "memory")).toBe(before);
+    expect(sb.git(origin, "show", `team-memory:${PATTERNS}`)).toContain("Anything");
+    const same = await sb.memory(dev, ["status"], {});
+    expect(same.code).toBe(0);
+  });
 });
 

@@ -86,4 +86,31 @@ describe("memory task", () => {
     expect(mergeBuffers({ base: text(base), ours: a, theirs: done })).toContain("status=done");
     expect(mergeBuffers({ base: text(base), ours: done, theirs: a })).toBe(mergeBuffers({ base: text(base), ours: a, theirs: done }));
   });
+
+  it("keeps what only one side changed, and both done notes; two dones in one second agree on both sides", () => {
+    const base = createEntry({ id: "T2", type: "task", author: "dev", createdAt: "2026-11-29T09:00:00Z", title: "Task", tags: [], body: "first", attrs: { status: "open", priority: "medium" } });
+    const text = (e: ReturnType<typeof createEntry>) => `# Tasks\n\n${e.lines.join("\n")}\n`;
+    const both = (x: ReturnType<typeof createEntry>, y: ReturnType<typeof createEntry>) => {
+      const one = mergeBuffers({ base: text(base), ours: text(x), theirs: text(y) });
+      expect(mergeBuffers({ base: text(base), ours: text(y), theirs: text(x) })).toBe(one);
+      return one;
+    };
+    // An edit of the body on one side, a claim on the other: both kept.
+    const edited = createEntry({ ...base, body: "first, and a better description" });
+    const claimed = createEntry({ ...base, attrs: { ...base.attrs, status: "claimed", "claimed-by": "qa", "claimed-at": "2026-11-29T10:05:00Z" } });
+    const m1 = both(edited, claimed);
+    expect(m1).toContain("a better description");
+    expect(m1).toContain("claimed-by=qa");
+    // An assignment on one side, a claim on the other: both kept.
+    const assigned = createEntry({ ...base, attrs: { ...base.attrs, assignee: "bob", "assigned-at": "2026-11-29T10:00:00Z" } });
+    const m2 = both(assigned, claimed);
+    expect(m2).toContain("assignee=bob");
+    expect(m2).toContain("claimed-by=qa");
+    // Two people finish it in the same second: one done-by, the same on both sides, and both notes.
+    const doneBy = (who: string) => createEntry({ ...base, body: `first\n\n**Done** (${who}, 2026-11-29T11:00:00Z): ${who}'s note`, attrs: { ...base.attrs, status: "done", "done-by": who, "done-at": "2026-11-29T11:00:00Z" } });
+    const m3 = both(doneBy("alice"), doneBy("bob"));
+    expect(m3).toContain("done-by=alice");
+    expect(m3).toContain("alice's note");
+    expect(m3).toContain("bob's note");
+  });
 });

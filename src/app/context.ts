@@ -149,7 +149,7 @@ export async function briefing(options: ContextOptions): Promise<ContextResult> 
 
   const heading = `# Memory briefing for ${persona} (${now(ws.env).toISOString().slice(0, 10)})`;
   const least = minimumBudget(heading, sections);
-  if (budget < least) throw new MemoryError("usage", `--budget ${budget} is too small for a briefing; give at least ${least} tokens`);
+  if (!Number.isFinite(budget) || budget < least) throw new MemoryError("usage", `--budget ${budget} is too small for a briefing; give at least ${least} tokens`);
   return { ...packBriefing(heading, sections, budget), persona, task };
 }
 

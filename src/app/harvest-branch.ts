@@ -11,7 +11,7 @@ import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";
 import { settleHarvested, type HarvestedDocs, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
-import { headCommit, isAncestor } from "../git/repo.js";
+import { headCommit, isAncestor, revParse } from "../git/repo.js";
 import { defaultBranch, fetchHarvestBranches, HARVEST_BRANCH_PREFIX, pushCommit } from "../git/remote.js";
 import { git, indexLockWaitMs, networkTimeoutMs } from "../git/run.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
@@ -152,7 +152,13 @@ export async function finishPendingDocs(session: Session, progress?: (message: s
   const branch = await refuseBadState(ws.gitDir, ws.codeBranch, indexLockWaitMs(ws.env)).catch(() => null);
   if (!branch) return null; // mid-rebase or the like: the next command tries again
   const code: BankLine = { mode: "current", branch, ref: "HEAD", bank: null, chosenBy: "config" };
-  const sync = await syncWithRemote(ws, code, { persona, push: true, progress, command: "harvest", onlyIfAhead: true });
+  // Only ours to push: when the branch holds commits of the person's own beyond its upstream, pushing would
+  // publish their work; they push it themselves (and the docs with it).
+  const up = bankUpstream(ws.gitConfig, code, branch);
+  const since = up && (await revParse(ws.root, up.trackingRef)) ? up.trackingRef : commit;
+  const subjects = (await git(["log", "--format=%s", `${since}..HEAD`], { cwd: ws.root })).stdout.split("\n").filter(Boolean);
+  if (subjects.some((s) => !s.startsWith(HARVEST_SUBJECT) && !s.startsWith(`Revert "${HARVEST_SUBJECT}`))) return null;
+  const sync = await syncWithRemote(ws, code, { persona, push: true, progress, command: "finish-harvest", onlyIfAhead: true });
   if (!sync.unreachable && (sync.pendingPush === 0 || sync.undoneHarvests.length > 0)) await rm(file, { force: true });
   return sync;
 }
@@ -226,7 +232,7 @@ export async function settleBank(session: Session, push: boolean, network = true
       message: `memory: ${removed.length} harvested entr${removed.length === 1 ? "y leaves" : "ies leave"} the buffers (${persona})`,
       logLine: () => logLine(at, persona, "harvest", `${removed.length} entr${removed.length === 1 ? "y" : "ies"} now in the docs on ${name} left the buffers`),
     });
-    if (network) await syncWithRemote(ws, ws.line, { persona, push, command: "harvest" });
+    if (network) await syncWithRemote(ws, ws.line, { persona, push, command: "settle" });
   }
   await writeTextAtomic(state, `${key}\n`);
   return changes.flatMap((c) => c.removed);

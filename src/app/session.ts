@@ -3,7 +3,7 @@ import { CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { headCommit } from "../git/repo.js";
-import { bankTip, stageBank } from "../git/bank-ref.js";
+import { bankBase, bankTip, stageBank } from "../git/bank-ref.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
@@ -45,7 +45,14 @@ export function locked<T>(ws: Workspace, options: Pick<SessionOptions, "onWait">
       return work();
     },
     options.onWait,
+    lockWaitMs(ws.env),
   );
+}
+
+/** How long to wait for another memory command in this clone: `MEMORY_LOCK_WAIT` seconds (hooks set a few), else 180. */
+export function lockWaitMs(env: NodeJS.ProcessEnv): number | undefined {
+  const seconds = Number(env.MEMORY_LOCK_WAIT);
+  return env.MEMORY_LOCK_WAIT !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /** Opens the clone and refuses the states the spec lists, before anything is written. */
@@ -98,7 +105,8 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   const { ws } = session;
   const bank = ws.line.bank;
   if (!bank) return { ...(await pathStatus(ws.root, bankPaths(session))), tip: "HEAD" };
-  const tip = await bankTip(bank);
+  // Compared with what this work tree's files were last synced to: another work tree may have moved the branch.
+  const tip = await bankBase(bank);
   const changed = await stageBank(bank, tip, bankPaths(session));
   return { unmerged: [], untracked: [], ignored: [], changed, tip };
 }

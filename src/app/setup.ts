@@ -14,7 +14,7 @@ import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
 import { bankUpstream, excludeFile, excludeLines, infoAttributesFile, resolveLine } from "../bank/line.js";
-import { bankTip, takeBank } from "../git/bank-ref.js";
+import { adoptBank, bankTip, hasBase, takeBank } from "../git/bank-ref.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type PlannedBank, type Workspace } from "../bank/workspace.js";
 
@@ -86,7 +86,13 @@ async function holdBankOnItsBranch(ws: Workspace): Promise<boolean> {
   if (missing.length) await writeTextAtomic(file, withLines(text, missing));
   const bank = ws.line.bank!;
   const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
-  if ((await bankTip(bank)) || !up) return false;
+  const local = await bankTip(bank);
+  // A new work tree of a clone that has the bank branch: its files come from the branch as it is now.
+  if (local && !(await hasBase(bank))) {
+    await adoptBank(bank, local);
+    return true;
+  }
+  if (local || !up) return false;
   const remoteTip = await bankTip({ root: ws.root, ref: up.trackingRef });
   if (!remoteTip) return false;
   await takeBank(bank, remoteTip);

@@ -14,6 +14,7 @@ import { bankIndexFile, type BankRef } from "../git/bank-ref.js";
 import { findUpstream, type Upstream } from "../git/remote.js";
 import type { GitConfig, RepoPaths } from "../git/repo.js";
 import { git } from "../git/run.js";
+import { MemoryError } from "../core/errors.js";
 
 export interface BankLine {
   mode: "branch" | "current";
@@ -40,9 +41,12 @@ export function excludeLines(config: Config): string[] {
 export async function resolveLine(repo: RepoPaths, config: Config, codeBranch: string | null): Promise<BankLine> {
   const named = config.sync.branch;
   if (named === "current") return current(codeBranch, "config");
-  if (named) return onBranch(repo, named, "config");
+  if (named) {
+    if (named === codeBranch) throw new MemoryError("config", `${CONFIG_FILE}: sync.branch names the branch checked out here (${named}); use "current" for the bank on it, or a branch of its own such as "memory"`);
+    return onBranch(repo, named, "config", config);
+  }
   const exclude = await readFile(excludeFile(repo.commonDir), "utf8").catch(() => "");
-  if (exclude.includes(EXCLUDE_COMMENT)) return onBranch(repo, DEFAULT_BANK_BRANCH, "default");
+  if (exclude.includes(EXCLUDE_COMMENT)) return onBranch(repo, DEFAULT_BANK_BRANCH, "default", config);
   // The bank committed on the checked-out branch (a clone of the original layout): it stays there.
   const context = `${config.bank.replace(/\/+$/, "")}/${config.context.file}`;
   const tracked = await git(["ls-files", "--error-unmatch", "--", context], { cwd: repo.root, okCodes: [1] });
@@ -51,16 +55,17 @@ export async function resolveLine(repo: RepoPaths, config: Config, codeBranch: s
   const remoteBranches = [...new Set([codeBranch, "HEAD", "main", "master"].filter(Boolean))].map((b) => `refs/remotes/origin/${b}:${context}`);
   const found = await git(["cat-file", "--batch-check"], { cwd: repo.root, input: `${remoteBranches.join("\n")}\n` });
   if (/ blob \d+$/m.test(found.stdout)) return current(codeBranch, "committed");
-  return onBranch(repo, DEFAULT_BANK_BRANCH, "default");
+  return onBranch(repo, DEFAULT_BANK_BRANCH, "default", config);
 }
 
 function current(codeBranch: string | null, chosenBy: BankLine["chosenBy"]): BankLine {
   return { mode: "current", branch: codeBranch, ref: "HEAD", bank: null, chosenBy };
 }
 
-function onBranch(repo: RepoPaths, branch: string, chosenBy: BankLine["chosenBy"]): BankLine {
+function onBranch(repo: RepoPaths, branch: string, chosenBy: BankLine["chosenBy"], config: Config): BankLine {
   const ref = `refs/heads/${branch}`;
-  return { mode: "branch", branch, ref, bank: { root: repo.root, ref, index: bankIndexFile(repo.gitDir) }, chosenBy };
+  const tops = [...new Set([config.bank, CONFIG_FILE].map((p) => p.replace(/^\.\//, "").split("/")[0]!))];
+  return { mode: "branch", branch, ref, bank: { root: repo.root, ref, index: bankIndexFile(repo.gitDir), tops }, chosenBy };
 }
 
 /**

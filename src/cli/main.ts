@@ -486,5 +486,6 @@ function positiveInt(value: string, flag: string): number {
 /** The environment hook commands run in: the remote is waited for 10 s at most (less if the user says so). */
 function hookEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const set = Number(env.MEMORY_NETWORK_TIMEOUT);
-  return { ...env, MEMORY_NETWORK_TIMEOUT: String(Number.isFinite(set) && set > 0 ? Math.min(set, 10) : 10) };
+  // Another memory command holding the clone is waited for 5 s at most: the agent's session must not hang.
+  return { ...env, MEMORY_NETWORK_TIMEOUT: String(Number.isFinite(set) && set > 0 ? Math.min(set, 10) : 10), MEMORY_LOCK_WAIT: env.MEMORY_LOCK_WAIT ?? "5" };
 }

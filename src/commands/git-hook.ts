@@ -11,10 +11,11 @@ import type { Output } from "../ui/output.js";
 
 export async function gitSyncHook(where: { cwd: string; env: NodeJS.ProcessEnv }, out: Output): Promise<void> {
   try {
-    const problem = await settleLocally(where);
+    // A git command must never wait long for us: another memory command busy in this clone settles later.
+    const problem = await settleLocally({ ...where, env: { ...where.env, MEMORY_LOCK_WAIT: where.env.MEMORY_LOCK_WAIT ?? "2" } });
     if (problem) out.warn(`${problem}; run \`memory doctor --fix\``);
   } catch (err) {
-    if (err instanceof MemoryError && (err.kind === "no-bank" || err.kind === "not-a-repo" || err.kind === "no-persona")) return;
+    if (err instanceof MemoryError && (err.kind === "no-bank" || err.kind === "not-a-repo" || err.kind === "no-persona" || err.kind === "locked")) return;
     out.warn(err instanceof MemoryError ? describe(err) : String(err));
   }
 }

@@ -16,6 +16,8 @@ export type ProblemKind =
   | "usage"
   /** An entry to write is incomplete (no title…). */
   | "entry"
+  /** A branch named as the bank's holds other files: the bank is never committed on it. */
+  | "not-a-bank-branch"
   /** No entry or doc with that id. */
   | "not-found"
   /** A task that cannot take this change (claimed by another, done, waiting for another task). */

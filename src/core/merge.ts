@@ -48,7 +48,9 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
       if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
       else if (be && sameText(oe, be)) keep(te);
       // Two changes of one task: one task, decided by the queue's rules (claims, done, assignments).
-      else if (oe.type === "task" && te.type === "task") keep(mergeTask(oe, te));
+      else if (oe.type === "task" && te.type === "task") keep(mergeTask(be, oe, te));
+      // Two acceptances of one handoff: one, the earlier (then the persona that sorts first).
+      else if (oe.type === "handoff" && te.type === "handoff" && oe.attrs?.accepted && te.attrs?.accepted) keep(earlierAcceptance(oe, te));
       else {
         const [first, second] = bothChanged(oe, te);
         keep(first);
@@ -101,6 +103,11 @@ function sortByTimeThenId(entries: Entry[]): Entry[] {
   });
   keyed.sort((a, b) => a.t - b.t || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
   return keyed.map((k) => k.e);
+}
+
+function earlierAcceptance(a: Entry, b: Entry): Entry {
+  const key = (e: Entry) => `${e.attrs?.accepted ?? ""} ${e.attrs?.["accepted-by"] ?? ""} ${textOf(e)}`;
+  return key(a) <= key(b) ? a : b;
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */

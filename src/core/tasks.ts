@@ -78,50 +78,61 @@ const time = (t: string | undefined): number => {
 };
 
 /**
- * Both sides changed one task: one task, the same on both sides. State attributes are resolved by the
- * rules above; title and body come from the side changed last (its latest state time), so a done note or
- * an edit is kept.
+ * Both sides changed one task: one task, the same whichever side is ours. Each attribute merges 3-way
+ * against the base (a side that left it as it was takes the other's change); where both changed it, the
+ * queue's rules decide: the earlier claim holds it (then the persona that sorts first) and the other is
+ * recorded as lost; the later assignment counts; done beats everything, the earlier done is kept. Title and
+ * body merge the same way; when both changed them, the smaller text is kept and the other's done notes are
+ * added to it, so no note is lost.
  */
-export function mergeTask(ours: Entry, theirs: Entry): Entry {
+export function mergeTask(base: Entry | undefined, ours: Entry, theirs: Entry): Entry {
+  const o = base?.attrs ?? {};
   const a = ours.attrs ?? {};
   const b = theirs.attrs ?? {};
-  // The side changed last gives title, body and the other attributes; a tie goes by text, so both clones
-  // pick the same side whichever is "ours".
-  const last = (x: Record<string, string>) => Math.max(0, ...[x["done-at"], x["claimed-at"], x["assigned-at"]].map((t) => (t ? Date.parse(t) || 0 : 0)));
-  const textOf = (e: Entry) => e.lines.join("\n");
-  const byLast = last(a) !== last(b) ? (last(b) > last(a) ? theirs : ours) : textOf(ours) <= textOf(theirs) ? ours : theirs;
-  const out: Record<string, string> = { ...(byLast.attrs ?? {}) };
-  // Claims: the earlier holds it, then the persona that sorts first; the other is a lost claim.
-  const ca = a["claimed-by"] ? { by: a["claimed-by"], at: a["claimed-at"] ?? "" } : null;
-  const cb = b["claimed-by"] ? { by: b["claimed-by"], at: b["claimed-at"] ?? "" } : null;
+  const out: Record<string, string> = {};
+  for (const k of [...new Set([...Object.keys(o), ...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const [av, bv, ov] = [a[k], b[k], o[k]];
+    const v = av === bv ? av : av === ov ? bv : bv === ov ? av : [av, bv].filter((x): x is string => x !== undefined).sort()[0];
+    if (v !== undefined) out[k] = v;
+  }
+  const changed = (k: string) => a[k] !== o[k] && b[k] !== o[k] && a[k] !== b[k];
+  // Claims made on both sides: the earlier holds it; the other is a lost claim.
   const lost = new Set([...(a["lost-claims"] ?? "").split(","), ...(b["lost-claims"] ?? "").split(",")].filter(Boolean));
-  let claim = ca ?? cb;
-  if (ca && cb && ca.by !== cb.by) {
+  if (changed("claimed-by") && a["claimed-by"] && b["claimed-by"]) {
+    const ca = { by: a["claimed-by"], at: a["claimed-at"] ?? "" };
+    const cb = { by: b["claimed-by"], at: b["claimed-at"] ?? "" };
     const [win, lose] = time(ca.at) < time(cb.at) || (time(ca.at) === time(cb.at) && ca.by < cb.by) ? [ca, cb] : [cb, ca];
-    claim = win;
+    out["claimed-by"] = win.by;
+    out["claimed-at"] = win.at;
     lost.add(`${lose.by}@${lose.at}`);
-  } else if (ca && cb) claim = time(ca.at) <= time(cb.at) ? ca : cb;
-  if (claim) {
-    out["claimed-by"] = claim.by;
-    out["claimed-at"] = claim.at;
   }
   if (lost.size) out["lost-claims"] = [...lost].sort().join(",");
-  // Assignments: the later counts.
-  if (a.assignee !== b.assignee && a.assignee && b.assignee) {
-    const ta = a["assigned-at"] ? Date.parse(a["assigned-at"]) : 0;
-    const tb = b["assigned-at"] ? Date.parse(b["assigned-at"]) : 0;
-    const later = ta !== tb ? (ta > tb ? a : b) : a.assignee < b.assignee ? a : b;
+  // Assignments made on both sides: the later counts (then the persona that sorts first).
+  if (changed("assignee") && a.assignee && b.assignee) {
+    const ta = time(a["assigned-at"]);
+    const tb = time(b["assigned-at"]);
+    const later = ta !== tb ? (ta > tb && ta !== Number.POSITIVE_INFINITY ? a : tb !== Number.POSITIVE_INFINITY ? b : a) : a.assignee < b.assignee ? a : b;
     out.assignee = later.assignee!;
     if (later["assigned-at"]) out["assigned-at"] = later["assigned-at"];
   }
-  // Done beats claimed beats open; the earlier done is the one kept.
-  const done = [a, b].filter((x) => x.status === "done").sort((x, y) => time(x["done-at"]) - time(y["done-at"]))[0];
-  if (done) {
+  // Done beats claimed beats open; of two dones the earlier, then the persona that sorts first.
+  const dones = [a, b].filter((x) => x.status === "done").sort((x, y) => time(x["done-at"]) - time(y["done-at"]) || ((x["done-by"] ?? "") < (y["done-by"] ?? "") ? -1 : 1));
+  if (dones.length) {
     out.status = "done";
-    if (done["done-by"]) out["done-by"] = done["done-by"];
-    if (done["done-at"]) out["done-at"] = done["done-at"];
-  } else out.status = claim ? "claimed" : a.status === "open" && b.status === "open" ? "open" : (out.status ?? "open");
-  const text = done ? (done === a ? ours : theirs) : byLast;
+    for (const k of ["done-by", "done-at"]) {
+      if (dones[0]![k]) out[k] = dones[0]![k]!;
+    }
+  } else out.status = out["claimed-by"] ? "claimed" : (out.status ?? "open");
+  // Title and body, 3-way; both changed: the smaller text, with the other's done notes added.
+  const same = (x: Entry, y: Entry | undefined) => !!y && x.title === y.title && x.body === y.body;
+  let text = same(ours, base) ? theirs : same(theirs, base) ? ours : ours.title + ours.body <= theirs.title + theirs.body ? ours : theirs;
+  let body = text.body;
+  if (!same(ours, base) && !same(theirs, base)) {
+    const other = text === ours ? theirs : ours;
+    const notes = other.body.split("\n").filter((l) => l.startsWith("**Done**") && !body.includes(l));
+    if (notes.length) body = `${body}${body ? "\n\n" : ""}${notes.join("\n\n")}`;
+  }
+  text = { ...text, body };
   return createEntry({ ...text, attrs: out });
 }
 

@@ -6,7 +6,7 @@
  * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
  * only changes files that still hold what the bank branch had.
  */
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitReason } from "./run.js";
@@ -18,6 +18,24 @@ export interface BankRef {
   ref: string;
   /** This work tree's index of the bank (in its git dir). */
   index: string;
+  /** The top-level names a bank branch's tree may hold (`.claude`): a branch with anything else is not one. */
+  tops: readonly string[];
+}
+
+/**
+ * Refuses a commit whose tree holds more than the bank (a code branch that happens to be named `memory`, or
+ * a `sync.branch` naming a code branch): committing the bank on it would delete the code, and push that.
+ */
+export async function refuseForeignBank(b: BankRef, commit: string, name: string): Promise<void> {
+  const listed = (await git(["ls-tree", "--name-only", "-z", commit], { cwd: b.root })).stdout.split("\0").filter(Boolean);
+  const other = listed.filter((n) => !b.tops.includes(n));
+  if (other.length > 0) {
+    throw new MemoryError(
+      "not-a-bank-branch",
+      `${name} holds other files (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}): it is not a bank branch, and the bank is never committed on it`,
+      { branch: b.ref.replace(/^refs\/heads\//, "") },
+    );
+  }
 }
 
 export const bankIndexFile = (gitDir: string): string => join(gitDir, "memory", "bank-index");
@@ -69,18 +87,34 @@ async function existing(root: string, paths: readonly string[]): Promise<string[
 }
 
 /**
- * Commits the bank index (after re-recording `paths`, which the caller changed since staging) on top of
- * `tip`, and moves the bank branch there, refusing if it moved meanwhile. Returns the commit.
+ * What this work tree's bank files were last synced to: the bank branch's commit it last committed, merged
+ * or took (kept per work tree: several work trees of one clone share the branch). Null before any.
  */
-export async function commitBankIndex(b: BankRef, tip: string | null, paths: readonly string[], message: string, options: { sign?: boolean } = {}): Promise<string> {
+export async function bankBase(b: BankRef): Promise<string | null> {
+  const recorded = (await readFile(baseFile(b), "utf8").catch(() => "")).trim();
+  if (recorded && (await git(["cat-file", "-e", `${recorded}^{commit}`], { cwd: b.root, okCodes: [1, 128] })).code === 0) return recorded;
+  const tip = await bankTip(b);
+  if (tip) await refuseForeignBank(b, tip, b.ref.replace(/^refs\/heads\//, ""));
+  return tip;
+}
+
+const baseFile = (b: BankRef): string => join(dirname(b.index), "bank-base");
+const setBase = (b: BankRef, commit: string): Promise<void> => writeFile(baseFile(b), `${commit}\n`);
+
+/**
+ * Commits the bank index (after re-recording `paths`, which the caller changed since staging) on top of
+ * `base`, what this work tree's files were synced to. When the shared branch moved since (another work tree
+ * of this clone committed), the two are merged through the drivers first, so neither loses anything.
+ * Returns the branch's new commit.
+ */
+export async function commitBankIndex(b: BankRef, base: string | null, paths: readonly string[], message: string, options: { sign?: boolean } = {}): Promise<string> {
+  let commit: string;
   try {
     const present = await existing(b.root, paths);
     if (present.length) await git(["add", "--all", "--force", "--", ...present], { cwd: b.root, env: env(b) });
     const tree = (await git(["write-tree"], { cwd: b.root, env: env(b) })).stdout.trim();
-    const parents = tip ? ["-p", tip] : [];
-    const commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, ...parents, "-m", message], { cwd: b.root })).stdout.trim();
-    await git(["update-ref", "-m", message, b.ref, commit, tip ?? ""], { cwd: b.root });
-    return commit;
+    const parents = base ? ["-p", base] : [];
+    commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, ...parents, "-m", message], { cwd: b.root })).stdout.trim();
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     throw new MemoryError(
@@ -89,42 +123,94 @@ export async function commitBankIndex(b: BankRef, tip: string | null, paths: rea
       { cause: "git identity? commit signing?" },
     );
   }
+  const shared = await bankTip(b);
+  if (shared === base) {
+    await git(["update-ref", "-m", message, b.ref, commit, base ?? ""], { cwd: b.root });
+    await setBase(b, commit);
+    return commit;
+  }
+  // Another work tree moved the branch: ours and theirs merge, then the branch moves to the merge.
+  const merged = await advance(b, commit, [shared!], `memory: merge the bank of another work tree`, options);
+  if (merged.kind === "conflict" || merged.kind === "refused") {
+    throw new MemoryError("merge-refused", `the bank branch moved in another work tree of this clone and could not be merged here (${merged.kind === "conflict" ? merged.files.join(", ") : merged.reason}); your changes are still in the files`);
+  }
+  await git(["update-ref", "-m", message, b.ref, merged.to, shared ?? ""], { cwd: b.root });
+  await setBase(b, merged.to);
+  return merged.to;
 }
 
 /**
  * Merges `other` into the bank branch through the drivers and writes what changed to the bank's files.
  * Nothing moves on a conflict, or when a bank file was edited after it was recorded (the caller records
- * and commits first, under the clone's lock). A bank branch not made yet simply takes `other`.
+ * and commits first, under the clone's lock). A bank branch not made yet simply takes `other`; one that
+ * another work tree moved since this one last synced is merged in too.
  */
 export async function mergeIntoBank(b: BankRef, other: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {
-  const tip = await bankTip(b);
-  if (!tip) return moveBank(b, null, other, true);
-  const counts = await git(["rev-list", "--left-right", "--count", `${tip}...${other}`, "--"], { cwd: b.root });
-  const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
-  if (behind === 0) return { kind: "up-to-date" };
-  if (ahead === 0) return moveBank(b, tip, other, true);
-  await options.beforeMerge?.();
-  const tree = await git(["merge-tree", "--write-tree", "--name-only", "-z", "--allow-unrelated-histories", tip, other], { cwd: b.root, okCodes: [1] });
-  const [oid, ...rest] = tree.stdout.split("\0");
-  if (tree.code === 1) return { kind: "conflict", files: rest.slice(0, rest.indexOf("")) };
-  const commit = await git(["commit-tree", ...(options.sign ? ["-S"] : []), oid!, "-p", tip, "-p", other, "-m", message], { cwd: b.root }).catch((err: unknown) => {
-    if (!(err instanceof GitError)) throw err;
-    throw new MemoryError("commit-failed", `git could not make the merge commit (${gitReason(err.result.stderr)}); nothing was merged`, { cause: "commit signing?" });
-  });
-  return moveBank(b, tip, commit.stdout.trim(), false);
+  const shared = await bankTip(b);
+  const base = await bankBase(b);
+  const targets = [...(shared && shared !== base ? [shared] : []), other];
+  const res = await advance(b, base, targets, message, options);
+  if (res.kind === "conflict" || res.kind === "refused") return res;
+  if (res.to === base && res.to === shared) return { kind: "up-to-date" };
+  await git(["update-ref", "-m", res.fastForward ? "memory: fast-forward the bank" : "memory: merge the bank", b.ref, res.to, shared ?? ""], { cwd: b.root });
+  await setBase(b, res.to);
+  return res.to === base ? { kind: "up-to-date" } : { kind: "merged", fastForward: res.fastForward };
 }
 
+type Advance = { kind: "moved"; to: string; fastForward: boolean } | Extract<MergeResult, { kind: "conflict" } | { kind: "refused" }>;
+
 /**
- * The files first (only those that still hold what `from` had; git refuses, touching nothing, when one
- * was edited since), then the branch. A stop in between leaves the merged files recorded against the old
- * tip: the next save commits them, so nothing is lost.
+ * From `ours` (what the files hold), takes each target in turn: skipped when already in, a fast-forward
+ * when ours is in it, else a merge commit made with merge-tree. The files follow each step through the
+ * bank index (`read-tree -m -u`, which only writes files that still hold what the step started from).
+ * The branch itself is not moved here.
  */
-async function moveBank(b: BankRef, from: string | null, to: string, fastForward: boolean): Promise<MergeResult> {
+async function advance(b: BankRef, ours: string | null, targets: readonly string[], message: string, options: MergeOptions): Promise<Advance> {
+  let at = ours;
+  let fastForward = true;
+  for (const target of targets) {
+    // A ref (the remote-tracking one) moves: each step is taken to the commit it names now.
+    const other = (await git(["rev-parse", "--verify", `${target}^{commit}`], { cwd: b.root })).stdout.trim();
+    if (at === other) continue;
+    if (!at) {
+      await refuseForeignBank(b, other, target.replace(/^refs\/(heads|remotes)\//, ""));
+      const step = await writeStep(b, null, other);
+      if (step) return step;
+      at = other;
+      continue;
+    }
+    const counts = await git(["rev-list", "--left-right", "--count", `${at}...${other}`, "--"], { cwd: b.root });
+    const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);
+    if (behind === 0) continue;
+    await refuseForeignBank(b, other, target.replace(/^refs\/(heads|remotes)\//, ""));
+    if (ahead === 0) {
+      const step = await writeStep(b, at, other);
+      if (step) return step;
+      at = other;
+      continue;
+    }
+    await options.beforeMerge?.();
+    const tree = await git(["merge-tree", "--write-tree", "--name-only", "-z", "--allow-unrelated-histories", at, other], { cwd: b.root, okCodes: [1] });
+    const [oid, ...rest] = tree.stdout.split("\0");
+    if (tree.code === 1) return { kind: "conflict", files: rest.slice(0, rest.indexOf("")) };
+    const commit = await git(["commit-tree", ...(options.sign ? ["-S"] : []), oid!, "-p", at, "-p", other, "-m", message], { cwd: b.root }).catch((err: unknown) => {
+      if (!(err instanceof GitError)) throw err;
+      throw new MemoryError("commit-failed", `git could not make the merge commit (${gitReason(err.result.stderr)}); nothing was merged`, { cause: "commit signing?" });
+    });
+    const merged = commit.stdout.trim();
+    const step = await writeStep(b, at, merged);
+    if (step) return step;
+    at = merged;
+    fastForward = false;
+  }
+  return { kind: "moved", to: at ?? ours ?? "", fastForward };
+}
+
+/** The files (and the bank index) from `from`'s tree to `to`'s; a refusal when one was edited since. */
+async function writeStep(b: BankRef, from: string | null, to: string): Promise<Extract<MergeResult, { kind: "refused" }> | null> {
   const args = from ? ["read-tree", "-m", "-u", from, to] : ["read-tree", "-m", "-u", to];
   const res = await git(args, { cwd: b.root, env: env(b), okCodes: [128] });
-  if (res.code !== 0) return { kind: "refused", reason: refusal(res.stderr) };
-  await git(["update-ref", "-m", fastForward ? "memory: fast-forward the bank" : "memory: merge the bank", b.ref, to, from ?? ""], { cwd: b.root });
-  return { kind: "merged", fastForward };
+  return res.code === 0 ? null : { kind: "refused", reason: refusal(res.stderr) };
 }
 
 function refusal(stderr: string): string {
@@ -151,10 +237,23 @@ export async function bankCounts(root: string, ref: string, trackingRef: string)
   return { ahead: only.code === 0 ? Number(only.stdout.trim()) : 0, behind: null };
 }
 
+/** Whether this work tree has recorded what its bank files were synced to. */
+export const hasBase = async (b: BankRef): Promise<boolean> => (await readFile(baseFile(b), "utf8").catch(() => "")).trim() !== "";
+
+/** This work tree takes the bank branch as it is (`tip`): its index, its missing files, its base. */
+export async function adoptBank(b: BankRef, tip: string): Promise<void> {
+  await refuseForeignBank(b, tip, b.ref.replace(/^refs\/heads\//, ""));
+  await resetBankIndex(b, tip);
+  await git(["checkout-index", "--all"], { cwd: b.root, env: env(b), okCodes: [0, 1] });
+  await setBase(b, tip);
+}
+
 /** Points the bank branch, made nowhere yet, at `tip` (the remote's), and its index at `tip`'s tree. */
 export async function takeBank(b: BankRef, tip: string): Promise<void> {
+  await refuseForeignBank(b, tip, "the remote's bank branch");
   await git(["update-ref", "-m", "memory: take the bank branch from the remote", b.ref, tip, ""], { cwd: b.root });
   await resetBankIndex(b, tip);
+  await setBase(b, tip);
   // Every file of the bank missing here is written from it (a clone that pulled the bank's move off its
   // code branch has none); a file that exists is left as it is, and the next save records its changes.
   await git(["checkout-index", "--all"], { cwd: b.root, env: env(b), okCodes: [0, 1] });
@@ -176,4 +275,5 @@ export async function bankCommitFrom(b: BankRef, source: string, paths: readonly
 /** Moves the bank branch to `to` from `from` (null: it must not exist yet). */
 export async function setBankRef(b: BankRef, to: string, from: string | null, reason: string): Promise<void> {
   await git(["update-ref", "-m", reason, b.ref, to, from ?? ""], { cwd: b.root });
+  await setBase(b, to);
 }

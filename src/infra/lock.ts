@@ -152,8 +152,8 @@ function ownLock(path: string, token: string): Lock {
 
 
 /** Runs `work` holding the lock; `onWait` hears once when another process makes it wait. */
-export async function withLock<T>(commonDir: string, work: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
-  const lock = await acquireLock(commonDir, undefined, onWait);
+export async function withLock<T>(commonDir: string, work: () => Promise<T>, onWait?: (holder: string) => void, timeoutMs?: number): Promise<T> {
+  const lock = await acquireLock(commonDir, timeoutMs, onWait);
   try {
     return await work();
   } finally {

@@ -354,7 +354,8 @@ export function createMemoryServer(options: McpOptions): McpServer {
       argsSchema: z.object({ task: z.string().optional(), budget: z.string().optional() }),
     },
     async (a) => {
-      const b = await briefing({ ...where, task: a.task, budget: a.budget ? Number(a.budget) : undefined });
+      const n = a.budget ? Number(a.budget) : Number.NaN;
+      const b = await briefing({ ...where, task: a.task, budget: Number.isInteger(n) && n > 0 ? n : undefined });
       return { messages: [{ role: "user" as const, content: { type: "text" as const, text: b.text } }] };
     },
   );

@@ -13,6 +13,7 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   markers: () => "run `memory doctor --fix`, or resolve them by hand",
   "not-a-repo": () => "run memory in a clone of your repository, or `git init` one",
   "no-bank": () => "run `memory init` first",
+  "not-a-bank-branch": (e) => `set "sync": { "branch": "<another name>" } in .claude/memory.config.json (the branch ${e.detail.branch} is left as it is)`,
   "not-found": () => "look it up with `memory recall WORDS` or `memory list`",
   task: () => "see the queue with `memory task list`",
   harvested: (e) => `edit or delete ${e.detail.file} itself`,
