@@ -7,7 +7,7 @@
  */
 import { CONFIG_FILE, DEFAULT_BANK_BRANCH } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
-import { bankCommitFrom, bankTip, mergeIntoBank, resetBankIndex, setBankRef } from "../git/bank-ref.js";
+import { bankCommitFrom, bankTip, dropBankRef, mergeIntoBank, setBankRef } from "../git/bank-ref.js";
 import { fetchUpstream } from "../git/remote.js";
 import { headCommit, listFiles } from "../git/repo.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -66,6 +66,26 @@ export async function moveToBranch(ws: Workspace, persona: string, options: { dr
   const first = await bankCommitFrom(bank, head, paths, `memory: the bank moves to its own branch (${persona})`, { sign });
   await setBankRef(bank, first, null, "memory: the bank moves to its own branch");
   result.bankCommit = first;
+
+  // The bank branch reaches the remote first (merged with another clone's move, if one came first). Should
+  // that fail, the bank branch made here is removed again and nothing else has changed.
+  const up = bankUpstream(ws.gitConfig, moved, ws.codeBranch);
+  try {
+    if (up) {
+      const fetched = await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
+      if (fetched.kind === "ok") {
+        const merged = await mergeIntoBank(bank, up.trackingRef, `memory: merge ${up.remote}/${branch} (${persona})`, { sign });
+        if (merged.kind === "conflict" || merged.kind === "refused") {
+          throw new MemoryError("merge-refused", `cannot merge ${up.remote}/${branch} into the bank moved here (${merged.kind === "conflict" ? merged.files.join(", ") : merged.reason})`);
+        }
+      }
+    }
+    if (options.push !== false && up) result.bankSync = await syncWithRemote(ws, moved, { persona, push: true, command: "migrate" });
+  } catch (err) {
+    await dropBankRef(bank);
+    throw err;
+  }
+
   // Code branches stop tracking it: one commit, HEAD moved; the index drops the folder, the files stay.
   const message = `memory: the bank is synced on the ${branch} branch from now on (${persona})`;
   const code = await commitWithout(ws.root, ws.gitDir, head, [bankDir], rewritten !== null && configTracked ? [{ path: CONFIG_FILE, content: rewritten }] : [], message, { sign });
@@ -85,16 +105,8 @@ export async function moveToBranch(ws: Workspace, persona: string, options: { dr
   ws.line = await resolveLine(ws, ws.config, ws.codeBranch);
   if (ws.line.mode !== "branch") ws.line = moved;
   await ensureBankAttributes(ws);
-  await resetBankIndex(bank, first);
 
-  const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
-  if (up) {
-    // Another clone moved first: the two are merged through the drivers (nothing in common but the entries).
-    const fetched = await fetchUpstream(ws.root, up, networkTimeoutMs(ws.env));
-    if (fetched.kind === "ok") await mergeIntoBank(bank, up.trackingRef, `memory: merge ${up.remote}/${branch} (${persona})`, { sign });
-  }
   if (options.push !== false && up) {
-    result.bankSync = await syncWithRemote(ws, ws.line, { persona, push: true, command: "migrate" });
     const current = { mode: "current" as const, branch: ws.codeBranch, ref: "HEAD", bank: null, chosenBy: "config" as const };
     try {
       result.codeSync = await syncWithRemote(ws, current, { persona, push: true, command: "migrate" });

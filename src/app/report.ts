@@ -21,7 +21,13 @@ export async function report(options: { cwd?: string; env?: NodeJS.ProcessEnv; s
   const items = await readItemsSeen(ws);
   const events = await readLog(ws);
   const tasks = items.filter((i) => i.type === "task" && i.source === "bank").map(taskOf);
-  const entries = items.filter((i) => i.id !== i.file && i.at && (!since || i.at >= since));
+  // Each entry once, wherever it is now (the bank, a doc it was harvested to, the archive).
+  const seen = new Set<string>();
+  const entries = items.filter((i) => {
+    if (i.id === i.file || !i.at || (since && i.at < since) || seen.has(i.id)) return false;
+    seen.add(i.id);
+    return true;
+  });
   // Days from the window's start (or the first entry, at most 90 days back) to today.
   const first = since ?? entries.map((i) => i.at).sort()[0] ?? isoSeconds(new Date(clock));
   const start = Math.max(Date.parse(`${dayOf(first)}T00:00:00Z`), clock - 89 * DAY);

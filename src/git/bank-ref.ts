@@ -277,3 +277,9 @@ export async function setBankRef(b: BankRef, to: string, from: string | null, re
   await git(["update-ref", "-m", reason, b.ref, to, from ?? ""], { cwd: b.root });
   await setBase(b, to);
 }
+
+/** Removes a bank branch made here a moment ago (a move that could not reach the remote), and its base. */
+export async function dropBankRef(b: BankRef): Promise<void> {
+  await git(["update-ref", "-d", b.ref], { cwd: b.root, okCodes: [0, 1] });
+  await writeFile(baseFile(b), "");
+}
