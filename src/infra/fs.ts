@@ -30,9 +30,12 @@ export async function writeTextAtomic(path: string, text: string, mode?: number)
   await writeBytesAtomic(path, Buffer.from(text, "utf8"), mode);
 }
 
+let writes = 0;
+
 export async function writeBytesAtomic(path: string, bytes: Buffer, mode?: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.memory-${process.pid}.tmp`);
+  // The pid (for removing what a stopped process left) and a counter (two writes of one file in one process).
+  const tmp = join(dirname(path), `.${basename(path)}.memory-${process.pid}-${++writes}.tmp`);
   try {
     await writeFile(tmp, bytes);
     if (mode !== undefined) await chmod(tmp, mode);
@@ -78,12 +81,12 @@ export function withPath(err: unknown, path: string): unknown {
 
 /**
  * Removes the temporary files `writeBytesAtomic` leaves in a folder when its process is killed between
- * writing and renaming (`.<name>.memory-<pid>.tmp`, the pid gone); nobody else's files.
+ * writing and renaming (`.<name>.memory-<pid>-<n>.tmp`, the pid gone); nobody else's files.
  */
 export async function removeStaleTemps(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    const pid = /^\..+\.memory-(\d+)\.tmp$/.exec(name)?.[1];
+    const pid = /^\..+\.memory-(\d+)(?:-\d+)?\.tmp$/.exec(name)?.[1];
     if (pid !== undefined && !isAlive(Number(pid))) await unlink(join(dir, name)).catch(() => {});
   }
 }
