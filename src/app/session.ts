@@ -4,6 +4,7 @@ import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { headCommit } from "../git/repo.js";
 import { bankBase, bankTip, stageBank } from "../git/bank-ref.js";
+import { git } from "../git/run.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
@@ -107,7 +108,9 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   if (!bank) return { ...(await pathStatus(ws.root, bankPaths(session))), tip: "HEAD" };
   // Compared with what this work tree's files were last synced to: another work tree may have moved the branch.
   const tip = await bankBase(bank);
-  const changed = await stageBank(bank, tip, bankPaths(session));
+  // A config the code branch tracks is the code branch's (a team set sync.branch there): not the bank's.
+  const configOnCode = (await git(["ls-files", "--", CONFIG_FILE], { cwd: ws.root })).stdout.trim() !== "";
+  const changed = await stageBank(bank, tip, configOnCode ? [ws.config.bank] : bankPaths(session));
   return { unmerged: [], untracked: [], ignored: [], changed, tip };
 }
 
