@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox } from "./helpers.js";
-import { BANK_FILES, NOW, initialized } from "./fixtures.js";
+import { BANK_FILES, NOW, initialized, ok } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 describe("memory init", () => {
@@ -190,5 +190,23 @@ describe("the lock", () => {
     const res = await sb.memory(repo, ["add", "pattern", "after a crash"]);
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(join(repo, ".git/memory.lock"))).toBe(false);
+  });
+});
+
+describe("memory config set", () => {
+  it("changes one setting, validated before anything is written; the rest of the file stays", async () => {
+    const { sb, repo } = await initialized("dev", "branch");
+    ok(await sb.memory(repo, ["config", "set", "buffers.patterns.threshold", "30"]));
+    ok(await sb.memory(repo, ["config", "set", "recall.halfLife.decision", "730"]));
+    const file = JSON.parse(sb.read(repo, ".claude/memory.config.json"));
+    expect(file).toEqual({ buffers: { patterns: { threshold: 30 } }, recall: { halfLife: { decision: 730 } } });
+    const before = sb.read(repo, ".claude/memory.config.json");
+    const typo = await sb.memory(repo, ["config", "set", "buffers.patterns.treshold", "3"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('did you mean "threshold"?');
+    const bad = await sb.memory(repo, ["config", "set", "buffers.patterns.threshold", "zero"]);
+    expect(bad.code).toBe(1);
+    expect(sb.read(repo, ".claude/memory.config.json")).toBe(before);
+    expect(JSON.parse(ok(await sb.memory(repo, ["config", "--json"])).stdout).buffers.patterns.threshold).toBe(30);
   });
 });

@@ -431,6 +431,16 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .action(async (o: { json?: boolean }) => {
       const { configCommand } = await import("../commands/config.js");
       await configCommand(where, out, !!o.json);
+    })
+    .command("set")
+    .description("change one setting in .claude/memory.config.json, validated (VALUE is JSON when it reads as JSON)")
+    .argument("<key>", "the setting, with dots: buffers.patterns.threshold, sync.branch")
+    .argument("<value>", "20, true, \"current\", [\"pattern\"]…")
+    .addHelpText("after", example("memory config set buffers.patterns.threshold 30", "memory config set sync.branch current"))
+    .action(async (key: string, value: string) => {
+      const { setConfig } = await import("../app/config.js");
+      const res = await setConfig({ ...where, key, value });
+      out.success(`${res.key} = ${JSON.stringify(res.value)} in ${res.source}`);
     });
 
   program.addOption(new Option("--no-color", "no colours (also NO_COLOR=1)").hideHelp());
