@@ -324,3 +324,32 @@ describe("the bank on its own branch", () => {
   });
 });
 
+
+describe("hooks never hold up git or an agent for long", () => {
+  it("git's hook gives up at once while another memory command holds the clone; a stopped harvest is not pushed over the person's own commits", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    // Another memory command (this test's own live process) holds the clone's lock.
+    sb.write(dev, ".git/memory.lock", `${process.pid} held-by-a-test\n`);
+    const started = Date.now();
+    const hook = sb.memoryCli(dev, ["hook", "git-sync"]);
+    expect(hook.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const brief = sb.memoryCli(dev, ["context", "--hook"], { input: JSON.stringify({ hook_event_name: "SessionStart" }) });
+    expect(brief.code).toBe(0);
+    expect(JSON.parse(brief.stdout).hookSpecificOutput.additionalContext).toContain("# Memory briefing for dev");
+    expect(brief.stderr).toContain("another memory command is running");
+    unlinkSync(join(dev, ".git/memory.lock"));
+    // A harvest kept here, then a commit of the person's own on top: the next start does not push it.
+    ok(await sb.memory(dev, ["add", "decision", "Use SQLite"]));
+    ok(await sb.memory(dev, ["harvest", "--all", "--yes", "--no-push"]));
+    sb.write(dev, "wip.txt", "work in progress\n");
+    sb.git(dev, "add", "wip.txt");
+    sb.git(dev, "commit", "-q", "-m", "WIP");
+    ok(await sb.memory(dev, ["start"]));
+    expect(sb.git(origin, "rev-list", "--count", "main").trim()).toBe("1");
+  }, 60_000);
+});
