@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // Kept tiny: git runs the merge driver once per conflicted bank file, and agents' hooks run the CLI on
 // every session, so the two commonest calls skip the command-line parser.
+// Each entry point comes from its bundle (dist/bundle, built by `npm run build`), else from tsc's output.
+const load = (bundled, plain) =>
+  import(bundled).catch((err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("dist/bundle")) throw err;
+    return import(plain);
+  });
 const args = process.argv.slice(2);
 if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
-  const { runDriver } = await import("../dist/cli/driver.js");
+  const { runDriver } = await load("../dist/bundle/driver.js", "../dist/cli/driver.js");
   process.exitCode = await runDriver(args.slice(1));
 } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { version } = await import("../dist/infra/version.js");
+  const { version } = await load("../dist/bundle/version.js", "../dist/infra/version.js");
   process.stdout.write(`${version()}\n`);
 } else {
-  const { main } = await import("../dist/cli/main.js");
+  const { main } = await load("../dist/bundle/main.js", "../dist/cli/main.js");
   process.exitCode = await main(process.argv);
 }

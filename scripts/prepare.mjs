@@ -20,3 +20,6 @@ if (!existsSync(tsc)) {
   run("npm", ["install", "--no-save", "--include=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--location=project"]);
 }
 run(process.execPath, [tsc, "-p", "tsconfig.json"]);
+// The bundles are a speed-up: without them (no esbuild here) bin/memory.js runs tsc's output.
+const bundled = spawnSync(process.execPath, [join(root, "scripts", "bundle.mjs")], { cwd: root, env, stdio: "inherit" });
+if (bundled.status !== 0) console.error("memory: no bundles built (esbuild missing?); the CLI runs unbundled");

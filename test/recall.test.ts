@@ -237,7 +237,7 @@ describe("recall's cost", () => {
     expect(uses(loads(["save"]))).toBe(false);
     expect(uses(loads(["status"]))).toBe(false);
     const recallLoads = loads(["recall", "indexed"]);
-    expect(recallLoads).toContain("/dist/cli/main.js"); // the hook saw the command's own modules
+    expect(recallLoads).toContain("/dist/bundle/main.js"); // the hook saw the command's own modules
     expect(uses(recallLoads)).toBe(true);
   });
 });
