@@ -36,7 +36,7 @@ export interface BankFile {
 }
 
 export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<Workspace> {
-  const repo = await findRepo(cwd);
+  const repo = await findRepo(cwd, env);
   const [configText, gitConfig] = await Promise.all([
     readFile(join(repo.root, CONFIG_FILE), "utf8").catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") return null;

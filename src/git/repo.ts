@@ -1,6 +1,6 @@
 /** Small read-mostly git queries, each one git process (or none, where a file read answers). */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readFile } from "node:fs/promises";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError } from "./run.js";
 
@@ -13,7 +13,14 @@ export interface RepoPaths {
   commonDir: string;
 }
 
-export async function findRepo(cwd: string): Promise<RepoPaths> {
+/**
+ * The work tree's top, its git dir and the common git dir. Without a process in the plain case (a `.git`
+ * folder above `cwd`, no `GIT_*` variable that moves things, no `core.worktree`, no reftable); git answers
+ * everything else.
+ */
+export async function findRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoPaths> {
+  const plain = await findPlainRepo(cwd, env);
+  if (plain) return plain;
   let out: string;
   try {
     out = (await git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], { cwd })).stdout;
@@ -29,6 +36,26 @@ export async function findRepo(cwd: string): Promise<RepoPaths> {
   }
   // --git-common-dir is relative to the cwd when it is not absolute.
   return { root, gitDir, commonDir: common.startsWith("/") ? common : join(cwd, common) };
+}
+
+async function findPlainRepo(cwd: string, env: NodeJS.ProcessEnv): Promise<RepoPaths | null> {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM) return null;
+  let dir = resolvePath(cwd);
+  for (;;) {
+    const git = join(dir, ".git");
+    const info = await lstat(git).catch(() => null);
+    if (info) {
+      if (!info.isDirectory()) return null; // a .git file: a linked work tree or a submodule, git knows
+      const config = await readFile(join(git, "config"), "utf8").catch(() => null);
+      if (config === null || /^\s*worktree\s*=|^\s*bare\s*=\s*true|refStorage/im.test(config)) return null;
+      if (await lstat(join(git, "reftable")).catch(() => null)) return null;
+      if (!(await lstat(join(git, "HEAD")).catch(() => null))) return null;
+      return { root: dir, gitDir: git, commonDir: git };
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
 }
 
 export interface Head {
