@@ -186,7 +186,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", "print it as JSON")
     .addHelpText("after", example("memory show 01M8JD2E", "memory show 01M8JD2E --json | jq .harvestedTo"))
     .action(async (id: string, o: { json?: boolean }) => {
-      const { showCommand } = await import("../commands/lookup.js");
+      const { showCommand } = await import("../commands/show.js");
       await showCommand({ ...where, id }, out, !!o.json);
     });
 
@@ -194,7 +194,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", "print them as JSON")
     .addHelpText("after", example("memory list", "memory list --by qa --since 7d", "memory list --type decision --json | jq -r '.items[].title'"))
     .action(async (o: Filters & { json?: boolean }) => {
-      const [{ listCommand }, { toFilter }] = await Promise.all([import("../commands/lookup.js"), import("../commands/recall.js")]);
+      const [{ listCommand }, { toFilter }] = await Promise.all([import("../commands/show.js"), import("../commands/recall.js")]);
       await listCommand({ ...where, filter: toFilter(o, io.env) }, out, !!o.json);
     });
 
@@ -238,7 +238,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .addHelpText("after", example('memory context --task "fix the flaky checkout test"', "memory context --budget 800", "memory context --json | jq .estimate"))
     .action(async (o: { task?: string; budget: number; persona?: string; json?: boolean; hook?: boolean }) => {
       if (o.hook) {
-        const { contextHookCommand } = await import("../commands/context-hook.js");
+        const { contextHookCommand } = await import("../commands/context.js");
         await contextHookCommand({ ...where, env: hookEnv(io.env), task: o.task, budget: o.budget, persona: o.persona }, out, await io.readStdin());
         return;
       }
@@ -300,7 +300,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--json", "print the task as JSON")
     .addHelpText("after", example('memory task add "Fix the flaky checkout test" --assign qa --priority high', 'memory task add "Ship v2" --depends 01M8JD2E'))
     .action(async (title: string, o: { message?: string; assign?: string; depends?: string[]; priority: string; persona?: string; json?: boolean }) => {
-      const { taskAddCommand } = await import("../commands/tasks.js");
+      const { taskAddCommand } = await import("../commands/task.js");
       const body = o.message === "-" ? await io.readStdin() : o.message;
       await taskAddCommand({ ...where, title, body, assign: o.assign, depends: o.depends, priority: o.priority, persona: o.persona }, out, !!o.json);
     });
@@ -312,7 +312,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the tasks as JSON")
     .action(async (o: { mine?: boolean; status?: string; persona?: string; json?: boolean }) => {
-      const { taskListCommand } = await import("../commands/tasks.js");
+      const { taskListCommand } = await import("../commands/task.js");
       await taskListCommand({ ...where, mine: !!o.mine, status: o.status, persona: o.persona }, out, !!o.json);
     });
   for (const [name, what] of [["claim", "take a task: refused when another holds it, or a task it depends on is not done"], ["done", "mark a task done"]] as const) {
@@ -324,7 +324,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       .option("--persona <name>", "persona, instead of this clone's")
       .option("--json", "print the task as JSON")
       .action(async (id: string, o: { message?: string; persona?: string; json?: boolean }) => {
-        const { taskChangeCommand } = await import("../commands/tasks.js");
+        const { taskChangeCommand } = await import("../commands/task.js");
         await taskChangeCommand(name, { ...where, id, note: o.message, persona: o.persona }, out, !!o.json);
       });
   }
@@ -336,7 +336,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--persona <name>", "persona, instead of this clone's")
     .option("--json", "print the task as JSON")
     .action(async (id: string, to: string, o: { persona?: string; json?: boolean }) => {
-      const { taskChangeCommand } = await import("../commands/tasks.js");
+      const { taskChangeCommand } = await import("../commands/task.js");
       await taskChangeCommand("assign", { ...where, id, to, persona: o.persona }, out, !!o.json);
     });
 
@@ -354,19 +354,19 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     });
   };
   teamView("log", "the session log: who started, saved, synced, harvested, handed off, changed tasks, when, and how each sync went", ["memory log --since 1d", "memory log --by qa --json | jq '.events[] | select(.sync)'"], async (o) => {
-    const { logCommand } = await import("../commands/team.js");
+    const { logCommand } = await import("../commands/stats.js");
     await logCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
   });
   teamView("stats", "counts by type, persona, buffer and doc; sync success, conflicts, retries and times against the design's goals", ["memory stats --since 7d", "memory stats --json | jq .sync"], async (o) => {
-    const { statsCommand } = await import("../commands/team.js");
+    const { statsCommand } = await import("../commands/stats.js");
     await statsCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
   });
   teamView("contributions", "per persona: entries, ADRs, post-mortems, patterns, handoffs, tasks done, saves, last active", ["memory contributions --since 7d", "memory contributions qa --json"], async (o, persona) => {
-    const { contributionsCommand } = await import("../commands/team.js");
+    const { contributionsCommand } = await import("../commands/stats.js");
     await contributionsCommand({ ...where, since: o.since ?? "7d", by: persona }, out, !!o.json);
   }, "persona");
   teamView("insights", "what needs attention: buffers at threshold, undecided ADRs, stale entries, open handoffs, unclaimed tasks, recurring tags, quiet personas", ["memory insights", "memory insights --json | jq -r '.insights[].text'"], async (o) => {
-    const { insightsCommand } = await import("../commands/team.js");
+    const { insightsCommand } = await import("../commands/stats.js");
     await insightsCommand({ ...where, since: o.since, by: o.by }, out, !!o.json);
   });
 
@@ -397,7 +397,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .argument("<name>", "git-sync")
     .argument("[args...]", "what git passed the hook")
     .action(async (name: string) => {
-      const { gitSyncHook } = await import("../commands/git-hook.js");
+      const { gitSyncHook } = await import("../commands/hook.js");
       if (name !== "git-sync") throw new MemoryError("usage", `no hook named "${name}"`);
       await gitSyncHook(where, out);
     });

@@ -1,4 +1,6 @@
 import { briefing, type ContextOptions, type ContextResult } from "../app/context.js";
+import { MemoryError } from "../core/errors.js";
+import { describe } from "../ui/messages.js";
 import { json, type Output } from "../ui/output.js";
 
 export async function contextCommand(options: ContextOptions, out: Output, asJson: boolean): Promise<void> {
@@ -52,4 +54,31 @@ export function hookAnswer(payload: HookPayload, text: string): string {
   if (payload.agent === "claude") return JSON.stringify({ hookSpecificOutput: { hookEventName: payload.event, additionalContext: text } });
   if (payload.agent === "cursor") return JSON.stringify({ additional_context: text });
   return text;
+}
+
+/**
+ * `memory context --hook`: what an agent's session hook runs. At a session start it syncs first (pulling
+ * what the team learned; the remote is waited for briefly, and an unreachable one is skipped), then answers
+ * with the briefing in the agent's format. It never fails the agent's session: a problem is one line on
+ * stderr and the briefing says what it could. (`start` is imported only here: a plain briefing never loads it.)
+ */
+export async function contextHookCommand(options: ContextOptions, out: Output, stdin: string): Promise<void> {
+  const payload = readHookPayload(stdin, options.env ?? {});
+  const said = (err: unknown) => out.warn(err instanceof MemoryError ? describe(err) : String(err));
+  if (/^session_?start$/i.test(payload.event)) {
+    try {
+      const { start } = await import("../app/start.js");
+      const started = await start({ cwd: options.cwd, env: options.env, persona: options.persona });
+      if (started.sync.unreachable) out.info(`the remote was not reached (${started.sync.unreachable}); the briefing is from this clone`);
+    } catch (err) {
+      said(err);
+    }
+  }
+  const task = options.task ?? (payload.prompt?.trim() || undefined);
+  try {
+    const result = await briefing({ ...options, task });
+    out.data(hookAnswer(payload, result.text.trimEnd()));
+  } catch (err) {
+    said(err);
+  }
 }
