@@ -3,12 +3,12 @@
 // to merge, and `memory start` with nothing new. Medians of 15; the ratio is branch / current.
 //
 //   npm run build && node bench/bank-branch.mjs
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEntry } from "../dist/core/entries.js";
 import { isoSeconds } from "../dist/core/clock.js";
 import { newId } from "../dist/core/ids.js";
-import { fmt, median, sandbox } from "./lib.mjs";
+import { fmt, median, sandbox, seedOrigin } from "./lib.mjs";
 
 const BANK = ".claude/memory-bank";
 let n = 0;
@@ -19,18 +19,9 @@ const addEntry = (clone, persona) => {
 };
 
 function setup(layout) {
-  const { root, memory, git } = sandbox();
-  const origin = join(root, "origin.git");
-  git(root, "init", "-q", "--bare", "-b", "main", origin);
-  const seed = join(root, "seed");
-  git(root, "clone", "-q", origin, seed);
-  if (layout === "current") {
-    mkdirSync(join(seed, ".claude"));
-    writeFileSync(join(seed, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
-    git(seed, "add", ".");
-  }
-  git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
-  git(seed, "push", "-q", "origin", "main");
+  const box = sandbox();
+  const { root, memory, git } = box;
+  const { origin } = seedOrigin(box, layout);
   const [a, b] = ["a", "b"].map((p) => {
     const dir = join(root, p);
     git(root, "clone", "-q", origin, dir);

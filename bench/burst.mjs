@@ -6,17 +6,13 @@
 //   SIZES=8,32,64 node bench/burst.mjs
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { CLI, sandbox } from "./lib.mjs";
+import { CLI, sandbox, seedOrigin } from "./lib.mjs";
 
 const sizes = (process.env.SIZES ?? "8,32").split(",").map(Number);
 for (const n of sizes) {
-  const { root, env, git, memory } = sandbox();
-  const origin = join(root, "origin.git");
-  git(root, "init", "-q", "--bare", "-b", "main", origin);
-  const seed = join(root, "seed");
-  git(root, "clone", "-q", origin, seed);
-  git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
-  git(seed, "push", "-q", "origin", "main");
+  const box = sandbox();
+  const { root, env, git, memory } = box;
+  const { origin, seed } = seedOrigin(box);
   memory(seed, "init", "--persona", "seed");
   memory(seed, "save");
   const clones = [];

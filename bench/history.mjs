@@ -3,25 +3,15 @@
 // saves twice, in an interleaved order. Prints commits by kind on main and on the bank branch.
 //
 //   npm run build && node bench/history.mjs
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sandbox } from "./lib.mjs";
+import { sandbox, seedOrigin } from "./lib.mjs";
 
 const personas = ["dev", "qa", "architect", "lead", "ops", "docs"];
 
 function day(layout) {
-  const { root, git, memory } = sandbox();
-  const origin = join(root, "origin.git");
-  git(root, "init", "-q", "--bare", "-b", "main", origin);
-  const seed = join(root, "seed");
-  git(root, "clone", "-q", origin, seed);
-  if (layout === "current") {
-    mkdirSync(join(seed, ".claude"));
-    writeFileSync(join(seed, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
-    git(seed, "add", ".");
-  }
-  git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
-  git(seed, "push", "-q", "origin", "main");
+  const box = sandbox();
+  const { root, git, memory } = box;
+  const { origin } = seedOrigin(box, layout);
   const clones = Object.fromEntries(personas.map((p) => [p, join(root, p)]));
   for (const p of personas) {
     git(root, "clone", "-q", origin, clones[p]);

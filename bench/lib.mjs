@@ -40,3 +40,23 @@ export function median(fn, runs = 15, before = () => {}) {
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+/**
+ * A bare origin in the sandbox whose main holds one commit (made in `<root>/seed`); with layout "current",
+ * that commit holds a config keeping the bank on the checked-out branch (the original layout).
+ */
+export function seedOrigin({ root, git }, layout = "branch") {
+  const origin = join(root, "origin.git");
+  git(root, "init", "-q", "--bare", "-b", "main", origin);
+  const seed = join(root, "seed");
+  git(root, "clone", "-q", origin, seed);
+  if (layout === "current") {
+    mkdirSync(join(seed, ".claude"));
+    writeFileSync(join(seed, ".claude/memory.config.json"), '{ "sync": { "branch": "current" } }\n');
+    git(seed, "add", ".");
+  }
+  git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
+  git(seed, "push", "-q", "origin", "main");
+  return { origin, seed };
+}
+

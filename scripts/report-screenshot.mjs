@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
-import { sandbox } from "../bench/lib.mjs";
+import { sandbox, seedOrigin } from "../bench/lib.mjs";
 
 const out = resolve(process.argv[2] ?? "Docs/images/report.png");
 const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -14,13 +14,9 @@ if (!chromium) {
   console.error("no chromium here: install Debian's chromium package");
   process.exit(1);
 }
-const { root, git, run } = sandbox();
-const origin = join(root, "origin.git");
-git(root, "init", "-q", "--bare", "-b", "main", origin);
-const seed = join(root, "seed");
-git(root, "clone", "-q", origin, seed);
-git(seed, "commit", "-q", "--allow-empty", "-m", "initial");
-git(seed, "push", "-q", "origin", "main");
+const box = sandbox();
+const { root, git } = box;
+const { origin } = seedOrigin(box);
 const personas = ["dev", "qa", "architect", "lead", "ops", "docs"];
 const clones = Object.fromEntries(personas.map((p) => [p, join(root, p)]));
 const at = (day, h, m) => ({ MEMORY_NOW: `2026-11-${String(16 + day).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:00Z` });
@@ -59,4 +55,3 @@ if (/CONSOLE\(\d+\)|Uncaught|Refused to/.test(res.stderr)) {
   process.exit(1);
 }
 console.log(`wrote ${out} from ${html}`);
-void run;

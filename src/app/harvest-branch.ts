@@ -19,6 +19,7 @@ import { refuseBadState } from "../git/state.js";
 import { undoLastCommit } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readHarvestedDocsAt } from "../bank/docs.js";
+import { defaultDocsRef } from "../bank/query.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
 import { bankFiles, bufferFiles, openWorkspace, requireBank, requirePersona, signsCommits, type Workspace } from "../bank/workspace.js";
 import { inspectBankFile } from "../bank/files.js";
@@ -207,15 +208,15 @@ async function landDocs(session: Session, plan: HarvestPlan): Promise<string> {
  * Lets go of the entries whose docs are on the default branch (as this clone last fetched it), in one bank
  * commit, synced. Remembers the default branch's commit it looked at, so an unmoved branch costs no reading.
  */
-export async function settleBank(session: Session, push: boolean, network = true): Promise<string[]> {
+export async function settleBank(session: Session, push: boolean, network = true, known?: { branch: string; ref: string } | null): Promise<string[]> {
   const { ws, persona } = session;
   if (!ws.line.bank) return [];
-  const code: BankLine = { mode: "current", branch: ws.codeBranch, ref: "HEAD", bank: null, chosenBy: "config" };
-  const up = bankUpstream(ws.gitConfig, code, ws.codeBranch);
-  const name = up ? await defaultBranch(ws.root, up.remote) : ws.codeBranch === "main" || ws.codeBranch === "master" ? ws.codeBranch : null;
+  // The default branch's tracking ref (start passes the one it just fetched); with no remote, a local main.
+  const docs = known !== undefined ? known : await defaultDocsRef(ws);
+  const local = ws.codeBranch === "main" || ws.codeBranch === "master" ? ws.codeBranch : null;
+  const name = docs?.branch ?? local;
   if (!name) return [];
-  const ref = up ? `refs/remotes/${up.remote}/${name}` : "HEAD";
-  const tip = (await git(["rev-parse", "--verify", "--quiet", ref], { cwd: ws.root, okCodes: [1] })).stdout.trim();
+  const tip = await revParse(ws.root, docs?.ref ?? "HEAD");
   if (!tip) return [];
   const state = `${ws.gitDir}/memory/settled`;
   const buffers: HarvestInput["buffers"] = {};

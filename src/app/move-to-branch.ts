@@ -14,7 +14,7 @@ import { networkTimeoutMs } from "../git/run.js";
 import { commitWithout, moveHead, untrackPaths } from "../git/snapshot.js";
 import { changedPaths, stageFiles } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
-import { bankUpstream, excludeFile, excludeLines, resolveLine } from "../bank/line.js";
+import { bankUpstream, ensureExcluded, resolveLine } from "../bank/line.js";
 import { signsCommits, type Workspace } from "../bank/workspace.js";
 import { ensureBankAttributes } from "./setup.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
@@ -98,9 +98,7 @@ export async function moveToBranch(ws: Workspace, persona: string, options: { dr
   result.codeCommit = code;
 
   // This clone from now on: the folder ignored by code branches, the attributes in .git/info.
-  const excluded = (await readTextIfExists(excludeFile(ws.commonDir))) ?? "";
-  const lines = excludeLines(ws.config).filter((l) => !excluded.split(/\r?\n/).includes(l));
-  if (lines.length) await writeTextAtomic(excludeFile(ws.commonDir), `${excluded}${excluded && !excluded.endsWith("\n") ? "\n" : ""}${lines.join("\n")}\n`);
+  await ensureExcluded(ws.commonDir, ws.config);
   ws.config = { ...ws.config, sync: rewritten !== null ? {} : ws.config.sync };
   ws.line = await resolveLine(ws, ws.config, ws.codeBranch);
   if (ws.line.mode !== "branch") ws.line = moved;

@@ -13,7 +13,7 @@ import { networkTimeoutMs } from "../git/run.js";
 import { exists, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { renderTemplate } from "../bank/files.js";
-import { bankUpstream, excludeFile, excludeLines, infoAttributesFile, resolveLine } from "../bank/line.js";
+import { bankUpstream, ensureExcluded, infoAttributesFile, resolveLine } from "../bank/line.js";
 import { adoptBank, bankTip, hasBase, takeBank } from "../git/bank-ref.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { attributeLines, bankFiles, harvestTargets, openWorkspace, requirePersona, type BankFile, type PlannedBank, type Workspace } from "../bank/workspace.js";
@@ -80,10 +80,7 @@ async function startLooking(ws: Workspace): Promise<void> {
  * and when the remote has the bank branch and this clone does not, the clone takes it as it is there.
  */
 async function holdBankOnItsBranch(ws: Workspace): Promise<boolean> {
-  const file = excludeFile(ws.commonDir);
-  const text = (await readTextIfExists(file)) ?? "";
-  const missing = excludeLines(ws.config).filter((l) => !text.split(/\r?\n/).includes(l));
-  if (missing.length) await writeTextAtomic(file, withLines(text, missing));
+  await ensureExcluded(ws.commonDir, ws.config);
   const bank = ws.line.bank!;
   const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
   const local = await bankTip(bank);
@@ -99,10 +96,6 @@ async function holdBankOnItsBranch(ws: Workspace): Promise<boolean> {
   return true;
 }
 
-function withLines(text: string, lines: string[]): string {
-  const body = text === "" || text.endsWith("\n") ? text : `${text}\n`;
-  return `${body}${lines.join("\n")}\n`;
-}
 
 /**
  * Writes each missing bank file; never touches one that exists. A file is only ever created from its

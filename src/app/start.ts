@@ -89,7 +89,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
     await finishPendingDocs(session, options.progress);
     // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
-    await settleBank(session, true);
+    await settleBank(session, true, true, docsRef);
     const docsTip = docsRef ? await revParse(ws.root, docsRef.ref) : "";
 
     const since = seenValid ? seen.commit : before;

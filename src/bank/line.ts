@@ -14,6 +14,7 @@ import { bankIndexFile, type BankRef } from "../git/bank-ref.js";
 import { findUpstream, type Upstream } from "../git/remote.js";
 import type { GitConfig, RepoPaths } from "../git/repo.js";
 import { git } from "../git/run.js";
+import { writeTextAtomic } from "../infra/fs.js";
 import { MemoryError } from "../core/errors.js";
 
 export interface BankLine {
@@ -32,6 +33,14 @@ export const EXCLUDE_COMMENT = "# memory: the bank is synced on its own branch; 
 
 export const excludeFile = (commonDir: string): string => join(commonDir, "info", "exclude");
 export const infoAttributesFile = (commonDir: string): string => join(commonDir, "info", "attributes");
+
+/** Adds the bank's lines to `.git/info/exclude` where missing (the rest of the file stays). */
+export async function ensureExcluded(commonDir: string, config: Config): Promise<void> {
+  const file = excludeFile(commonDir);
+  const text = (await readFile(file, "utf8").catch(() => "")) ?? "";
+  const missing = excludeLines(config).filter((l) => !text.split(/\r?\n/).includes(l));
+  if (missing.length) await writeTextAtomic(file, `${text}${text && !text.endsWith("\n") ? "\n" : ""}${missing.join("\n")}\n`);
+}
 
 /** The lines `.git/info/exclude` holds for a bank on its own branch. */
 export function excludeLines(config: Config): string[] {
