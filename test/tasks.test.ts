@@ -72,6 +72,30 @@ describe("memory task", () => {
     expect(text.split("\n")[0]).toContain("Run the migration");
   });
 
+  it("refusals are one line with the next step, a non-zero exit, and leave tasks.md as it was", async () => {
+    const { sb, dev } = await pair();
+    const id = ok(await sb.memory(dev, ["task", "add", "Write the migration"])).stdout.trim();
+    ok(await sb.memory(dev, ["task", "done", id]));
+    const before = sb.read(dev, TASKS);
+    const cases: [string[], number, string][] = [
+      [["task", "add", "Another", "--priority", "urgent"], 2, `argument 'urgent' is invalid. Allowed choices are low, medium, high, critical; see \`memory task --help\``],
+      [["task", "add", "Another", "--depends", "t-nope"], 2, `no task with id "t-nope" for --depends`],
+      [["task", "list", "--status", "half"], 2, `argument 'half' is invalid. Allowed choices are open, claimed, done, blocked; see`],
+      [["task", "claim", "t-nope"], 1, `no task with id "t-nope"`],
+      [["task", "claim", id], 1, `task ${id} is done (by dev)`],
+      [["task", "done", id], 1, `task ${id} is done already (by dev)`],
+      [["task", "assign", id, "qa"], 1, `task ${id} is done already`],
+    ];
+    for (const [args, code, said] of cases) {
+      const r = await sb.memory(dev, args);
+      expect(r.code, args.join(" ")).toBe(code);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toContain(said);
+      expect(r.stdout).toBe("");
+    }
+    expect(sb.read(dev, TASKS)).toBe(before);
+  });
+
   it("the merge of two changes of one task is the same whichever side is ours", () => {
     const base = createEntry({ id: "T1", type: "task", author: "dev", createdAt: "2026-11-29T09:00:00Z", title: "Task", tags: [], body: "", attrs: { status: "open", priority: "medium" } });
     const claim = (by: string, at: string) => createEntry({ ...base, attrs: { ...base.attrs, status: "claimed", "claimed-by": by, "claimed-at": at } });

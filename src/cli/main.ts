@@ -452,7 +452,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
 function usageError(program: Command, message: string, argv: readonly string[]): string {
   const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   const command = argv.slice(2).find((a) => known.includes(a));
-  return `memory: ${message.replace(/^error: /, "").trim()}; see \`memory ${command ? `${command} ` : ""}--help\`\n`;
+  return `memory: ${message.replace(/^error: /, "").trim().replace(/\.$/, "")}; see \`memory ${command ? `${command} ` : ""}--help\`\n`;
 }
 
 /** Runs the CLI and returns the exit code; `io` is the process unless a test gives its own. */
