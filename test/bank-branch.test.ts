@@ -28,6 +28,24 @@ function protectMain(origin: string): void {
 }
 
 describe("the bank on its own branch", () => {
+  it("a bank commit that cannot be signed is reported; the bank branch does not move and the entry stays", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const tip = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    sb.git(dev, "config", "commit.gpgsign", "true");
+    sb.git(dev, "config", "gpg.program", "false");
+    ok(await sb.memory(dev, ["add", "pattern", "unsigned"]));
+    const res = await sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("git could not commit the bank (");
+    expect(res.stderr).toContain("your changes are still in the files");
+    expect(sb.git(dev, "rev-parse", "refs/heads/memory").trim()).toBe(tip);
+    expect(sb.git(origin, "rev-parse", "refs/heads/memory").trim()).toBe(tip);
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["unsigned"]);
+  });
+
   it("a persona on a feature branch and one on main see each other's entries after one save and one start", async () => {
     const { sb, origin } = world();
     const main = sb.clone(origin, "main-dev");

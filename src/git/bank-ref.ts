@@ -11,6 +11,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitReason } from "./run.js";
 import type { MergeOptions, MergeResult } from "./merge.js";
+import { bankCommitFailed } from "./worktree.js";
 
 export interface BankRef {
   root: string;
@@ -116,12 +117,7 @@ export async function commitBankIndex(b: BankRef, base: string | null, paths: re
     const parents = base ? ["-p", base] : [];
     commit = (await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, ...parents, "-m", message], { cwd: b.root })).stdout.trim();
   } catch (err) {
-    if (!(err instanceof GitError)) throw err;
-    throw new MemoryError(
-      "commit-failed",
-      `git could not commit the bank (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files`,
-      { cause: "git identity? commit signing?" },
-    );
+    throw bankCommitFailed(err);
   }
   const shared = await bankTip(b);
   if (shared === base) {

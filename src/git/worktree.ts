@@ -71,14 +71,19 @@ export async function commitOnly(root: string, paths: readonly string[], message
   try {
     await git(["commit", "--only", "--no-verify", "--quiet", "-m", message, "--", ...changed], { cwd: root });
   } catch (err) {
-    if (!(err instanceof GitError)) throw err;
-    throw new MemoryError(
-      "commit-failed",
-      `git could not commit the bank (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files`,
-      { cause: "git identity? commit signing?" },
-    );
+    throw bankCommitFailed(err);
   }
   return headCommit(root);
+}
+
+/** A failed bank commit as the user hears of it (git's reason; the files keep the changes); other errors as they are. */
+export function bankCommitFailed(err: unknown): unknown {
+  if (!(err instanceof GitError)) return err;
+  return new MemoryError(
+    "commit-failed",
+    `git could not commit the bank (${gitReason(err.result.stderr) || `exit ${err.result.code}`}); your changes are still in the files`,
+    { cause: "git identity? commit signing?" },
+  );
 }
 
 /**
