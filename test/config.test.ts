@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig, findBuffer, parseConfig, resolveConfig } from "../src/core/config.js";
-import { MemoryError } from "../src/core/errors.js";
-
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MemoryError);
-    return (err as Error).message;
-  }
-  throw new Error("expected an error");
-};
+import { errorOf } from "./samples.js";
 
 describe("config", () => {
   it("has the spec's defaults", () => {

@@ -3,21 +3,11 @@ import fc from "fast-check";
 import { countLines, createEntry, parseBuffer, serializeBuffer, type BufferDoc, type EntryFields } from "../src/core/entries.js";
 import { newId } from "../src/core/ids.js";
 import { ParseError } from "../src/core/errors.js";
+import { sampleFields } from "./samples.js";
 
 const HEADER = "# Patterns buffer\n\nWaiting for harvest.\n";
 
-function fields(over: Partial<EntryFields> = {}): EntryFields {
-  return {
-    id: "01JD0000000000000000000001",
-    type: "pattern",
-    author: "dev",
-    createdAt: "2026-11-22T10:00:00Z",
-    title: "Retry pushes with jitter",
-    tags: [],
-    body: "Back off between attempts.",
-    ...over,
-  };
-}
+const fields = sampleFields;
 
 function withEntries(...entries: EntryFields[]): string {
   const doc = parseBuffer(HEADER);

@@ -6,23 +6,12 @@ import { archivedEntry, consolidatedEntry, retiredAt, withArchived } from "../sr
 import { createEntry, parseBuffer, serializeBuffer, type Entry, type EntryFields } from "../src/core/entries.js";
 import { mergeBuffers } from "../src/core/merge.js";
 import { defaultConfig, resolveConfig } from "../src/core/config.js";
-import { MemoryError } from "../src/core/errors.js";
+import { errorOf, sampleFields } from "./samples.js";
 import { archiveItems, bufferItems, diffItems } from "../src/core/query.js";
 
 const RETRY = "Retry pushes with jitter\nBack off 50 to 400 ms between push attempts; six tries covered eight racing clones in the benchmark.";
 
-function entry(over: Partial<EntryFields> = {}): Entry {
-  return createEntry({
-    id: "01JD0000000000000000000001",
-    type: "pattern",
-    author: "dev",
-    createdAt: "2026-11-22T10:00:00Z",
-    title: "Retry pushes with jitter",
-    tags: [],
-    body: "Back off between attempts.",
-    ...over,
-  });
-}
+const entry = (over: Partial<EntryFields> = {}): Entry => createEntry(sampleFields(over));
 
 const item = (id: string, at: string, title: string, body = "", over: Partial<Comparable> = {}): Comparable => ({ id, type: "pattern", at, title, body, buffer: "patterns", ...over });
 
@@ -235,16 +224,6 @@ describe("supersedes= as a list", () => {
 });
 
 describe("config: consolidate.threshold and the archive's name", () => {
-  const errorOf = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (err) {
-      expect(err).toBeInstanceOf(MemoryError);
-      return (err as Error).message;
-    }
-    throw new Error("expected an error");
-  };
-
   it("defaults to 0.6 and takes a share above 0 and at most 1", () => {
     expect(defaultConfig().consolidate.threshold).toBe(0.6);
     expect(resolveConfig({ consolidate: { threshold: 0.8 } }).consolidate.threshold).toBe(0.8);
