@@ -1,10 +1,14 @@
-// Shared by the benchmarks: a clean environment and a median timer for whole processes.
+// Shared by the benchmarks: a clean environment, a median timer for whole processes, and repositories to time.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createEntry, serializeBuffer } from "../dist/core/entries.js";
+import { isoSeconds } from "../dist/core/clock.js";
+import { newId } from "../dist/core/ids.js";
 
+export const BANK = ".claude/memory-bank";
 export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "memory.js");
 
 /** A temp folder with its own git identity; NODE_EXTRA_CA_CERTS removed, as on a user's machine. */
@@ -60,3 +64,37 @@ export function seedOrigin({ root, git }, layout = "branch") {
   return { origin, seed };
 }
 
+
+/** A repository of its own in the sandbox (main with one commit) with a bank initialized for "bench". */
+export function benchRepo({ root, git, memory }) {
+  const dir = join(root, "repo");
+  git(root, "init", "-q", "-b", "main", dir);
+  git(dir, "commit", "-q", "--allow-empty", "-m", "initial");
+  memory(dir, "init", "--persona", "bench");
+  return dir;
+}
+
+/** A seeded generator of words drawn from `pick(rand)`: `sentence(n)` is n of them. */
+export function wordsFrom(seed, pick) {
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return (n) => Array.from({ length: n }, () => pick(rand)).join(" ");
+}
+
+/**
+ * `count` entries spread over the three buffers of the bank in `dir`, one every `step` ms from `start`, by
+ * `authors` personas in turn, their words from `sentence`; then `docs` documents under Docs/guide of
+ * `sections` sections each.
+ */
+export function writeBank(dir, sentence, { count, start = "2025-01-01T00:00:00Z", step = 3_600_000, authors = 6, docs = 500, sections = 1 }) {
+  const files = [["patterns-buffer.md", "pattern"], ["lessons-buffer.md", "lesson"], ["decisions-inbox.md", "decision"]];
+  const per = files.map(() => []);
+  for (let i = 0; i < count; i++) {
+    const at = new Date(Date.parse(start) + i * step);
+    const entry = { id: newId(at.getTime()), type: files[i % 3][1], author: `p${i % authors}`, createdAt: isoSeconds(at), title: sentence(4), tags: [sentence(1)], body: `${sentence(12)}\n${sentence(10)}` };
+    per[i % 3].push(createEntry(entry));
+  }
+  files.forEach(([file], i) => writeFileSync(join(dir, BANK, file), serializeBuffer({ header: ["# buffer", ""], entries: per[i], shape: { bom: false, eol: "\n" } })));
+  mkdirSync(join(dir, "Docs/guide"), { recursive: true });
+  const more = () => Array.from({ length: sections - 1 }, () => `\n## ${sentence(2)}\n\n${sentence(25)}\n`).join("");
+  for (let d = 0; d < docs; d++) writeFileSync(join(dir, `Docs/guide/doc-${d}.md`), `# ${sentence(3)}\n\n${sentence(30)}\n\n## ${sentence(2)}\n\n${sentence(40)}\n${more()}`);
+}

@@ -4,48 +4,23 @@
 // Medians of 7 (cold: of 5).
 //
 //   npm run build && node bench/recall.mjs
-import { mkdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { createEntry, serializeBuffer } from "../dist/core/entries.js";
+import { createEntry } from "../dist/core/entries.js";
 import { newId } from "../dist/core/ids.js";
-import { fmt, median, sandbox } from "./lib.mjs";
+import { BANK, benchRepo, fmt, median, sandbox, wordsFrom, writeBank } from "./lib.mjs";
 
-const BANK = ".claude/memory-bank";
 const WORDS = "cache retry timeout database queue deploy rollback index schema migration token session cookie header proxy worker cron backup restore replica shard lock mutex latency throughput budget flag release hotfix review merge branch rebase conflict driver parser fixture mock stub trace metric alert pager incident postmortem owner".split(" ");
-let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = () => WORDS[Math.floor(rand() * WORDS.length)];
-const sentence = (n) => Array.from({ length: n }, pick).join(" ");
-
-function bank(dir, entries) {
-  const files = { patterns: ["patterns-buffer.md", "pattern"], lessons: ["lessons-buffer.md", "lesson"], decisions: ["decisions-inbox.md", "decision"] };
-  const per = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
-  const start = Date.parse("2025-01-01T00:00:00Z");
-  for (let i = 0; i < entries; i++) {
-    const kind = Object.keys(files)[i % 3];
-    const at = new Date(start + i * 3_600_000);
-    per[kind].push(createEntry({ id: newId(at.getTime()), type: files[kind][1], author: `p${i % 6}`, createdAt: at.toISOString().replace(/\.\d+Z$/, "Z"), title: sentence(4), tags: [pick()], body: `${sentence(12)}\n${sentence(10)}` }));
-  }
-  for (const [kind, [file]] of Object.entries(files)) {
-    writeFileSync(join(dir, BANK, file), serializeBuffer({ header: [`# ${kind}`, ""], entries: per[kind], shape: { bom: false, eol: "\n" } }));
-  }
-  mkdirSync(join(dir, "Docs/guide"), { recursive: true });
-  for (let d = 0; d < 500; d++) {
-    writeFileSync(join(dir, `Docs/guide/doc-${d}.md`), `# ${sentence(3)}\n\n${sentence(30)}\n\n## ${sentence(2)}\n\n${sentence(40)}\n\n## ${sentence(2)}\n\n${sentence(25)}\n`);
-  }
-}
+const sentence = wordsFrom(7, (rand) => WORDS[Math.floor(rand() * WORDS.length)]);
 
 const query = ["retry", "timeout"];
 console.log(`recall: "${query.join(" ")}", whole process; git grep -i over the same bank and docs (medians)`);
 for (const entries of [100, 1000, 10000]) {
-  const { root, memory, run } = sandbox();
-  const dir = join(root, "repo");
-  mkdirSync(dir);
-  run(dir, "git", ["init", "-q", "-b", "main"]);
-  run(dir, "git", ["commit", "-q", "--allow-empty", "-m", "initial"]);
-  memory(dir, "init", "--persona", "bench");
-  bank(dir, entries);
+  const box = sandbox();
+  const { root, memory, run } = box;
+  const dir = benchRepo(box);
+  writeBank(dir, sentence, { count: entries, sections: 2 });
   // Files written this very second are read again on every look (as git treats racy files); a bank is older.
   spawnSync("sleep", ["2.1"]);
   const cache = join(dir, ".git/memory/recall-index.json");
