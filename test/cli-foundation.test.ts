@@ -113,6 +113,13 @@ describe("memory status", () => {
     expect(s).toMatchObject({ remote: "origin", upstream: "origin/main", ahead: 1, behind: 1, pendingPush: 1, persona: "qa" });
   });
 
+  it("says a clone without a remote keeps its saves, and nothing about an upstream it does not have", async () => {
+    const { sb, repo } = await initialized();
+    const res = ok(await sb.memory(repo, ["status"]));
+    expect(res.stdout).toContain("No remote: saves stay in this clone.");
+    expect(res.stdout).not.toContain("null");
+  });
+
   it("refuses without a bank", async () => {
     const sb = new Sandbox();
     const res = await sb.memory(sb.repo(), ["status"]);

@@ -12,7 +12,7 @@ export function renderStatus(s: StatusResult, out: Output, asJson: boolean): voi
   lines.push(`${s.branch ? `On branch ${c.bold(s.branch)}` : c.yellow("HEAD detached")} · persona ${s.persona ? c.bold(s.persona) : c.yellow("unknown (run memory init --persona NAME)")}`);
   lines.push(s.sync.mode === "branch" ? `Bank synced on its own branch ${c.bold(s.sync.branch!)} (no commits on code branches)` : `Bank synced on the checked-out branch${s.sync.branch ? ` ${c.bold(s.sync.branch)}` : ""}`);
   if (!s.upstream) lines.push("No remote: saves stay in this clone.");
-  if (s.remoteBreaker) lines.push(c.yellow(`${s.remote} unreachable since ${s.remoteBreaker.since.slice(11, 19)} UTC (${s.remoteBreaker.failures} in a row): syncs skip it until ${s.remoteBreaker.until.slice(11, 19)} UTC; --retry-now tries now`));
+  else if (s.remoteBreaker) lines.push(c.yellow(`${s.remote} unreachable since ${s.remoteBreaker.since.slice(11, 19)} UTC (${s.remoteBreaker.failures} in a row): syncs skip it until ${s.remoteBreaker.until.slice(11, 19)} UTC; --retry-now tries now`));
   else if (s.behind === null) lines.push(`${s.upstream}: not pushed yet; ${s.ahead} commit${s.ahead === 1 ? "" : "s"} waiting to push`);
   else if (s.ahead === 0 && s.behind === 0) lines.push(`${s.upstream}: up to date (as of the last fetch)`);
   else lines.push(`${s.upstream}: ${s.ahead} ahead, ${s.behind} behind${s.ahead ? ` (${s.ahead} waiting to push)` : ""}`);
