@@ -1,6 +1,8 @@
 // Many agents at once: N clones each add one entry, then all run `memory save --json` at the same moment
 // against one bare origin. Reports the burst's wall time, p50/p95 per save, push attempts, failures, and the
-// entries on the remote right after the burst (and after one more start in a fresh clone).
+// entries on the remote right after the burst: on the bank branch itself, and delivered (on the branch or
+// on a writer ref, ADR-017); then how long a fresh clone's first start takes to take them all in, and what
+// it sees.
 //
 //   npm run build && node bench/burst.mjs            # N = 8, 32
 //   SIZES=8,32,64 node bench/burst.mjs
@@ -32,7 +34,7 @@ for (const n of sizes) {
     child.on("close", (code) => {
       let sync = null;
       try { sync = JSON.parse(out).sync; } catch {}
-      resolve({ code, ms: performance.now() - t, attempts: sync?.attempts ?? 0, pushed: !!sync?.pushed });
+      resolve({ code, ms: performance.now() - t, attempts: sync?.attempts ?? 0, pushed: !!sync?.pushed, writer: !!sync?.writerRef });
     });
   })));
   const wall = performance.now() - started;
@@ -40,11 +42,19 @@ for (const n of sizes) {
   const q = (p) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)];
   const failures = results.filter((r) => r.code !== 0).length;
   const attempts = results.map((r) => r.attempts).sort((a, b) => a - b);
-  const onRemote = (git(root, "--git-dir", origin, "show", `memory:.claude/memory-bank/patterns-buffer.md`).match(/^## burst entry /gm) ?? []).length;
+  const titles = (rev) => git(root, "--git-dir", origin, "show", `${rev}:.claude/memory-bank/patterns-buffer.md`).match(/^## burst entry \d+$/gm) ?? [];
+  const onBranch = titles("memory").length;
+  const writerRefs = git(root, "--git-dir", origin, "for-each-ref", "--format=%(refname)", "refs/memory/writers/").split("\n").filter(Boolean);
+  const delivered = new Set([...titles("memory"), ...writerRefs.flatMap(titles)]).size;
   const fresh = join(root, "fresh");
   git(root, "clone", "-q", origin, fresh);
   memory(fresh, "init", "--persona", "fresh");
+  const t0 = performance.now();
   memory(fresh, "start");
+  const startMs = performance.now() - t0;
   const seen = (git(fresh, "show", `memory:.claude/memory-bank/patterns-buffer.md`).match(/^## burst entry /gm) ?? []).length;
-  console.log(`burst of ${n}: wall ${(wall / 1000).toFixed(1)} s, per save p50 ${(q(50) / 1000).toFixed(2)} s p95 ${(q(95) / 1000).toFixed(2)} s, attempts max ${attempts.at(-1)} (median ${attempts[Math.floor(n / 2)]}), failures ${failures}, entries on the remote ${onRemote}/${n}, seen by a fresh clone ${seen}/${n}`);
+  const left = git(root, "--git-dir", origin, "for-each-ref", "--format=%(refname)", "refs/memory/writers/").split("\n").filter(Boolean).length;
+  console.log(`burst of ${n}: wall ${(wall / 1000).toFixed(1)} s, per save p50 ${(q(50) / 1000).toFixed(2)} s p95 ${(q(95) / 1000).toFixed(2)} s, push attempts max ${attempts.at(-1)} (median ${attempts[Math.floor(n / 2)]}), failures ${failures}, through writer refs ${results.filter((r) => r.writer).length}`);
+  console.log(`  right after: ${onBranch}/${n} on the bank branch, ${delivered}/${n} delivered (branch or ${writerRefs.length} writer refs)`);
+  console.log(`  a fresh clone's first start: ${Math.round(startMs)} ms, sees ${seen}/${n}, writer refs left ${left}`);
 }

@@ -3,6 +3,7 @@ import { bufferNames } from "../core/config.js";
 import type { BufferStatus } from "../core/thresholds.js";
 import { remoteCounts } from "../git/repo.js";
 import { bankCounts } from "../git/bank-ref.js";
+import { ownWriterTracking } from "../git/writers.js";
 import { bankUpstream } from "../bank/line.js";
 import { isOpen, readBreaker, type BreakerState } from "../bank/breaker.js";
 import { loadBufferStatus } from "../bank/files.js";
@@ -43,7 +44,9 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
   const upstream = bankUpstream(ws.gitConfig, ws.line, branch);
   const counts = (): Promise<{ ahead: number; behind: number | null } | undefined> => {
     if (!upstream) return Promise.resolve(undefined);
-    return ws.line.bank ? bankCounts(ws.root, ws.line.ref, upstream.trackingRef) : remoteCounts(ws.root, upstream.remote, upstream.trackingRef);
+    return ws.line.bank
+      ? ownWriterTracking(ws.commonDir, upstream.remote, ws.line.branch!).then((own) => bankCounts(ws.root, ws.line.ref, upstream.trackingRef, own))
+      : remoteCounts(ws.root, upstream.remote, upstream.trackingRef);
   };
   const [countsResult, buffers, breaker] = await Promise.all([counts(), Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b))), readBreaker(ws.commonDir)]);
   return {

@@ -7,7 +7,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
-import { fetchUpstream, pushHead, type Upstream } from "../git/remote.js";
+import { fetchUpstream, pushFolding, pushHead, pushWriterRef, type Upstream } from "../git/remote.js";
+import { ownWriterTracking, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
 import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js";
@@ -37,6 +38,13 @@ export interface SyncReport {
   unreachable: string | null;
   /** Push attempts made (more than 1 when other clones pushed first). */
   attempts: number;
+  /**
+   * The bank on its own branch, when another clone took the branch's tip first: the ref of this clone's own
+   * that the commits went to instead (delivered; the next push that lands on the branch takes them in).
+   */
+  writerRef: string | null;
+  /** Writer refs of other clones (or this one's) taken into the branch by this sync's push. */
+  folded: number;
   /** Harvest commits of ours, never pushed, undone because the remote published docs meanwhile. */
   undoneHarvests: string[];
   /** Set when the network was skipped: the remote was unreachable a moment ago (until when it is skipped). */
@@ -100,9 +108,15 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     pendingPush: 0,
     unreachable: null,
     attempts: 0,
+    writerRef: null,
+    folded: 0,
     undoneHarvests: [],
     skippedUntil: null,
   };
+  // The bank on its own branch merges every writer's ref and, when the branch's tip was taken first, pushes to
+  // a ref of its own (ADR-017). A sync that plans a commit on the latest state (`prepare`) always lands on
+  // the branch.
+  const writers = line.bank && up ? { remote: up.remote, branch: line.branch! } : null;
   if (!up) {
     await options.prepare?.(1);
     return report;
@@ -116,7 +130,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     report.unreachable = `${breaker.reason}; not tried again until ${breaker.until.slice(11, 19)} UTC`;
     report.skippedUntil = breaker.until;
     await options.prepare?.(1);
-    report.pendingPush = await pending(ws.root, up, line);
+    report.pendingPush = await pending(ws, up, line);
     return report;
   }
   const unreachable = async (reason: string) => {
@@ -126,35 +140,55 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
-    const fetched = await fetchUpstream(ws.root, up, timeout, options.alsoFetch);
+    const also = [...(options.alsoFetch ?? []), ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
+    const fetched = await fetchUpstream(ws.root, up, timeout, also, writers !== null);
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
     else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
-    if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line);
-    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report);
+    const tips = fetched.kind === "ok" && writers ? await writerTips(ws.root, writers.remote, writers.branch) : [];
+    if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
+    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
     // came with the merge (the archive, another clone's notes) gets its line now, not at the next commit.
     if (line.bank && report.merged !== "none") await ensureBankAttributes(ws);
     await options.prepare?.(attempt);
     if (!options.push || report.unreachable) {
-      report.pendingPush = await pending(ws.root, up, line);
+      report.pendingPush = await pending(ws, up, line);
       return report;
     }
-    // Nothing of ours to publish (a quiet start): no push, so no network round trip for nothing.
-    if (options.onlyIfAhead && fetched.kind === "ok" && (await pending(ws.root, up, line)) === 0) return report;
+    // Nothing of ours to publish (a quiet start): no push, so no network round trip for nothing. (Writer refs
+    // already taken in elsewhere are still deleted by a push.)
+    if (options.onlyIfAhead && fetched.kind === "ok" && tips.length === 0 && (await pending(ws, up, line)) === 0) return report;
     // A bank branch with no commit yet has nothing to push.
     if (line.bank && !(await bankTip(line.bank))) return report;
-    report.attempts = attempt;
+    report.attempts++;
     options.progress?.(`pushing to ${report.upstream}`);
-    const pushed = await pushHead(ws.root, up, timeout, line.ref);
+    let pushed = writers ? await pushFolding(ws.root, up, timeout, line.ref, tips) : await pushHead(ws.root, up, timeout, line.ref);
     if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
       report.pushed = pushed.kind === "pushed";
+      report.folded = tips.length;
       report.pendingPush = 0;
       return report;
     }
+    // Another clone took the branch's tip first: this clone's commits go to its own writer ref instead, which
+    // no one else writes, so it lands on the first try, with no fetch and merge again.
+    if (pushed.kind === "rejected" && writers && !options.prepare) {
+      const name = await writerName(ws.commonDir, options.persona);
+      const ref = `${writerPrefix(writers.branch)}${name}`;
+      report.attempts++;
+      options.progress?.(`${report.upstream} moved; pushing to this clone's writer ref`);
+      pushed = await pushWriterRef(ws.root, up.remote, line.ref, ref, timeout);
+      if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
+        await setWriterTracking(ws.root, writers.remote, writers.branch, name, (await bankTip(line.bank!))!);
+        report.pushed = true;
+        report.writerRef = ref;
+        report.pendingPush = 0;
+        return report;
+      }
+    }
     if (pushed.kind === "unreachable") {
       await unreachable(pushed.reason);
-      report.pendingPush = await pending(ws.root, up, line);
+      report.pendingPush = await pending(ws, up, line);
       return report;
     }
     if (pushed.kind === "failed") {
@@ -188,17 +222,28 @@ function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
  * After someone fetched the rewritten branch by force, HEAD may still hold commits the remote dropped:
  * those are the tracking ref's old tips that are in HEAD and no longer in the remote's history.
  */
-async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine): Promise<void> {
+async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine, tips: readonly WriterTip[]): Promise<void> {
   const dropped = await droppedTip(ws.commonDir, up.trackingRef);
-  if (dropped && (await isAncestor(ws.root, dropped, line.ref))) refuseRewrittenRemote(ws, up);
+  if (!dropped) return;
+  if (await isAncestor(ws.root, dropped, line.ref)) refuseRewrittenRemote(ws, up);
+  // A writer ref made before the rewrite still holds what was removed: it is not merged.
+  for (const tip of tips) {
+    if (await isAncestor(ws.root, dropped, tip.commit)) {
+      throw new MemoryError(
+        "history-rewritten",
+        `${up.remote}/${up.branch} was rewritten (force-pushed), but the writer ref ${tip.remoteRef} still holds what was removed; nothing was merged (delete that ref on ${up.remote} too)`,
+        { upstream: `${up.remote}/${up.branch}`, remote: up.remote, branch: up.branch, bank: ws.config.bank },
+      );
+    }
+  }
 }
 
-async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport): Promise<void> {
+async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[]): Promise<void> {
   const remote = `${up.remote}/${up.branch}`;
   const message = `memory: merge ${remote} (${persona})`;
   const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws) };
   let merged;
-  if (line.bank) merged = await mergeIntoBank(line.bank, up.trackingRef, message, options);
+  if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, options);
   else {
     report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
     merged = await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, options);
@@ -234,9 +279,9 @@ async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
   }
 }
 
-async function pending(root: string, up: Upstream, line: BankLine): Promise<number> {
-  if (line.bank) return (await bankCounts(root, line.ref, up.trackingRef)).ahead;
-  return (await remoteCounts(root, up.remote, up.trackingRef)).ahead;
+async function pending(ws: Workspace, up: Upstream, line: BankLine): Promise<number> {
+  if (line.bank) return (await bankCounts(ws.root, line.ref, up.trackingRef, await ownWriterTracking(ws.commonDir, up.remote, line.branch!))).ahead;
+  return (await remoteCounts(ws.root, up.remote, up.trackingRef)).ahead;
 }
 
 /** 50 ms doubling to 1.6 s, times a random 0.5–1.5 so racing clones spread out. */

@@ -16,6 +16,7 @@ export function renderSync(sync: SyncReport, out: Output): void {
     return out.warn(`push pending: ${sync.upstream} is unreachable (${sync.unreachable}); ${n} commit${n === 1 ? "" : "s"} kept here, the next start or save delivers ${n === 1 ? "it" : "them"}`);
   }
   if (sync.merged !== "none") out.info(`merged ${sync.upstream} (${sync.merged})`);
-  if (sync.pushed) out.success(`pushed to ${sync.upstream}${sync.attempts > 1 ? ` after ${sync.attempts} attempts` : ""}`);
+  if (sync.pushed && sync.writerRef) out.success(`pushed to ${sync.remote} ${sync.writerRef.replace(/^refs\//, "")}: another clone took ${sync.upstream} first; the next sync that lands there takes it in`);
+  else if (sync.pushed) out.success(`pushed to ${sync.upstream}${sync.attempts > 1 ? ` after ${sync.attempts} attempts` : ""}`);
   else if (sync.pendingPush > 0) out.info(`${sync.pendingPush} commit${sync.pendingPush === 1 ? "" : "s"} not pushed yet`);
 }

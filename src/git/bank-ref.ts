@@ -136,15 +136,15 @@ export async function commitBankIndex(b: BankRef, base: string | null, paths: re
 }
 
 /**
- * Merges `other` into the bank branch through the drivers and writes what changed to the bank's files.
+ * Merges `other` (one commit or ref, or several: the remote's branch and its writer refs) into the bank branch through the drivers and writes what changed to the bank's files.
  * Nothing moves on a conflict, or when a bank file was edited after it was recorded (the caller records
  * and commits first, under the clone's lock). A bank branch not made yet simply takes `other`; one that
  * another work tree moved since this one last synced is merged in too.
  */
-export async function mergeIntoBank(b: BankRef, other: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {
+export async function mergeIntoBank(b: BankRef, other: string | readonly string[], message: string, options: MergeOptions = {}): Promise<MergeResult> {
   const shared = await bankTip(b);
   const base = await bankBase(b);
-  const targets = [...(shared && shared !== base ? [shared] : []), other];
+  const targets = [...(shared && shared !== base ? [shared] : []), ...(typeof other === "string" ? [other] : other)];
   const res = await advance(b, base, targets, message, options);
   if (res.kind === "conflict" || res.kind === "refused") return res;
   if (res.to === base && res.to === shared) return { kind: "up-to-date" };
@@ -223,10 +223,15 @@ export async function resetBankIndex(b: BankRef, commit: string | null): Promise
 }
 
 /** Commits on `ref` the remote-tracking ref lacks, and the reverse; behind is null when the remote has no bank branch yet. */
-export async function bankCounts(root: string, ref: string, trackingRef: string): Promise<{ ahead: number; behind: number | null }> {
+export async function bankCounts(root: string, ref: string, trackingRef: string, alsoOnRemote: string | null = null): Promise<{ ahead: number; behind: number | null }> {
   const res = await git(["rev-list", "--left-right", "--count", `${ref}...${trackingRef}`, "--"], { cwd: root, okCodes: [128] });
   if (res.code === 0) {
     const [ahead, behind] = res.stdout.trim().split(/\s+/).map(Number);
+    // Commits the branch lacks but this clone's writer ref holds are on the remote all the same.
+    if (ahead && alsoOnRemote) {
+      const left = await git(["rev-list", "--count", "--ignore-missing", ref, "--not", trackingRef, alsoOnRemote, "--"], { cwd: root });
+      return { ahead: Number(left.stdout.trim()), behind: behind ?? 0 };
+    }
     return { ahead: ahead ?? 0, behind: behind ?? 0 };
   }
   const only = await git(["rev-list", "--count", ref, "--"], { cwd: root, okCodes: [128] });

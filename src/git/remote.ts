@@ -33,12 +33,13 @@ export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "rewr
  * Never forced: when the remote's history was rewritten (the ref would not fast-forward), the tracking ref
  * stays where it was and the answer is `rewritten`, every time, until someone moves it on purpose.
  */
-export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number, also: readonly string[] = []): Promise<FetchResult> {
+export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number, also: readonly string[] = [], prune = false): Promise<FetchResult> {
   const res = await git(
     // --refmap= : no opportunistic update through the configured (forced) fetch refspec. Not --quiet: it
     // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten. `also`: more
-    // refspecs in the same round trip (forced ones, `+…`, so that they never read as a rewrite).
-    ["fetch", "--no-tags", "--no-recurse-submodules", "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
+    // refspecs in the same round trip (forced ones, `+…`, so that they never read as a rewrite). `prune`:
+    // a ref that `also` mirrors with a pattern goes when the remote's goes (writer refs taken in).
+    ["fetch", "--no-tags", "--no-recurse-submodules", ...(prune ? ["--prune"] : []), "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
     { cwd: root, okCodes: [1, 128], timeoutMs },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
@@ -54,7 +55,30 @@ export type PushResult = { kind: "pushed" } | { kind: "up-to-date" } | { kind: "
 
 /** Pushes HEAD (or `source`) to the branch; never forces. A rejection (someone pushed first) is for the caller to retry. */
 export async function pushHead(root: string, up: Upstream, timeoutMs: number, source = "HEAD"): Promise<PushResult> {
-  const res = await git(["push", "--porcelain", up.remote, `${source}:refs/heads/${up.branch}`], {
+  return push(root, up.remote, [`${source}:refs/heads/${up.branch}`], timeoutMs);
+}
+
+/**
+ * Pushes `source` to the branch and, in the same atomic push, deletes the writer refs it took in, each only
+ * if it still points at the commit that was taken in (another push to it since makes the whole push fail,
+ * as a rejection). A server without atomic pushes gets the branch alone; the writer refs wait.
+ */
+export async function pushFolding(root: string, up: Upstream, timeoutMs: number, source: string, taken: ReadonlyArray<{ remoteRef: string; commit: string }>): Promise<PushResult> {
+  const branch = `${source}:refs/heads/${up.branch}`;
+  if (taken.length === 0) return push(root, up.remote, [branch], timeoutMs);
+  const leases = taken.map((t) => `--force-with-lease=${t.remoteRef}:${t.commit}`);
+  const res = await push(root, up.remote, ["--atomic", ...leases, branch, ...taken.map((t) => `:${t.remoteRef}`)], timeoutMs);
+  if ((res.kind === "failed" || res.kind === "unreachable") && /does not support --atomic/i.test(res.reason)) return push(root, up.remote, [branch], timeoutMs);
+  return res;
+}
+
+/** Pushes a commit to a ref only this clone writes (its writer ref): a fast-forward of what it pushed there before. */
+export async function pushWriterRef(root: string, remote: string, source: string, ref: string, timeoutMs: number): Promise<PushResult> {
+  return push(root, remote, [`${source}:${ref}`], timeoutMs);
+}
+
+async function push(root: string, remote: string, args: readonly string[], timeoutMs: number): Promise<PushResult> {
+  const res = await git(["push", "--porcelain", remote, ...args], {
     cwd: root,
     okCodes: [1, 128],
     timeoutMs,

@@ -1,0 +1,76 @@
+/**
+ * Writer refs (ADR-017): when another clone took the bank branch's tip first, a clone's commits go to a ref
+ * of its own on the remote (`refs/memory/writers/<branch>/<writer>`), which no other clone writes, instead
+ * of fetching, merging and pushing again. Every sync fetches the writers' refs with the branch and merges
+ * them through the drivers; the next push that lands on the branch takes them in and deletes them, each
+ * only if it still points where it was fetched.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { git } from "./run.js";
+
+/** Where the remote keeps the writers' refs of the bank branch `branch`. */
+export const writerPrefix = (branch: string): string => `refs/memory/writers/${branch}/`;
+
+/** Where this clone keeps what it fetched of them (out of `refs/remotes`: they are not branches). */
+export const writerTrackingPrefix = (remote: string, branch: string): string => `refs/memory/remote/${remote}/${branch}/`;
+
+/** The fetch refspec that mirrors the remote's writer refs (forced: each is deleted once taken in). */
+export const writerRefspec = (remote: string, branch: string): string => `+${writerPrefix(branch)}*:${writerTrackingPrefix(remote, branch)}*`;
+
+const writerFile = (commonDir: string): string => join(commonDir, "memory", "writer");
+
+/**
+ * This clone's writer name: the persona it was made for (as a ref name can hold it) and 8 random hex
+ * digits, made once per clone and kept in the git dir (every work tree of the clone shares it, as they
+ * share the bank branch).
+ */
+export async function writerName(commonDir: string, persona: string): Promise<string> {
+  const kept = await readWriterName(commonDir);
+  if (kept) return kept;
+  const file = writerFile(commonDir);
+  const slug = persona.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 24) || "writer";
+  const name = `${slug}-${randomBytes(4).toString("hex")}`;
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${name}\n`);
+  return name;
+}
+
+/** This clone's writer name, or null while it has never needed one. */
+export async function readWriterName(commonDir: string): Promise<string | null> {
+  const kept = (await readFile(writerFile(commonDir), "utf8").catch(() => "")).trim();
+  return /^[a-z0-9-]{1,40}$/.test(kept) ? kept : null;
+}
+
+/** The tracking ref of this clone's writer ref, when it has one: what it holds is on the remote. */
+export async function ownWriterTracking(commonDir: string, remote: string, branch: string): Promise<string | null> {
+  const name = await readWriterName(commonDir);
+  return name ? `${writerTrackingPrefix(remote, branch)}${name}` : null;
+}
+
+export interface WriterTip {
+  /** The tracking ref here: `refs/memory/remote/origin/memory/dev-1a2b3c4d`. */
+  tracking: string;
+  /** The ref on the remote: `refs/memory/writers/memory/dev-1a2b3c4d`. */
+  remoteRef: string;
+  commit: string;
+}
+
+/** The writer refs as last fetched. */
+export async function writerTips(root: string, remote: string, branch: string): Promise<WriterTip[]> {
+  const local = writerTrackingPrefix(remote, branch);
+  const listed = await git(["for-each-ref", "--format=%(objectname) %(refname)", local], { cwd: root });
+  return listed.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [commit, tracking] = line.split(" ") as [string, string];
+      return { tracking, remoteRef: `${writerPrefix(branch)}${tracking.slice(local.length)}`, commit };
+    });
+}
+
+/** Records that the remote's writer ref now holds `commit` (a push does not move a tracking ref outside `refs/remotes`). */
+export async function setWriterTracking(root: string, remote: string, branch: string, writer: string, commit: string): Promise<void> {
+  await git(["update-ref", "-m", "memory: pushed to the writer ref", `${writerTrackingPrefix(remote, branch)}${writer}`, commit], { cwd: root });
+}
