@@ -11,7 +11,7 @@ import { fetchUpstream, pushFolding, pushHead, pushWriterRef, type Upstream } fr
 import { ownWriterTracking, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { checkAttr, droppedTip, isAncestor, remoteCounts } from "../git/repo.js";
+import { checkAttr, droppedTip, holdsDropped, remoteCounts } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -225,14 +225,14 @@ function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
 async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine, tips: readonly WriterTip[]): Promise<void> {
   const dropped = await droppedTip(ws.commonDir, up.trackingRef);
   if (!dropped) return;
-  if (await isAncestor(ws.root, dropped, line.ref)) refuseRewrittenRemote(ws, up);
+  if (await holdsDropped(ws.root, dropped, line.ref, up.trackingRef)) refuseRewrittenRemote(ws, up);
   // A writer ref made before the rewrite still holds what was removed: it is not merged.
   for (const tip of tips) {
-    if (await isAncestor(ws.root, dropped, tip.commit)) {
+    if (await holdsDropped(ws.root, dropped, tip.commit, up.trackingRef)) {
       throw new MemoryError(
-        "history-rewritten",
-        `${up.remote}/${up.branch} was rewritten (force-pushed), but the writer ref ${tip.remoteRef} still holds what was removed; nothing was merged (delete that ref on ${up.remote} too)`,
-        { upstream: `${up.remote}/${up.branch}`, remote: up.remote, branch: up.branch, bank: ws.config.bank },
+        "writer-ref-rewritten",
+        `${up.remote}/${up.branch} was rewritten (force-pushed), but the writer ref ${tip.remoteRef} on ${up.remote} still holds what was removed; nothing was merged`,
+        { upstream: `${up.remote}/${up.branch}`, remote: up.remote, ref: tip.remoteRef, tracking: tip.tracking, bank: ws.config.bank },
       );
     }
   }

@@ -55,6 +55,8 @@ export type ProblemKind =
   | "push-exhausted"
   /** The remote branch's history was rewritten since this clone last fetched it. */
   | "history-rewritten"
+  /** A writer ref on the remote still holds commits a rewrite of the bank branch removed. */
+  | "writer-ref-rewritten"
   /** A stale local harvest could not be reverted. */
   | "undo-failed"
   /** Another memory process holds the clone's lock for too long. */

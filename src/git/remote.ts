@@ -86,14 +86,18 @@ async function push(root: string, remote: string, args: readonly string[], timeo
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
     throw err;
   });
-  const status = res.stdout.split("\n").find((l) => /^[ +\-*!=]\t/.test(l));
+  const statuses = res.stdout.split("\n").filter((l) => /^[ +\-*!=]\t/.test(l));
+  const status = statuses[0];
   if (res.code === 0) return status?.startsWith("=") ? { kind: "up-to-date" } : { kind: "pushed" };
-  if (status?.startsWith("!")) {
-    const summary = status.split("\t")[2] ?? "";
+  const refused = statuses.filter((l) => l.startsWith("!")).map((l) => l.split("\t")[2] ?? "");
+  if (refused.length > 0) {
     // Someone pushed first: "[rejected] (fetch first)", "(non-fast-forward)", or, when two pushes meet
-    // on the server, a ref that moved under it. Anything else the server refused (a hook, a protected
-    // branch) is not a race: retrying would not help.
-    if (/^\[rejected\]|failed to (update|lock) ref|cannot lock ref|incorrect old value|stale info/i.test(summary)) return { kind: "rejected" };
+    // on the server, a ref that moved under it (a lease that no longer holds fails an atomic push whole).
+    // Anything else the server refused (a hook, a protected branch) is not a race: retrying would not help.
+    const race = (summary: string) => /^\[rejected\]|failed to (update|lock) ref|cannot lock ref|incorrect old value|stale info/i.test(summary);
+    const other = refused.find((summary) => !race(summary) && !/atomic (push|transaction) failed/i.test(summary));
+    if (!other && (refused.some(race) || /cannot lock ref|but expected/i.test(res.stderr))) return { kind: "rejected" };
+    const summary = other ?? refused[0]!;
     return { kind: "failed", reason: `${summary.replace(/^\[remote rejected\]\s*/, "rejected by the remote ")}${remoteMessage(res.stderr)}` };
   }
   if (res.code === 128 || res.code === -1) return { kind: "unreachable", reason: gitReason(res.stderr) };

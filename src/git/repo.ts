@@ -180,6 +180,17 @@ export async function droppedTip(commonDir: string, trackingRef: string): Promis
   return tip;
 }
 
+/**
+ * Whether `tip` holds a commit a rewrite removed: one in the history of `dropped` (the tip the rewrite moved
+ * the tracking ref away from) that the rewritten `trackingRef` lacks. Not only `dropped` itself: a clone
+ * that merged an earlier commit of the removed history holds it too.
+ */
+export async function holdsDropped(cwd: string, dropped: string, tip: string, trackingRef: string): Promise<boolean> {
+  const bases = await git(["merge-base", "--all", dropped, tip], { cwd, okCodes: [1] });
+  for (const base of bases.stdout.split("\n").filter(Boolean)) if (!(await isAncestor(cwd, base, trackingRef))) return true;
+  return false;
+}
+
 /** Whether `older` is in the history of `newer`. */
 export async function isAncestor(cwd: string, older: string, newer: string): Promise<boolean> {
   return (await git(["merge-base", "--is-ancestor", older, newer], { cwd, okCodes: [1, 128] })).code === 0;

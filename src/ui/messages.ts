@@ -47,6 +47,8 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
     e.detail.command === "harvest" ? "nothing was published; run memory harvest again" : "your commit is kept here, run memory save again",
   "history-rewritten": (e) =>
     `keep your unpublished bank work with \`git branch memory-before-rewrite\`, take the new history with \`git fetch --force ${e.detail.remote} ${e.detail.branch}:refs/remotes/${e.detail.upstream}\` and \`git reset --keep ${e.detail.upstream}\`, then add again what \`git diff ${e.detail.upstream}...memory-before-rewrite -- ${e.detail.bank}\` shows you wrote`,
+  "writer-ref-rewritten": (e) =>
+    `see what else it holds with \`git log -p ${e.detail.upstream}..${e.detail.tracking} -- ${e.detail.bank}\`, add again what is still wanted, then delete it with \`git push ${e.detail.remote} :${e.detail.ref}\``,
   "undo-failed": (e) => `revert it yourself (\`git revert ${e.detail.sha}\`), ${again}`,
   locked: (e) => `wait for it, or delete ${e.detail.path} if no such process exists`,
   reentrant: () => "run it after that command",

@@ -1,0 +1,182 @@
+/**
+ * Writer refs (ADR-017): a save that finds the bank branch's tip taken by another clone pushes to a ref of
+ * its own instead of fetching, merging and pushing again; every sync merges the writers' refs, and the
+ * next push that lands on the branch takes them in and deletes them.
+ */
+import { describe, expect, it } from "vitest";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { BANK, Sandbox } from "./helpers.js";
+import { ok, titles } from "./fixtures.js";
+
+const PATTERNS = `${BANK}/patterns-buffer.md`;
+const WRITERS = "refs/memory/writers/memory/";
+
+function world(): { sb: Sandbox; origin: string } {
+  const sb = new Sandbox({ layout: "branch" });
+  return { sb, origin: sb.origin() };
+}
+
+const writerRefs = (sb: Sandbox, origin: string): string[] => sb.git(origin, "for-each-ref", "--format=%(refname)", WRITERS).split("\n").filter(Boolean);
+const onRemote = (sb: Sandbox, origin: string, rev: string): string[] => titles(sb.git(origin, "show", `${rev}:${PATTERNS}`));
+
+/**
+ * A pre-push hook in `clone` that, once, runs `script` just before the clone's next push: another clone
+ * moving the remote between this clone's fetch and its push, as a race would, every time.
+ */
+function onceBeforePush(clone: string, script: string): void {
+  const hook = join(clone, ".git", "hooks", "pre-push");
+  writeFileSync(hook, `#!/bin/sh\nrm -f "$0"\n${script}\nexit 0\n`);
+  chmodSync(hook, 0o755);
+}
+
+describe("writer refs", () => {
+  it("a save that loses the race lands on its own writer ref in two pushes; a fresh clone's start takes it in and deletes the ref", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
+    ok(await sb.memory(qa, ["save", "--no-push"]));
+    ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
+    // qa's commit reaches the branch after dev fetched and before dev pushes.
+    onceBeforePush(dev, `git -C "${qa}" push -q origin refs/heads/memory:refs/heads/memory`);
+    const saved = JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync;
+    expect(saved).toMatchObject({ pushed: true, attempts: 2 });
+    expect(saved.writerRef).toMatch(/^refs\/memory\/writers\/memory\/dev-[0-9a-f]{8}$/);
+    expect(writerRefs(sb, origin)).toEqual([saved.writerRef]);
+    expect(onRemote(sb, origin, "memory")).toEqual(["From qa"]);
+    expect(onRemote(sb, origin, saved.writerRef)).toEqual(["From dev"]);
+    // What the writer ref holds counts as pushed.
+    const status = JSON.parse(ok(await sb.memory(dev, ["status", "--json"])).stdout);
+    expect(status.ahead).toBe(0);
+
+    const fresh = sb.clone(origin, "fresh");
+    ok(await sb.memory(fresh, ["init", "--persona", "lead"]));
+    const started = JSON.parse(ok(await sb.memory(fresh, ["start", "--json"])).stdout);
+    expect(started.sync).toMatchObject({ pushed: true, folded: 1, writerRef: null });
+    expect(titles(sb.read(fresh, PATTERNS)).sort()).toEqual(["From dev", "From qa"]);
+    expect(onRemote(sb, origin, "memory").sort()).toEqual(["From dev", "From qa"]);
+    expect(writerRefs(sb, origin)).toEqual([]);
+    // Every clone ends with the same bytes.
+    ok(await sb.memory(dev, ["start"]));
+    ok(await sb.memory(qa, ["start"]));
+    expect(sb.read(dev, PATTERNS)).toBe(sb.read(fresh, PATTERNS));
+    expect(sb.read(qa, PATTERNS)).toBe(sb.read(fresh, PATTERNS));
+  });
+
+  it("an entry forgotten on the branch stays forgotten when a writer ref made before the forget is taken in", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    const added = JSON.parse(ok(await sb.memory(dev, ["add", "pattern", "Wrong turn", "--json"])).stdout);
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    expect(titles(sb.read(qa, PATTERNS))).toEqual(["Wrong turn"]);
+    // qa's new entry goes to its writer ref: dev forgets the old one and takes the branch first.
+    ok(await sb.memory(qa, ["add", "pattern", "Keep me"]));
+    ok(await sb.memory(dev, ["forget", added.id]));
+    ok(await sb.memory(dev, ["save", "--no-push"]));
+    onceBeforePush(qa, `git -C "${dev}" push -q origin refs/heads/memory:refs/heads/memory`);
+    expect(JSON.parse(ok(await sb.memory(qa, ["save", "--json"])).stdout).sync.writerRef).toBeTruthy();
+    // The writer ref still holds "Wrong turn" as it was before the forget: merging it must not bring it back.
+    ok(await sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, PATTERNS))).toEqual(["Keep me"]);
+    expect(onRemote(sb, origin, "memory")).toEqual(["Keep me"]);
+    expect(writerRefs(sb, origin)).toEqual([]);
+  });
+
+  it("a writer ref that moved after it was fetched is not deleted: the landing push fails whole, and nothing is lost", async () => {
+    const { sb, origin } = world();
+    const [dev, qa, ops] = [sb.clone(origin, "dev"), sb.clone(origin, "qa"), sb.clone(origin, "ops")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    for (const [c, p] of [[qa, "qa"], [ops, "ops"]] as const) ok(await sb.memory(c, ["init", "--persona", p]));
+    // qa's first entry goes to its writer ref (ops took the branch first).
+    ok(await sb.memory(ops, ["add", "pattern", "From ops"]));
+    ok(await sb.memory(ops, ["save", "--no-push"]));
+    ok(await sb.memory(qa, ["add", "pattern", "First from qa"]));
+    onceBeforePush(qa, `git -C "${ops}" push -q origin refs/heads/memory:refs/heads/memory`);
+    const first = JSON.parse(ok(await sb.memory(qa, ["save", "--json"])).stdout).sync;
+    expect(first.writerRef).toBeTruthy();
+    // dev fetches that ref; before dev's push lands, qa adds a second entry to the same ref.
+    ok(await sb.memory(qa, ["add", "pattern", "Second from qa"]));
+    ok(await sb.memory(qa, ["save", "--no-push"]));
+    onceBeforePush(dev, `git -C "${qa}" push -q origin refs/heads/memory:${first.writerRef}`);
+    ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
+    const landed = JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync;
+    // The branch did not move, and the ref was not deleted: dev went to its own writer ref.
+    expect(landed.writerRef).toMatch(/\/dev-/);
+    expect(onRemote(sb, origin, first.writerRef)).toContain("Second from qa");
+    const fresh = sb.clone(origin, "fresh");
+    ok(await sb.memory(fresh, ["init", "--persona", "lead"]));
+    ok(await sb.memory(fresh, ["start"]));
+    expect(titles(sb.read(fresh, PATTERNS)).sort()).toEqual(["First from qa", "From dev", "From ops", "Second from qa"]);
+    expect(writerRefs(sb, origin)).toEqual([]);
+  });
+
+  it("eight clones saving at once all succeed within three pushes; a fresh clone sees every entry and every clone ends alike", async () => {
+    const { sb, origin } = world();
+    const first = sb.clone(origin, "first");
+    ok(await sb.memory(first, ["init", "--persona", "first"]));
+    ok(await sb.memory(first, ["save"]));
+    const clones: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const c = sb.clone(origin, `p${i}`);
+      ok(await sb.memory(c, ["init", "--persona", `p${i}`]));
+      ok(await sb.memory(c, ["add", "pattern", `Burst ${i}`]));
+      clones.push(c);
+    }
+    const runs = await Promise.all(clones.map((c) => sb.memoryAsync(c, ["save", "--json"])));
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      const sync = JSON.parse(r.stdout).sync;
+      expect(sync.pushed).toBe(true);
+      expect(sync.attempts).toBeLessThanOrEqual(3);
+    }
+    const expected = clones.map((_, i) => `Burst ${i}`).sort();
+    const delivered = new Set([...onRemote(sb, origin, "memory"), ...writerRefs(sb, origin).flatMap((r) => onRemote(sb, origin, r))]);
+    expect([...delivered].sort()).toEqual(expected);
+    const fresh = sb.clone(origin, "fresh");
+    ok(await sb.memory(fresh, ["init", "--persona", "lead"]));
+    ok(await sb.memory(fresh, ["start"]));
+    expect(titles(sb.read(fresh, PATTERNS)).sort()).toEqual(expected);
+    expect(writerRefs(sb, origin)).toEqual([]);
+    for (const c of clones) ok(await sb.memory(c, ["start"]));
+    for (const c of clones) expect(sb.read(c, PATTERNS)).toBe(sb.read(fresh, PATTERNS));
+  });
+
+  it("a writer ref still holding what a rewrite of the branch removed is refused, with the way out", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
+    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    // qa took the leak in, then its next save went to its writer ref.
+    ok(await sb.memory(qa, ["start"]));
+    ok(await sb.memory(qa, ["add", "pattern", "After the leak"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Race"]));
+    ok(await sb.memory(dev, ["save", "--no-push"]));
+    onceBeforePush(qa, `git -C "${dev}" push -q origin refs/heads/memory:refs/heads/memory`);
+    const ref = JSON.parse(ok(await sb.memory(qa, ["save", "--json"])).stdout).sync.writerRef;
+    expect(ref).toBeTruthy();
+    // The team purges the branch, but not the writer ref; dev takes its own bank back to the clean commit.
+    const leaked = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    sb.git(origin, "update-ref", "refs/heads/memory", clean);
+    sb.git(dev, "fetch", "-q", "--force", "origin", "memory:refs/remotes/origin/memory");
+    sb.git(dev, "update-ref", "refs/heads/memory", clean);
+    spawnSync("git", ["read-tree", "-m", "-u", leaked, clean], { cwd: dev, env: { ...sb.env(), GIT_INDEX_FILE: join(dev, ".git/memory/bank-index") } });
+    writeFileSync(join(dev, ".git/memory/bank-base"), `${clean}\n`);
+    expect(sb.read(dev, `${BANK}/lessons-buffer.md`)).not.toContain("purge-me-4711");
+    const res = await sb.memory(dev, ["start"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`the writer ref ${ref} on origin still holds what was removed`);
+    expect(res.stderr).toContain(`git push origin :${ref}`);
+    expect(sb.git(origin, "log", "-p", "refs/heads/memory")).not.toContain("purge-me-4711");
+  });
+});
