@@ -21,7 +21,8 @@ import { ensureBankAttributes } from "./setup.js";
 import { closeBreaker, coolDownMs, isOpen, readBreaker, tripBreaker } from "../bank/breaker.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { isoSeconds, now } from "../core/clock.js";
-import { logLine } from "../core/merge.js";
+import { logLine, MERGERS } from "../core/merge.js";
+import type { PathMerger } from "../core/fold.js";
 
 export const MAX_PUSH_ATTEMPTS = 12;
 
@@ -241,7 +242,7 @@ async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: 
 async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[]): Promise<void> {
   const remote = `${up.remote}/${up.branch}`;
   const message = `memory: merge ${remote} (${persona})`;
-  const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws) };
+  const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws), ...(line.bank ? { mergePath: await pathMerger(ws) } : {}) };
   let merged;
   if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, options);
   else {
@@ -255,6 +256,15 @@ async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona:
   } else if (merged.kind === "refused") {
     throw new MemoryError("merge-refused", `cannot merge ${remote}: ${merged.reason}`, { upstream: remote });
   }
+}
+
+/** Merges a bank file in this process exactly as its driver would (null for a file no driver merges). */
+async function pathMerger(ws: Workspace): Promise<PathMerger> {
+  const strategies = new Map((await mergedFiles(ws)).map((f) => [f.rel, f.merge]));
+  return (path, base, ours, theirs) => {
+    const strategy = strategies.get(path);
+    return strategy ? MERGERS[strategy]({ base, ours, theirs, file: path }) : null;
+  };
 }
 
 /**

@@ -6,10 +6,11 @@
  * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
  * only changes files that still hold what the bank branch had.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
-import { git, GitError, gitReason } from "./run.js";
+import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";
+import { foldFiles, planFold, type FileVersion, type PathMerger } from "../core/fold.js";
 import type { MergeOptions, MergeResult } from "./merge.js";
 import { bankCommitFailed } from "./worktree.js";
 
@@ -29,6 +30,10 @@ export interface BankRef {
  */
 export async function refuseForeignBank(b: BankRef, commit: string, name: string): Promise<void> {
   const listed = (await git(["ls-tree", "--name-only", "-z", commit], { cwd: b.root })).stdout.split("\0").filter(Boolean);
+  refuseForeignNames(b, listed, name);
+}
+
+function refuseForeignNames(b: BankRef, listed: readonly string[], name: string): void {
   const other = listed.filter((n) => !b.tops.includes(n));
   if (other.length > 0) {
     throw new MemoryError(
@@ -145,7 +150,7 @@ export async function mergeIntoBank(b: BankRef, other: string | readonly string[
   const shared = await bankTip(b);
   const base = await bankBase(b);
   const targets = [...(shared && shared !== base ? [shared] : []), ...(typeof other === "string" ? [other] : other)];
-  const res = await advance(b, base, targets, message, options);
+  const res = (options.mergePath && base ? await foldHeads(b, base, targets, message, options.mergePath, options) : null) ?? (await advance(b, base, targets, message, options));
   if (res.kind === "conflict" || res.kind === "refused") return res;
   if (res.to === base && res.to === shared) return { kind: "up-to-date" };
   await git(["update-ref", "-m", res.fastForward ? "memory: fast-forward the bank" : "memory: merge the bank", b.ref, res.to, shared ?? ""], { cwd: b.root });
@@ -283,4 +288,120 @@ export async function setBankRef(b: BankRef, to: string, from: string | null, re
 export async function dropBankRef(b: BankRef): Promise<void> {
   await git(["update-ref", "-d", b.ref], { cwd: b.root, okCodes: [0, 1] });
   await writeFile(baseFile(b), "");
+}
+
+/** More commits than this between the heads and their common ancestor: merged the slow way, two at a time. */
+const FOLD_GRAPH_LIMIT = 50_000;
+
+/**
+ * Merges every target into `ours` in one step (ADR-017): the graph from one `rev-list`, all trees and files
+ * from one `cat-file --batch`, each file both sides changed merged here by `mergePath`, then one merge
+ * commit whose parents are all the heads. The cost hardly grows with the number of writer refs. Null when
+ * this cannot decide (a file deleted on one side and changed on the other, one no driver merges, a merge
+ * that fails, a history too long): the caller then merges two at a time through git, as before.
+ */
+async function foldHeads(b: BankRef, ours: string, targets: readonly string[], message: string, mergePath: PathMerger, options: MergeOptions): Promise<Advance | null> {
+  if (targets.length === 0) return { kind: "moved", to: ours, fastForward: true };
+  const resolved = (await git(["rev-parse", ...targets.map((t) => `${t}^{commit}`)], { cwd: b.root })).stdout.split("\n").filter(Boolean);
+  const heads = [...new Set([ours, ...resolved])];
+  if (heads.length === 1) return { kind: "moved", to: ours, fastForward: true };
+  const octopus = await git(["merge-base", "--octopus", ...heads], { cwd: b.root, okCodes: [1] });
+  const boundary = octopus.stdout.trim() || null;
+  const listed = await git(["rev-list", "--parents", ...heads, ...(boundary ? ["--not", boundary] : []), "--"], { cwd: b.root });
+  const commits = listed.stdout.split("\n").filter(Boolean).map((line) => {
+    const [oid, ...parents] = line.split(" ");
+    return { oid: oid!, parents };
+  });
+  if (commits.length > FOLD_GRAPH_LIMIT) return null;
+  const plan = planFold(commits, heads, boundary);
+  const names = (t: string) => t.replace(/^refs\/(heads|remotes)\//, "");
+  if (plan.heads.length === 1) {
+    const [only] = plan.heads;
+    if (only === ours) return { kind: "moved", to: ours, fastForward: true };
+    await refuseForeignBank(b, only!, names(targets[resolved.indexOf(only!)] ?? only!));
+    const step = await writeStep(b, ours, only!);
+    return step ?? { kind: "moved", to: only!, fastForward: true };
+  }
+  await options.beforeMerge?.();
+  const objects = gitObjects(b.root);
+  try {
+    const trees = new Map<string, Map<string, FileVersion>>();
+    const wanted = [...new Set([...plan.heads, ...plan.bases.filter((x): x is string => x !== null)])];
+    const roots = await objects.read(wanted.map((c) => `${c}^{tree}`));
+    let level: Array<{ commit: string; prefix: string; tree: GitObject | null }> = wanted.map((commit, i) => ({ commit, prefix: "", tree: roots[i]! }));
+    for (const commit of wanted) trees.set(commit, new Map());
+    while (level.length > 0) {
+      const next: Array<{ commit: string; prefix: string; oid: string }> = [];
+      for (const { commit, prefix, tree } of level) {
+        if (!tree) return null;
+        const entries = parseTree(tree.data);
+        if (prefix === "" && plan.heads.includes(commit) && commit !== ours) refuseForeignNames(b, entries.map((e) => e.name), names(targets[resolved.indexOf(commit)] ?? commit));
+        for (const e of entries) {
+          if (e.mode === "40000") next.push({ commit, prefix: `${prefix}${e.name}/`, oid: e.oid });
+          else trees.get(commit)!.set(`${prefix}${e.name}`, { oid: e.oid, mode: e.mode });
+        }
+      }
+      const read = await objects.read(next.map((n) => n.oid));
+      level = next.map((n, i) => ({ commit: n.commit, prefix: n.prefix, tree: read[i]! }));
+    }
+    // The texts of every path whose versions differ somewhere, in one more round.
+    const versions = new Map<string, Set<string>>();
+    for (const files of trees.values()) for (const [path, v] of files) versions.set(path, (versions.get(path) ?? new Set()).add(v.oid));
+    const blobs = [...new Set([...versions.values()].filter((s) => s.size > 1).flatMap((s) => [...s]))];
+    const texts = new Map<string, string>();
+    const read = await objects.read(blobs);
+    blobs.forEach((oid, i) => texts.set(oid, read[i]?.data.toString("utf8") ?? ""));
+    let folded;
+    try {
+      folded = foldFiles(plan.heads.map((h) => trees.get(h)!), plan.bases.map((x) => (x ? trees.get(x)! : null)), (oid) => texts.get(oid) ?? "", mergePath);
+    } catch {
+      return null; // a driver that cannot merge a file: git's merge reports it as the driver would
+    }
+    if (folded.kind === "undecided") return null;
+    const first = plan.heads[0]!;
+    const tree = await writeFoldedTree(b, first, trees.get(first)!, folded.files);
+    const commit = await git(["commit-tree", ...(options.sign ? ["-S"] : []), tree, ...plan.heads.flatMap((h) => ["-p", h]), "-m", message], { cwd: b.root }).catch((err: unknown) => {
+      if (!(err instanceof GitError)) throw err;
+      throw new MemoryError("commit-failed", `git could not make the merge commit (${gitReason(err.result.stderr)}); nothing was merged`, { cause: "commit signing?" });
+    });
+    const merged = commit.stdout.trim();
+    const step = await writeStep(b, ours, merged);
+    return step ?? { kind: "moved", to: merged, fastForward: false };
+  } finally {
+    objects.close();
+  }
+}
+
+/** A tree object's entries. */
+function parseTree(data: Buffer): Array<{ mode: string; name: string; oid: string }> {
+  const out: Array<{ mode: string; name: string; oid: string }> = [];
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(32, at);
+    const nul = data.indexOf(0, space);
+    out.push({ mode: data.subarray(at, space).toString("latin1"), name: data.subarray(space + 1, nul).toString("utf8"), oid: data.subarray(nul + 1, nul + 21).toString("hex") });
+    at = nul + 21;
+  }
+  return out;
+}
+
+/** Writes the merged files' blobs and the tree holding them (through a throwaway index), returning the tree. */
+async function writeFoldedTree(b: BankRef, ours: string, oursFiles: ReadonlyMap<string, FileVersion>, files: ReadonlyMap<string, FileVersion | { text: string; mode: string }>): Promise<string> {
+  const records: string[] = [];
+  await Promise.all(
+    [...files].map(async ([path, v]) => {
+      const oid = "oid" in v ? v.oid : (await git(["hash-object", "-w", "--stdin"], { cwd: b.root, input: v.text })).stdout.trim();
+      const before = oursFiles.get(path);
+      if (!before || before.oid !== oid || before.mode !== v.mode) records.push(`${v.mode} ${oid}\t${path}`);
+    }),
+  );
+  for (const path of oursFiles.keys()) if (!files.has(path)) records.push(`0 ${"0".repeat(40)}\t${path}`);
+  const env = { GIT_INDEX_FILE: `${b.index}.fold` };
+  try {
+    await git(["read-tree", ours], { cwd: b.root, env });
+    if (records.length) await git(["update-index", "-z", "--index-info"], { cwd: b.root, env, input: records.map((r) => `${r}\0`).join("") });
+    return (await git(["write-tree"], { cwd: b.root, env })).stdout.trim();
+  } finally {
+    await rm(env.GIT_INDEX_FILE, { force: true });
+  }
 }

@@ -1,4 +1,5 @@
 /** Merging a ref into HEAD through the drivers, touching nothing when it would conflict. */
+import type { PathMerger } from "../core/fold.js";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { exists } from "../infra/fs.js";
@@ -24,6 +25,11 @@ export interface MergeOptions {
   sign?: boolean;
   /** Runs before a real (not fast-forward) merge, when drivers are about to run; may refuse by throwing. */
   beforeMerge?: () => Promise<void>;
+  /**
+   * The bank on its own branch: merges a file both sides changed in this process, as its driver would (null:
+   * not here). Given, the branch and all writer refs are merged in one step and one commit (ADR-017).
+   */
+  mergePath?: PathMerger;
 }
 
 export async function mergeRef(root: string, gitDir: string, ref: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {

@@ -123,3 +123,62 @@ export function gitReason(text: string): string {
   const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
   return (lines.find((l) => l.startsWith("fatal: ")) ?? lines.pop())?.replace(/^(fatal|error): /, "") ?? "";
 }
+
+export interface GitObject {
+  oid: string;
+  type: string;
+  data: Buffer;
+}
+
+/**
+ * One `git cat-file --batch` kept open for many rounds of reads (a tree, then its subtrees, then the blobs):
+ * each round writes its names and reads the answers in order. `close()` ends the process.
+ */
+export function gitObjects(cwd: string): { read: (names: readonly string[]) => Promise<Array<GitObject | null>>; close: () => void } {
+  const child = spawn("git", ["cat-file", "--batch"], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  let buffer: Buffer = Buffer.alloc(0);
+  let failed: Error | null = null;
+  const waiting: Array<{ resolve: (o: GitObject | null) => void; reject: (e: Error) => void }> = [];
+  const fail = (err: Error) => {
+    failed = err;
+    for (const w of waiting.splice(0)) w.reject(err);
+  };
+  const pump = () => {
+    while (waiting.length > 0) {
+      const eol = buffer.indexOf(10);
+      if (eol === -1) return;
+      const header = buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        buffer = buffer.subarray(eol + 1);
+        waiting.shift()!.resolve(null);
+        continue;
+      }
+      const [oid, type, size] = header.split(" ");
+      const length = Number(size);
+      if (!oid || !type || !Number.isInteger(length)) return fail(new MemoryError("git-failed", `git cat-file --batch answered "${header.slice(0, 80)}"`));
+      if (buffer.length < eol + 1 + length + 1) return;
+      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      buffer = buffer.subarray(eol + 1 + length + 1);
+      waiting.shift()!.resolve({ oid, type, data });
+    }
+  };
+  child.stdout.on("data", (d: Buffer) => {
+    buffer = buffer.length ? Buffer.concat([buffer, d]) : d;
+    pump();
+  });
+  child.on("error", (e) => fail(new MemoryError("git-missing", `cannot run git (${e.message})`)));
+  child.on("close", () => fail(new MemoryError("git-failed", "git cat-file --batch ended early")));
+  child.stdin.on("error", () => {});
+  return {
+    read: (names) => {
+      if (failed) return Promise.reject(failed);
+      const answers = names.map(() => new Promise<GitObject | null>((resolve, reject) => waiting.push({ resolve, reject })));
+      child.stdin.write(names.map((n) => `${n}\n`).join(""));
+      return Promise.all(answers);
+    },
+    close: () => {
+      child.removeAllListeners("close");
+      child.stdin.end();
+    },
+  };
+}
