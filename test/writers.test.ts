@@ -4,7 +4,7 @@
  * next push that lands on the branch takes them in and deletes them.
  */
 import { describe, expect, it } from "vitest";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { BANK, Sandbox } from "./helpers.js";
@@ -114,6 +114,38 @@ describe("writer refs", () => {
     ok(await sb.memory(fresh, ["init", "--persona", "lead"]));
     ok(await sb.memory(fresh, ["start"]));
     expect(titles(sb.read(fresh, PATTERNS)).sort()).toEqual(["First from qa", "From dev", "From ops", "Second from qa"]);
+    expect(writerRefs(sb, origin)).toEqual([]);
+  });
+
+  it("taking in many writer refs at once gives the bytes git's own merges through the drivers give, with no driver process", async () => {
+    const { sb, origin } = world();
+    const [dev, ...writers] = await Promise.all(["dev", "qa", "ops", "ux"].map(async (p) => sb.clone(origin, p)));
+    ok(await sb.memory(dev!, ["init", "--persona", "dev"]));
+    for (const k of [1, 2, 3]) ok(await sb.memory(dev!, ["add", "pattern", `Shared ${k}`, "-m", `line ${k}`]));
+    ok(await sb.memory(dev!, ["save"]));
+    const shared = JSON.parse(ok(await sb.memory(dev!, ["list", "--json"])).stdout);
+    for (const [i, w] of writers.entries()) {
+      ok(await sb.memory(w, ["init", "--persona", `w${i}`]));
+      ok(await sb.memory(w, ["add", "pattern", `From writer ${i}`, "-m", `written by ${i}`]));
+      ok(await sb.memory(w, ["add", "lesson", `Lesson ${i}`]));
+      if (i === 1) ok(await sb.memory(w, ["forget", shared.items.find((x: { title: string }) => x.title === "Shared 2").id]));
+      ok(await sb.memory(w, ["save", "--no-push"]));
+      sb.git(w, "push", "-q", "origin", `refs/heads/memory:${WRITERS}w${i}`);
+    }
+    ok(await sb.memory(dev!, ["add", "pattern", "Dev after them"]));
+    ok(await sb.memory(dev!, ["save", "--no-push"]));
+    // The same heads merged by git, one at a time, through the drivers, in a work tree of dev's clone.
+    const check = join(sb.dir, "check");
+    sb.git(dev!, "fetch", "-q", "origin", `+${WRITERS}*:refs/check/*`);
+    sb.git(dev!, "branch", "check", "memory");
+    sb.git(dev!, "worktree", "add", "-q", check, "check");
+    for (const i of [0, 1, 2]) sb.git(check, "merge", "-q", "--no-edit", `refs/check/w${i}`);
+
+    const trace = join(sb.dir, "trace.txt");
+    ok(sb.memoryCli(dev!, ["start"], { env: { GIT_TRACE: trace } }));
+    expect(readFileSync(trace, "utf8")).not.toMatch(/merge-driver/);
+    for (const file of [PATTERNS, `${BANK}/lessons-buffer.md`]) expect(sb.read(dev!, file)).toBe(sb.read(check, file));
+    expect(titles(sb.read(dev!, PATTERNS))).not.toContain("Shared 2");
     expect(writerRefs(sb, origin)).toEqual([]);
   });
 
