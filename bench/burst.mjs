@@ -6,11 +6,16 @@
 //
 //   npm run build && node bench/burst.mjs            # N = 8, 32
 //   SIZES=8,32,64 node bench/burst.mjs
+//   SIZES= WRITERS=2,64 node bench/burst.mjs    # only the reads: a fresh start with W writer refs waiting
 import { spawn } from "node:child_process";
+import { appendFileSync, cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { createEntry } from "../dist/core/entries.js";
+import { isoSeconds } from "../dist/core/clock.js";
+import { newId } from "../dist/core/ids.js";
 import { CLI, sandbox, seedOrigin } from "./lib.mjs";
 
-const sizes = (process.env.SIZES ?? "8,32").split(",").map(Number);
+const sizes = (process.env.SIZES ?? "8,32").split(",").filter(Boolean).map(Number);
 for (const n of sizes) {
   const box = sandbox();
   const { root, env, git, memory } = box;
@@ -58,3 +63,46 @@ for (const n of sizes) {
   console.log(`  right after: ${onBranch}/${n} on the bank branch, ${delivered}/${n} delivered (branch or ${writerRefs.length} writer refs)`);
   console.log(`  a fresh clone's first start: ${Math.round(startMs)} ms, sees ${seen}/${n}, writer refs left ${left}`);
 }
+
+// Reads: a fresh clone's first start with W writer refs waiting on the remote (each one entry on the branch's
+// tip, pushed by git directly), median of RUNS runs, each on a copy of the same origin. Goal: the start with
+// 64 writers within 2x of the start with 2.
+const writersSizes = (process.env.WRITERS ?? "2,64").split(",").map(Number);
+const runs = Number(process.env.RUNS ?? 5);
+const reads = [];
+for (const w of writersSizes) {
+  const box = sandbox();
+  const { root, git, memory } = box;
+  const { origin, seed } = seedOrigin(box);
+  memory(seed, "init", "--persona", "seed");
+  memory(seed, "add", "pattern", "on the branch", "-m", "before the writers");
+  memory(seed, "save");
+  const scratch = join(root, "scratch");
+  git(seed, "worktree", "add", "-q", scratch, "-b", "scratch", "origin/memory");
+  for (let i = 0; i < w; i++) {
+    git(scratch, "checkout", "-q", "-B", "scratch", "origin/memory");
+    const file = join(scratch, ".claude/memory-bank/patterns-buffer.md");
+    const at = new Date(Date.parse("2026-01-01T00:00:00Z") + i * 1000);
+    const entry = createEntry({ id: newId(at.getTime()), type: "pattern", author: `w${i}`, createdAt: isoSeconds(at), title: `writer entry ${i}`, tags: [], body: `from writer ${i}` });
+    appendFileSync(file, `\n${entry.lines.join("\n")}\n`);
+    git(scratch, "commit", "-q", "-am", `writer ${i}`);
+    git(scratch, "push", "-q", "origin", `HEAD:refs/memory/writers/memory/w${i}`);
+  }
+  const times = [];
+  for (let r = 0; r < runs; r++) {
+    const copy = join(root, `origin-${r}.git`);
+    cpSync(origin, copy, { recursive: true });
+    const fresh = join(root, `fresh-${r}`);
+    git(root, "clone", "-q", copy, fresh);
+    memory(fresh, "init", "--persona", "fresh");
+    const t0 = performance.now();
+    memory(fresh, "start");
+    times.push(performance.now() - t0);
+    const seen = (git(fresh, "show", `memory:.claude/memory-bank/patterns-buffer.md`).match(/^## writer entry /gm) ?? []).length;
+    if (seen !== w) throw new Error(`a fresh start saw ${seen} of ${w} writers' entries`);
+  }
+  times.sort((a, b) => a - b);
+  reads.push([w, times[Math.floor(times.length / 2)]]);
+  rmSync(root, { recursive: true, force: true });
+}
+for (const [w, ms] of reads) console.log(`a fresh clone's first start with ${String(w).padStart(3)} writer refs waiting: ${ms.toFixed(0)} ms (median of ${runs})${w === reads[0][0] ? "" : `, ${(ms / reads[0][1]).toFixed(2)}x the start with ${reads[0][0]}`}`);
