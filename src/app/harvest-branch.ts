@@ -105,7 +105,7 @@ export async function harvestBesideTheBank(session: Session, options: BesideOpti
     await undoLastCommit(ws.root);
     await rm(pendingDocsFile(ws), { force: true });
     commit = null;
-    const base = (await defaultBranch(ws.root, up.remote)) ?? up.branch;
+    const base = (await defaultBranch(ws, up.remote)) ?? up.branch;
     for (let attempt = 1; attempt <= 5 && !pullRequest; attempt++) {
       pending = await pendingDocs();
       planned = await options.plan(pending);
@@ -156,7 +156,7 @@ export async function finishPendingDocs(session: Session, progress?: (message: s
   // Only ours to push: when the branch holds commits of the person's own beyond its upstream, pushing would
   // publish their work; they push it themselves (and the docs with it).
   const up = bankUpstream(ws.gitConfig, code, branch);
-  const since = up && (await revParse(ws.root, up.trackingRef)) ? up.trackingRef : commit;
+  const since = up && (await revParse(ws, up.trackingRef)) ? up.trackingRef : commit;
   const subjects = (await git(["log", "--format=%s", `${since}..HEAD`], { cwd: ws.root })).stdout.split("\n").filter(Boolean);
   if (subjects.some((s) => !s.startsWith(HARVEST_SUBJECT) && !s.startsWith(`Revert "${HARVEST_SUBJECT}`))) return null;
   const sync = await syncWithRemote(ws, code, { persona, push: true, progress, command: "finish-harvest", onlyIfAhead: true });
@@ -216,7 +216,7 @@ export async function settleBank(session: Session, push: boolean, network = true
   const local = ws.codeBranch === "main" || ws.codeBranch === "master" ? ws.codeBranch : null;
   const name = docs?.branch ?? local;
   if (!name) return [];
-  const tip = await revParse(ws.root, docs?.ref ?? "HEAD");
+  const tip = await revParse(ws, docs?.ref ?? "HEAD");
   if (!tip) return [];
   const state = `${ws.gitDir}/memory/settled`;
   const buffers: HarvestInput["buffers"] = {};

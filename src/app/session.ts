@@ -8,7 +8,7 @@ import { git } from "../git/run.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
-import { readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
+import { exists, readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
 import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
 import { recoverHarvest } from "./harvest-journal.js";
@@ -109,7 +109,8 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   // Compared with what this work tree's files were last synced to: another work tree may have moved the branch.
   const tip = await bankBase(bank);
   // A config the code branch tracks is the code branch's (a team set sync.branch there): not the bank's.
-  const configOnCode = (await git(["ls-files", "--", CONFIG_FILE], { cwd: ws.root })).stdout.trim() !== "";
+  // (No config file here, none tracked either: the commonest case costs no process.)
+  const configOnCode = (await exists(join(ws.root, CONFIG_FILE))) && (await git(["ls-files", "--", CONFIG_FILE], { cwd: ws.root })).stdout.trim() !== "";
   const changed = await stageBank(bank, tip, configOnCode ? [ws.config.bank] : bankPaths(session));
   return { unmerged: [], untracked: [], ignored: [], changed, tip };
 }

@@ -77,20 +77,21 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     if (!commit) await addPendingLog(ws.gitDir, line);
     const before = commit ?? (await lineTip(ws));
     const seen = await readSeen(ws.gitDir);
-    const seenValid = seen !== null && (await commitExists(ws.root, seen.commit));
+    // (Where this clone last looked is most often where the bank is now: that commit needs no look-up.)
+    const seenValid = seen !== null && (seen.commit === before || (await commitExists(ws.root, seen.commit)));
 
     // The bank on its own branch: the default code branch comes in the same fetch, for the docs harvested there.
     const docsRef = await defaultDocsRef(ws);
     const alsoFetch = docsRef ? [`+refs/heads/${docsRef.branch}:${docsRef.ref}`] : undefined;
     // What the default branch held before this fetch: the docs a clone that never looked compares with.
-    const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws.root, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
+    const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
     const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow });
 
     // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
     await finishPendingDocs(session, options.progress);
     // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
     await settleBank(session, true, true, docsRef);
-    const docsTip = docsRef ? await revParse(ws.root, docsRef.ref) : "";
+    const docsTip = docsRef ? await revParse(ws, docsRef.ref) : "";
 
     const since = seenValid ? seen.commit : before;
     const head = await lineTip(ws);

@@ -11,7 +11,7 @@ import { fetchUpstream, pushFolding, pushHead, pushWriterRef, type Upstream } fr
 import { ownWriterTracking, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { checkAttr, droppedTip, holdsDropped, remoteCounts } from "../git/repo.js";
+import { checkAttr, droppedTip, holdsDropped, remoteCounts, revParse } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -146,7 +146,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
     else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
-    const tips = fetched.kind === "ok" && writers ? await writerTips(ws.root, writers.remote, writers.branch) : [];
+    const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
@@ -290,6 +290,8 @@ async function refuseForeignMergeAttributes(ws: Workspace): Promise<void> {
 }
 
 async function pending(ws: Workspace, up: Upstream, line: BankLine): Promise<number> {
+  // The branch where the remote's is (read from the ref files): nothing waits, and no process asked.
+  if (line.bank && (await bankTip(line.bank)) === ((await revParse(ws, up.trackingRef)) || null)) return 0;
   if (line.bank) return (await bankCounts(ws.root, line.ref, up.trackingRef, await ownWriterTracking(ws.commonDir, up.remote, line.branch!))).ahead;
   return (await remoteCounts(ws.root, up.remote, up.trackingRef)).ahead;
 }

@@ -74,7 +74,8 @@ function current(codeBranch: string | null, chosenBy: BankLine["chosenBy"]): Ban
 function onBranch(repo: RepoPaths, branch: string, chosenBy: BankLine["chosenBy"], config: Config): BankLine {
   const ref = `refs/heads/${branch}`;
   const tops = [...new Set([config.bank, CONFIG_FILE].map((p) => p.replace(/^\.\//, "").split("/")[0]!))];
-  return { mode: "branch", branch, ref, bank: { root: repo.root, ref, index: bankIndexFile(repo.gitDir), tops }, chosenBy };
+  const bank: BankRef = { root: repo.root, ref, index: bankIndexFile(repo.gitDir), tops, commonDir: repo.commonDir, refFiles: repo.refFiles === true };
+  return { mode: "branch", branch, ref, bank, chosenBy };
 }
 
 /**

@@ -111,7 +111,7 @@ export async function readItemsWithDefaultDocs(ws: Workspace, docsTip: string): 
 export async function defaultDocsRef(ws: Workspace): Promise<{ branch: string; ref: string } | null> {
   if (!ws.line.bank) return null;
   const up = bankUpstream(ws.gitConfig, ws.line, ws.codeBranch);
-  const branch = up ? await defaultBranch(ws.root, up.remote) : null;
+  const branch = up ? await defaultBranch(ws, up.remote) : null;
   return up && branch ? { branch, ref: `refs/remotes/${up.remote}/${branch}` } : null;
 }
 
@@ -119,7 +119,7 @@ export async function defaultDocsRef(ws: Workspace): Promise<{ branch: string; r
 /** The items as this clone sees them, with the docs on the default branch as last fetched (see above). */
 export async function readItemsSeen(ws: Workspace): Promise<Item[]> {
   const ref = await defaultDocsRef(ws);
-  const tip = ref ? await revParse(ws.root, ref.ref) : "";
+  const tip = ref ? await revParse(ws, ref.ref) : "";
   return readItemsWithDefaultDocs(ws, tip);
 }
 

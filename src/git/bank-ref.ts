@@ -13,6 +13,7 @@ import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";
 import { foldFiles, planFold, type FileVersion, type PathMerger } from "../core/fold.js";
 import type { MergeOptions, MergeResult } from "./merge.js";
 import { bankCommitFailed } from "./worktree.js";
+import { readRef } from "./repo.js";
 
 export interface BankRef {
   root: string;
@@ -22,6 +23,9 @@ export interface BankRef {
   index: string;
   /** The top-level names a bank branch's tree may hold (`.claude`): a branch with anything else is not one. */
   tops: readonly string[];
+  /** Where refs live, to read the branch's tip without a process (see `readRef`). */
+  commonDir?: string;
+  refFiles?: boolean;
 }
 
 /**
@@ -61,9 +65,8 @@ async function junkFiles(root: string, paths: readonly string[]): Promise<string
 const env = (b: BankRef) => ({ GIT_INDEX_FILE: b.index });
 
 /** The bank branch's commit, or null before its first commit. */
-export async function bankTip(b: Pick<BankRef, "root" | "ref">): Promise<string | null> {
-  const res = await git(["rev-parse", "--verify", "--quiet", `${b.ref}^{commit}`], { cwd: b.root, okCodes: [1, 128] });
-  return res.code === 0 ? res.stdout.trim() : null;
+export async function bankTip(b: Pick<BankRef, "root" | "ref" | "commonDir" | "refFiles">): Promise<string | null> {
+  return readRef({ root: b.root, commonDir: b.commonDir ?? "", refFiles: b.refFiles === true && b.commonDir !== undefined }, b.ref);
 }
 
 /**
@@ -98,8 +101,9 @@ async function existing(root: string, paths: readonly string[]): Promise<string[
  */
 export async function bankBase(b: BankRef): Promise<string | null> {
   const recorded = (await readFile(baseFile(b), "utf8").catch(() => "")).trim();
-  if (recorded && (await git(["cat-file", "-e", `${recorded}^{commit}`], { cwd: b.root, okCodes: [1, 128] })).code === 0) return recorded;
   const tip = await bankTip(b);
+  // The usual case, the branch where this work tree left it, needs no look at the object store.
+  if (recorded && (recorded === tip || (await git(["cat-file", "-e", `${recorded}^{commit}`], { cwd: b.root, okCodes: [1, 128] })).code === 0)) return recorded;
   if (tip) await refuseForeignBank(b, tip, b.ref.replace(/^refs\/heads\//, ""));
   return tip;
 }
@@ -302,11 +306,23 @@ const FOLD_GRAPH_LIMIT = 50_000;
  */
 async function foldHeads(b: BankRef, ours: string, targets: readonly string[], message: string, mergePath: PathMerger, options: MergeOptions): Promise<Advance | null> {
   if (targets.length === 0) return { kind: "moved", to: ours, fastForward: true };
-  const resolved = (await git(["rev-parse", ...targets.map((t) => `${t}^{commit}`)], { cwd: b.root })).stdout.split("\n").filter(Boolean);
-  const heads = [...new Set([ours, ...resolved])];
+  const repo = { root: b.root, commonDir: b.commonDir ?? "", refFiles: b.refFiles === true && b.commonDir !== undefined };
+  const resolved = await Promise.all(targets.map(async (t) => (/^[0-9a-f]{40}$/.test(t) ? t : await readRef(repo, t))));
+  if (resolved.some((r) => r === null)) return null;
+  const heads = [...new Set([ours, ...(resolved as string[])])];
+  const names = (t: string) => t.replace(/^refs\/(heads|remotes)\//, "");
   if (heads.length === 1) return { kind: "moved", to: ours, fastForward: true };
   const octopus = await git(["merge-base", "--octopus", ...heads], { cwd: b.root, okCodes: [1] });
   const boundary = octopus.stdout.trim() || null;
+  // The commonest case: one head holds all the others (nothing came, or only a fast-forward); no graph needed.
+  const above = heads.filter((h) => h !== boundary);
+  if (above.length <= 1 && boundary !== null) {
+    const top = above[0] ?? boundary;
+    if (top === ours) return { kind: "moved", to: ours, fastForward: true };
+    await refuseForeignBank(b, top, names(targets[resolved.indexOf(top)] ?? top));
+    const step = await writeStep(b, ours, top);
+    return step ?? { kind: "moved", to: top, fastForward: true };
+  }
   const listed = await git(["rev-list", "--parents", ...heads, ...(boundary ? ["--not", boundary] : []), "--"], { cwd: b.root });
   const commits = listed.stdout.split("\n").filter(Boolean).map((line) => {
     const [oid, ...parents] = line.split(" ");
@@ -314,7 +330,6 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   });
   if (commits.length > FOLD_GRAPH_LIMIT) return null;
   const plan = planFold(commits, heads, boundary);
-  const names = (t: string) => t.replace(/^refs\/(heads|remotes)\//, "");
   if (plan.heads.length === 1) {
     const [only] = plan.heads;
     if (only === ours) return { kind: "moved", to: ours, fastForward: true };

@@ -1,5 +1,7 @@
 /** Which remote and branch a clone syncs with, from git config alone (no process). */
-import type { GitConfig } from "./repo.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { readRef, type GitConfig, type RepoPaths } from "./repo.js";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitReason } from "./run.js";
 
@@ -132,10 +134,20 @@ export async function fetchHarvestBranches(root: string, remote: string, timeout
 }
 
 /** The remote's default branch as this clone knows it (`origin/HEAD`, else main, else master), or null. */
-export async function defaultBranch(root: string, remote: string): Promise<string | null> {
-  const head = await git(["symbolic-ref", "--quiet", "--short", `refs/remotes/${remote}/HEAD`], { cwd: root, okCodes: [1, 128] });
+export async function defaultBranch(repo: Pick<RepoPaths, "root" | "commonDir" | "refFiles">, remote: string): Promise<string | null> {
+  if (repo.refFiles) {
+    // origin/HEAD is a symbolic ref: a file `ref: refs/remotes/origin/main` (clone writes it loose).
+    const head = (await readFile(join(repo.commonDir, "refs", "remotes", remote, "HEAD"), "utf8").catch(() => "")).trim();
+    const named = new RegExp(`^ref: refs/remotes/${remote.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/(.+)$`).exec(head)?.[1];
+    if (named) return named;
+    if (head === "") {
+      for (const name of ["main", "master"]) if (await readRef(repo, `refs/remotes/${remote}/${name}`)) return name;
+      return null;
+    }
+  }
+  const head = await git(["symbolic-ref", "--quiet", "--short", `refs/remotes/${remote}/HEAD`], { cwd: repo.root, okCodes: [1, 128] });
   if (head.code === 0 && head.stdout.trim()) return head.stdout.trim().slice(remote.length + 1);
-  const known = await git(["for-each-ref", "--format=%(refname:short)", `refs/remotes/${remote}/main`, `refs/remotes/${remote}/master`], { cwd: root });
+  const known = await git(["for-each-ref", "--format=%(refname:short)", `refs/remotes/${remote}/main`, `refs/remotes/${remote}/master`], { cwd: repo.root });
   const names = known.stdout.split("\n").filter(Boolean).map((n) => n.slice(remote.length + 1));
   return names.includes("main") ? "main" : (names[0] ?? null);
 }

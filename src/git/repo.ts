@@ -1,6 +1,6 @@
 /** Small read-mostly git queries, each one git process (or none, where a file read answers). */
-import { lstat, readFile } from "node:fs/promises";
-import { dirname, join, resolve as resolvePath } from "node:path";
+import { lstat, readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError } from "./run.js";
 
@@ -11,6 +11,8 @@ export interface RepoPaths {
   gitDir: string;
   /** The git dir shared by all work trees (where config and the lock live). */
   commonDir: string;
+  /** Refs are files in the common dir (loose, or in `packed-refs`), so one can be read without a process. */
+  refFiles?: boolean;
 }
 
 /**
@@ -50,12 +52,59 @@ async function findPlainRepo(cwd: string, env: NodeJS.ProcessEnv): Promise<RepoP
       if (config === null || /^\s*worktree\s*=|^\s*bare\s*=\s*true|refStorage/im.test(config)) return null;
       if (await lstat(join(git, "reftable")).catch(() => null)) return null;
       if (!(await lstat(join(git, "HEAD")).catch(() => null))) return null;
-      return { root: dir, gitDir: git, commonDir: git };
+      return { root: dir, gitDir: git, commonDir: git, refFiles: true };
     }
     const up = dirname(dir);
     if (up === dir) return null;
     dir = up;
   }
+}
+
+/**
+ * The commit a branch or other full ref points at, or null when there is none. Read from the ref's file or
+ * `packed-refs` where refs are files (no process; the loose file first, since packing writes `packed-refs`
+ * before it removes the loose one), else asked of git.
+ */
+export async function readRef(repo: Pick<RepoPaths, "root" | "commonDir" | "refFiles">, ref: string): Promise<string | null> {
+  if (repo.refFiles) {
+    const loose = (await readFile(join(repo.commonDir, ref), "utf8").catch(() => null))?.trim();
+    if (loose && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(loose)) return loose;
+    if (loose === undefined || loose === "") {
+      const packed = await readFile(join(repo.commonDir, "packed-refs"), "utf8").catch(() => "");
+      const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`) && !l.startsWith("#") && !l.startsWith("^"));
+      if (line) return line.slice(0, line.indexOf(" "));
+      // Not a file and not packed: no such ref (a symbolic or odd ref goes to git below).
+      if (loose === undefined) return null;
+    }
+  }
+  const res = await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: repo.root, okCodes: [1, 128] });
+  return res.code === 0 ? res.stdout.trim() : null;
+}
+
+/**
+ * The refs under `prefix` (`refs/memory/remote/origin/memory/`) and their commits: from the loose files and
+ * `packed-refs` where refs are files (a loose one wins over a packed one), else from git.
+ */
+export async function readRefsUnder(repo: Pick<RepoPaths, "root" | "commonDir" | "refFiles">, prefix: string): Promise<Array<{ ref: string; commit: string }>> {
+  if (repo.refFiles) {
+    const found = new Map<string, string>();
+    const packed = await readFile(join(repo.commonDir, "packed-refs"), "utf8").catch(() => "");
+    for (const line of packed.split("\n")) {
+      const space = line.indexOf(" ");
+      if (space === 40 && line.startsWith(prefix, 41)) found.set(line.slice(41), line.slice(0, 40));
+    }
+    const entries = await readdir(join(repo.commonDir, prefix), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile() || e.name.endsWith(".lock")) continue;
+      const path = join(e.parentPath ?? e.path, e.name);
+      const ref = path.slice(repo.commonDir.length + 1).split(sep).join("/");
+      const text = (await readFile(path, "utf8").catch(() => "")).trim();
+      if (/^[0-9a-f]{40}$/.test(text)) found.set(ref, text);
+    }
+    return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ref, commit]) => ({ ref, commit }));
+  }
+  const listed = await git(["for-each-ref", "--format=%(objectname) %(refname)", prefix], { cwd: repo.root });
+  return listed.stdout.split("\n").filter(Boolean).map((line) => ({ ref: line.slice(line.indexOf(" ") + 1), commit: line.slice(0, line.indexOf(" ")) }));
 }
 
 export interface Head {
@@ -196,7 +245,9 @@ export async function isAncestor(cwd: string, older: string, newer: string): Pro
   return (await git(["merge-base", "--is-ancestor", older, newer], { cwd, okCodes: [1, 128] })).code === 0;
 }
 
-/** The commit a ref points at, or "" when it names nothing. */
-export async function revParse(cwd: string, ref: string): Promise<string> {
+/** The commit a ref points at, or "" when it names nothing (a full ref is read without a process where refs are files). */
+export async function revParse(repo: string | Pick<RepoPaths, "root" | "commonDir" | "refFiles">, ref: string): Promise<string> {
+  if (typeof repo !== "string" && ref.startsWith("refs/")) return (await readRef(repo, ref)) ?? "";
+  const cwd = typeof repo === "string" ? repo : repo.root;
   return (await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, okCodes: [1, 128] })).stdout.trim();
 }

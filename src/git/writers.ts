@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { git } from "./run.js";
+import { readRefsUnder, type RepoPaths } from "./repo.js";
 
 /** Where the remote keeps the writers' refs of the bank branch `branch`. */
 export const writerPrefix = (branch: string): string => `refs/memory/writers/${branch}/`;
@@ -58,16 +59,9 @@ export interface WriterTip {
 }
 
 /** The writer refs as last fetched. */
-export async function writerTips(root: string, remote: string, branch: string): Promise<WriterTip[]> {
+export async function writerTips(repo: Pick<RepoPaths, "root" | "commonDir" | "refFiles">, remote: string, branch: string): Promise<WriterTip[]> {
   const local = writerTrackingPrefix(remote, branch);
-  const listed = await git(["for-each-ref", "--format=%(objectname) %(refname)", local], { cwd: root });
-  return listed.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [commit, tracking] = line.split(" ") as [string, string];
-      return { tracking, remoteRef: `${writerPrefix(branch)}${tracking.slice(local.length)}`, commit };
-    });
+  return (await readRefsUnder(repo, local)).map(({ ref, commit }) => ({ tracking: ref, remoteRef: `${writerPrefix(branch)}${ref.slice(local.length)}`, commit }));
 }
 
 /** Records that the remote's writer ref now holds `commit` (a push does not move a tracking ref outside `refs/remotes`). */
