@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Kept tiny: git runs the merge driver once per conflicted bank file, and agents' hooks run the CLI on
-// every session, so the two commonest calls skip the command-line parser.
+// Kept tiny: git runs the merge driver once per conflicted bank file, so it (and --version) loads a small
+// bundle of its own. Everything else goes to the CLI's entry, where status, start, save and the agents'
+// hooks skip the command-line parser (src/cli/fast.ts).
 // Each entry point comes from its bundle (dist/bundle, built by `npm run build`), else from tsc's output.
 const load = (bundled, plain) =>
   import(bundled).catch((err) => {
@@ -15,6 +16,6 @@ if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h
   const { version } = await load("../dist/bundle/version.js", "../dist/infra/version.js");
   process.stdout.write(`${version()}\n`);
 } else {
-  const { main } = await load("../dist/bundle/main.js", "../dist/cli/main.js");
-  process.exitCode = await main(process.argv);
+  const { run } = await load("../dist/bundle/cli.js", "../dist/cli/entry.js");
+  process.exitCode = await run(process.argv);
 }

@@ -8,7 +8,7 @@ import { build } from "esbuild";
 rmSync("dist/bundle", { recursive: true, force: true }); // chunks of an earlier build are named by their hashes
 
 await build({
-  entryPoints: { main: "dist/cli/main.js", driver: "dist/cli/driver.js", version: "dist/infra/version.js" },
+  entryPoints: { cli: "dist/cli/entry.js", main: "dist/cli/main.js", driver: "dist/cli/driver.js", version: "dist/infra/version.js" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

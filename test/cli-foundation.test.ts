@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
-import { BANK_FILES, NOW, initialized, ok } from "./fixtures.js";
+import { BANK, Sandbox, modulesLoaded } from "./helpers.js";
+import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
 
 describe("memory init", () => {
@@ -215,5 +215,23 @@ describe("memory config set", () => {
     expect(bad.code).toBe(1);
     expect(sb.read(repo, ".claude/memory.config.json")).toBe(before);
     expect(JSON.parse(ok(await sb.memory(repo, ["config", "--json"])).stdout).buffers.patterns.threshold).toBe(30);
+  });
+});
+
+describe("the commonest calls skip the argument parser", () => {
+  it("status, start, save and the agents' hooks never load commander; any other call, or an unknown flag, does", async () => {
+    const { sb, dev } = await solo();
+    const parser = (text: string) => /node_modules\/commander\//.test(text);
+    for (const args of [["status"], ["status", "--json"], ["start", "--json"], ["save"], ["save", "--no-push", "--json"], ["save", "--hook"], ["context", "--hook"]]) {
+      expect(parser(modulesLoaded(sb, dev, args, "{}")), args.join(" ")).toBe(false);
+    }
+    expect(parser(modulesLoaded(sb, dev, ["list"]))).toBe(true);
+    expect(parser(modulesLoaded(sb, dev, ["save", "-m", "with a message"]))).toBe(true);
+    // The fast path answers as the parser does: an unknown flag is a usage error, with the parser's words.
+    const bad = sb.memoryCli(dev, ["status", "--bogus"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown option '--bogus'");
+    const json = JSON.parse(ok(sb.memoryCli(dev, ["status", "--json"])).stdout);
+    expect(json.persona).toBe("dev");
   });
 });

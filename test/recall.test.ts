@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
+import { BANK, Sandbox, modulesLoaded } from "./helpers.js";
 import { ok, titles } from "./fixtures.js";
 import { isExpired, recency, sectionItems, snippet } from "../src/core/recall.js";
 
@@ -215,22 +215,7 @@ describe("recall's pure parts", () => {
 describe("recall's cost", () => {
   it("start, save, status and add never load the index library; recall does", async () => {
     const { sb, dev } = await solo();
-    // Real processes, with a module hook that writes down every module a command loads.
-    sb.write(sb.dir, "hooks.mjs", [
-      'import { appendFileSync } from "node:fs";',
-      "export async function resolve(specifier, context, next) {",
-      "  const found = await next(specifier, context);",
-      "  appendFileSync(process.env.PROBE_OUT, found.url + \"\\n\");",
-      "  return found;",
-      "}",
-    ].join("\n"));
-    sb.write(sb.dir, "probe.mjs", `import { register } from "node:module";\nregister(${JSON.stringify(`file://${join(sb.dir, "hooks.mjs")}`)});\n`);
-    const loads = (command: string[]): string => {
-      const out = join(sb.dir, `loaded-${command[0]}.txt`);
-      sb.write(sb.dir, `loaded-${command[0]}.txt`, "");
-      ok(sb.memoryCli(dev, command, { env: { NODE_OPTIONS: `--import=${join(sb.dir, "probe.mjs")}`, PROBE_OUT: out } }));
-      return sb.read(sb.dir, `loaded-${command[0]}.txt`);
-    };
+    const loads = (command: string[]): string => modulesLoaded(sb, dev, command);
     const uses = (text: string) => /node_modules\/minisearch\//.test(text);
     expect(uses(loads(["add", "pattern", "Indexed later", "-m", "x"]))).toBe(false);
     expect(uses(loads(["start"]))).toBe(false);

@@ -1,7 +1,7 @@
 /** `memory status`: where the clone stands against its remote (as of the last fetch) and how full each buffer is. */
 import { bufferNames } from "../core/config.js";
 import type { BufferStatus } from "../core/thresholds.js";
-import { remoteCounts } from "../git/repo.js";
+import { remoteCounts, revParse } from "../git/repo.js";
 import { bankCounts } from "../git/bank-ref.js";
 import { ownWriterTracking } from "../git/writers.js";
 import { bankUpstream } from "../bank/line.js";
@@ -42,11 +42,20 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
   await requireBank(ws);
   const branch = ws.codeBranch;
   const upstream = bankUpstream(ws.gitConfig, ws.line, branch);
+  // The bank branch where the remote's was last fetched (both read from the ref files): nothing to count.
+  const bankSide = async (remote: string, trackingRef: string) => {
+    const [here, there] = await Promise.all([revParse(ws, ws.line.ref), revParse(ws, trackingRef)]);
+    if (here && here === there) return { ahead: 0, behind: 0 };
+    return bankCounts(ws.root, ws.line.ref, trackingRef, await ownWriterTracking(ws.commonDir, remote, ws.line.branch!));
+  };
+  const codeSide = async (remote: string, trackingRef: string) => {
+    const [here, there] = await Promise.all([branch ? revParse(ws, `refs/heads/${branch}`) : Promise.resolve(""), revParse(ws, trackingRef)]);
+    if (here && here === there) return { ahead: 0, behind: 0 };
+    return remoteCounts(ws.root, remote, trackingRef);
+  };
   const counts = (): Promise<{ ahead: number; behind: number | null } | undefined> => {
     if (!upstream) return Promise.resolve(undefined);
-    return ws.line.bank
-      ? ownWriterTracking(ws.commonDir, upstream.remote, ws.line.branch!).then((own) => bankCounts(ws.root, ws.line.ref, upstream.trackingRef, own))
-      : remoteCounts(ws.root, upstream.remote, upstream.trackingRef);
+    return ws.line.bank ? bankSide(upstream.remote, upstream.trackingRef) : codeSide(upstream.remote, upstream.trackingRef);
   };
   const [countsResult, buffers, breaker] = await Promise.all([counts(), Promise.all(bufferNames(ws.config).map((b) => loadBufferStatus(ws, b))), readBreaker(ws.commonDir)]);
   return {

@@ -7,8 +7,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { MemoryError } from "../core/errors.js";
 import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
-import { describe, describeFileError, exitCodeOf, isFileError } from "../ui/messages.js";
 import { ExitCode } from "./exit-codes.js";
+import { hookEnv, reportError } from "./boundary.js";
 import { declareHooks } from "./hooks.js";
 import { declareTeam } from "./team.js";
 import { example } from "./help.js";
@@ -473,17 +473,7 @@ function exitCodeFor(err: unknown, out: Output): number {
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
   }
   if (err instanceof Exit) return err.code;
-  if (err instanceof MemoryError) {
-    out.error(`memory: ${describe(err)}`);
-    return exitCodeOf(err);
-  }
-  if (isFileError(err)) {
-    out.error(`memory: ${describeFileError(err, out.io.cwd)}`);
-    return ExitCode.Failed;
-  }
-  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  out.error(`memory: unexpected error; this is a bug, please report it with the output of \`memory --version\`\n${detail}`);
-  return ExitCode.Internal;
+  return reportError(err, out);
 }
 
 /** A whole number of at least 1, or a usage error naming the flag. */
@@ -493,9 +483,3 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-/** The environment hook commands run in: the remote is waited for 10 s at most (less if the user says so). */
-function hookEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const set = Number(env.MEMORY_NETWORK_TIMEOUT);
-  // Another memory command holding the clone is waited for 5 s at most: the agent's session must not hang.
-  return { ...env, MEMORY_NETWORK_TIMEOUT: String(Number.isFinite(set) && set > 0 ? Math.min(set, 10) : 10), MEMORY_LOCK_WAIT: env.MEMORY_LOCK_WAIT ?? "5" };
-}
