@@ -26,6 +26,9 @@ const onRemote = (sb: Sandbox, origin: string, rev: string): string[] => titles(
  * moving the remote between this clone's fetch and its push, as a race would, every time.
  */
 function onceBeforePush(clone: string, script: string): void {
+  // With no tracking ref the save fetches before it pushes at all (no push first), so the move falls
+  // between its fetch and its push.
+  spawnSync("git", ["update-ref", "-d", "refs/remotes/origin/memory"], { cwd: clone });
   const hook = join(clone, ".git", "hooks", "pre-push");
   writeFileSync(hook, `#!/bin/sh\nrm -f "$0"\n${script}\nexit 0\n`);
   chmodSync(hook, 0o755);
@@ -147,6 +150,45 @@ describe("writer refs", () => {
     for (const file of [PATTERNS, `${BANK}/lessons-buffer.md`]) expect(sb.read(dev!, file)).toBe(sb.read(check, file));
     expect(titles(sb.read(dev!, PATTERNS))).not.toContain("Shared 2");
     expect(writerRefs(sb, origin)).toEqual([]);
+  });
+
+  it("a save with nothing new on the remote lands in one push and no fetch; once the remote moved, it fetches and merges", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Quiet save"]));
+    const trace = join(sb.dir, "trace-quiet.txt");
+    const quiet = JSON.parse(ok(sb.memoryCli(dev, ["save", "--json"], { env: { GIT_TRACE: trace } })).stdout).sync;
+    expect(quiet).toMatchObject({ pushed: true, attempts: 1, merged: "none" });
+    expect(readFileSync(trace, "utf8")).not.toMatch(/built-in: git fetch/);
+    expect(onRemote(sb, origin, "memory")).toEqual(["Quiet save"]);
+    // qa pushed since: the first push is refused (the remote is not where dev last saw it), then the usual sync.
+    ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
+    ok(await sb.memory(qa, ["save"]));
+    ok(await sb.memory(dev, ["add", "pattern", "After qa"]));
+    const moved = JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync;
+    expect(moved).toMatchObject({ pushed: true, attempts: 2, merged: "merge", writerRef: null });
+    expect(onRemote(sb, origin, "memory").sort()).toEqual(["After qa", "From qa", "Quiet save"]);
+  });
+
+  it("a clone whose tracking ref a forced fetch moved back does not push first: the rewrite is refused, nothing published", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
+    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    // The team moves the branch back to before the leak; dev fetches that by force but keeps its branch.
+    sb.git(origin, "update-ref", "refs/heads/memory", clean);
+    sb.git(dev, "fetch", "-q", "--force", "origin", "memory:refs/remotes/origin/memory");
+    ok(await sb.memory(dev, ["add", "pattern", "Later"]));
+    const res = await sb.memory(dev, ["save"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("origin/memory was rewritten (force-pushed)");
+    expect(sb.git(origin, "log", "-p", "refs/heads/memory")).not.toContain("purge-me-4711");
   });
 
   it("eight clones saving at once all succeed within three pushes; a fresh clone sees every entry and every clone ends alike", async () => {

@@ -7,11 +7,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
-import { fetchUpstream, pushFolding, pushHead, pushWriterRef, type Upstream } from "../git/remote.js";
+import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, type Upstream } from "../git/remote.js";
 import { ownWriterTracking, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { checkAttr, droppedTip, holdsDropped, remoteCounts, revParse } from "../git/repo.js";
+import { checkAttr, droppedTip, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -138,6 +138,28 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     report.unreachable = reason;
     await tripBreaker(ws.commonDir, up.remote, reason, Date.now(), coolDownMs(ws.env));
   };
+
+  // A save on the bank branch pushes first: when the remote's branch is still where this clone last fetched
+  // it (and merged it), there is nothing to fetch or merge, and the push lands. Else the loop below.
+  if (writers && options.push && options.command === "save" && !options.prepare && !options.alsoFetch) {
+    const tracking = await revParse(ws, up.trackingRef);
+    const local = await bankTip(line.bank!);
+    if (tracking && local && local !== tracking && !(await droppedTip(ws.commonDir, up.trackingRef)) && (await isAncestor(ws.root, tracking, local))) {
+      report.attempts++;
+      options.progress?.(`pushing to ${report.upstream}`);
+      const pushed = await pushIfUnmoved(ws.root, up, timeout, line.ref, tracking);
+      if (pushed.kind === "pushed" || pushed.kind === "up-to-date") {
+        if (breaker) await closeBreaker(ws.commonDir);
+        report.pushed = pushed.kind === "pushed";
+        return report;
+      }
+      if (pushed.kind === "unreachable") {
+        await unreachable(pushed.reason);
+        report.pendingPush = await pending(ws, up, line);
+        return report;
+      }
+    }
+  }
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);

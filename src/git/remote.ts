@@ -74,6 +74,14 @@ export async function pushFolding(root: string, up: Upstream, timeoutMs: number,
   return res;
 }
 
+/**
+ * Pushes `source` to the branch only if the remote's branch is still `expected` (what this clone last
+ * fetched, and holds): a save with nothing new on the remote needs no fetch first.
+ */
+export async function pushIfUnmoved(root: string, up: Upstream, timeoutMs: number, source: string, expected: string): Promise<PushResult> {
+  return push(root, up.remote, [`--force-with-lease=refs/heads/${up.branch}:${expected}`, `${source}:refs/heads/${up.branch}`], timeoutMs);
+}
+
 /** Pushes a commit to a ref only this clone writes (its writer ref): a fast-forward of what it pushed there before. */
 export async function pushWriterRef(root: string, remote: string, source: string, ref: string, timeoutMs: number): Promise<PushResult> {
   return push(root, remote, [`${source}:${ref}`], timeoutMs);
