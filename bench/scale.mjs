@@ -20,6 +20,7 @@
 // every 100 µs).
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BANK, CLI, appendEntry, appendLogLine, codeRepo, fmt, medians, rawSync, sandbox, seedOrigin, wordsFrom, writeBank } from "./lib.mjs";
@@ -137,6 +138,7 @@ else if (process.env.PROFILE === "big") {
 }
 else {
   const started = Date.now();
+  const load = loadavg()[0];
   console.log(`scale: whole processes, medians of ${RUNS} (one warm-up round, steps timed in turn); ratio = memory / floor`);
   console.log("both layouts are held to the floor of the bank on the checked-out branch (current): the bank on its own branch (branch) pays for its plumbing in its ratio");
   console.log(FLOORS);
@@ -152,7 +154,7 @@ else {
     console.log(`big repository: ${num(BIG_FILES)} files, ${num(BIG_COMMITS)} commits on main (${how}: ${code.path}; delete it to rebuild)`);
     print(table(`${num(BIG_ENTRIES)} entries in the big repository`, BIG_ENTRIES, (layout) => clones(layout, BIG_ENTRIES, code.path)));
   }
-  console.log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()[0].toFixed(1)} at the end, ${load.toFixed(1)} at the start (${cpus().length} cores)`);
 }
 
 // ---- where the time goes ----
@@ -221,12 +223,21 @@ function parseTime(p) {
   };
   let total = 0;
   let self = 0;
+  const under = new Map(); // where parseBuffer's time is spent: self time per function inside it
+  const all = new Map(); // and the whole process's: self time per function
+  const nameOf = (f) => f.functionName || `(anonymous ${f.url.split("/").pop()}:${f.lineNumber + 1})`;
+  const add = (m, k, dt) => m.set(k, (m.get(k) ?? 0) + dt);
   p.samples.forEach((id, i) => {
     const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
-    if (within(id)) total += dt;
-    if (isParse(byId.get(id))) self += dt;
+    const n = byId.get(id);
+    if (n.callFrame.functionName !== "(idle)") add(all, nameOf(n.callFrame), dt);
+    if (!within(id)) return;
+    total += dt;
+    if (isParse(n)) self += dt;
+    else add(under, nameOf(n.callFrame), dt);
   });
-  return { total, self, span: (p.endTime - p.startTime) / 1000 };
+  const top = (m, k) => [...m.entries()].sort((x, y) => y[1] - x[1]).slice(0, k);
+  return { total, self, top: top(under, 3), busiest: top(all, 5), span: (p.endTime - p.startTime) / 1000 };
 }
 
 /** Git processes in a GIT_TRACE2_EVENT file: those memory started (no parent sid) and those git started. */
@@ -287,8 +298,10 @@ function profile(where, make) {
         const files = Object.entries(r.tally).map(([file, x]) => `${file.replace(`${BANK}/`, "")} ${x.calls}x`).join(", ");
         const calls = Object.values(r.tally).reduce((x, y) => x + y.calls, 0);
         const mb = Object.values(r.tally).reduce((x, y) => x + y.bytes, 0) / 1e6;
-        const time = pt ? `; parseBuffer ${fmt(pt.total)} total, ${fmt(pt.self)} self, of ${fmt(pt.span)} profiled` : "; no profile";
-        console.log(`  ${what}: ${r.loaded ? `${calls} parses, ${mb.toFixed(2)} MB${calls ? ` (${files})` : ""}` : "parser not loaded"}${time}`);
+        const inside = pt?.top.length ? ` (inside: ${pt.top.map(([name, ms]) => `${name} ${fmt(ms)}`).join(", ")})` : "";
+        const time = pt ? `; parseBuffer ${fmt(pt.total)} total, ${fmt(pt.self)} self${inside}, of ${fmt(pt.span)} profiled` : "; no profile";
+        const busiest = pt ? `\n    busiest (self time): ${pt.busiest.map(([name, ms]) => `${name} ${fmt(ms)}`).join(", ")}` : "";
+        console.log(`  ${what}: ${r.loaded ? `${calls} parses, ${mb.toFixed(2)} MB${calls ? ` (${files})` : ""}` : "parser not loaded"}${time}${busiest}`);
       }
       console.log("");
     }
