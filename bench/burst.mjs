@@ -67,7 +67,7 @@ for (const n of sizes) {
 // Reads: a fresh clone's first start with W writer refs waiting on the remote (each one entry on the branch's
 // tip, pushed by git directly), median of RUNS runs, each on a copy of the same origin. Goal: the start with
 // 64 writers within 2x of the start with 2.
-const writersSizes = (process.env.WRITERS ?? "2,64").split(",").map(Number);
+const writersSizes = (process.env.WRITERS ?? "2,64").split(",").filter(Boolean).map(Number);
 const runs = Number(process.env.RUNS ?? 5);
 const reads = [];
 for (const w of writersSizes) {

@@ -377,6 +377,13 @@ describe("refusals and offline work", () => {
     expect(res.stderr).toContain(`(entry ${id} "Deploy creds"): an AWS access key id looks like a secret`);
     expect(head(sb, dev)).toBe(before);
     ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    // Added after entries already saved (only the new text is read): the line is still the file's own.
+    const second = ok(await sb.memory(dev, ["add", "gotcha", "More creds", "-m", "first line\nsecret: AKIAQRSTUVWXYZABCDEF"])).stdout.trim();
+    const again = await sb.memory(dev, ["save"]);
+    expect(again.code).toBe(1);
+    const line = sb.read(dev, LESSONS).split("\n").findIndex((l) => l.includes("AKIAQRSTUVWXYZABCDEF")) + 1;
+    expect(again.stderr).toContain(`${LESSONS}:${line} (entry ${second} "More creds"): an AWS access key id looks like a secret`);
+    expect(again.stderr).not.toContain(id);
   });
 });
 

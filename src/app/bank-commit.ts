@@ -4,7 +4,7 @@
  * other files added when missing, a log line, then a commit of the bank paths only. One place, so no
  * command can publish what another would refuse.
  */
-import { parseBuffer, readEntries } from "../core/entries.js";
+import { isMarkerLine, parseBuffer, readEntries, unclosedFence } from "../core/entries.js";
 import { stampEdits, withoutStamp } from "../core/context.js";
 import { findSecrets } from "../core/secrets.js";
 import { bufferConfig, bufferLabel, CONFIG_FILE } from "../core/config.js";
@@ -123,6 +123,25 @@ async function describeChanges(session: Session, paths: string[], message: strin
     const f = files.find((x) => x.rel === rel);
     if (f?.key === "context") changes.contextChanged = withoutStamp(work) !== withoutStamp(head);
     const entryLines = new Set<number>();
+    // The commonest change, entries added at the end (`memory add`): only the new text is read, whatever
+    // the buffer's size. It must start with a marker line outside any fence of what came before.
+    const tail = f?.merge === "union" ? appendedEntries(head, work) : null;
+    if (tail !== null) {
+      let offset = 0; // the lines before the new text
+      for (let at = head.indexOf("\n"); at !== -1; at = head.indexOf("\n", at + 1)) offset++;
+      const entries = parseBuffer(tail, { file: rel }).entries;
+      const fresh = entries.filter((e) => !head.includes(`id=${e.id} `)).length;
+      if (fresh > 0 && f!.buffer) changes.added[bufferLabel(bufferConfig(ws.config, f!.buffer))] = fresh;
+      for (const e of entries) {
+        e.lines.forEach((_, i) => entryLines.add(offset + e.line + i));
+        for (const hit of findSecrets(e.lines.join("\n"))) changes.secrets.push(`${rel}:${offset + e.line + hit.line - 1} (entry ${e.id} "${e.title}"): ${hit.kind}`);
+      }
+      tail.split(/\r?\n/).forEach((line, i) => {
+        if (entryLines.has(offset + i + 1)) return;
+        for (const hit of findSecrets(line)) changes.secrets.push(`${rel}:${offset + i + 1}: ${hit.kind}`);
+      });
+      continue;
+    }
     if (f?.merge === "union") {
       const before = readEntries(head);
       const known = new Set(before.map((e) => e.lines.join("\n")));
@@ -146,6 +165,15 @@ async function describeChanges(session: Session, paths: string[], message: strin
     });
   }
   return changes;
+}
+
+/** What was appended to `head` to make `work`, when that is all that changed and it starts with an entry's marker; else null. */
+function appendedEntries(head: string, work: string): string | null {
+  if (head === "" || !head.endsWith("\n") || work.length <= head.length || !work.startsWith(head)) return null;
+  const tail = work.slice(head.length);
+  const first = tail.split(/\r?\n/).find((l) => l.trim() !== "");
+  if (first === undefined || !isMarkerLine(first) || unclosedFence(head) !== 0) return null;
+  return tail;
 }
 
 export function describeAdded(added: Record<string, number>, contextStamped: boolean): string {
