@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseBufferOnce, readEntriesOnce } from "../src/core/parse-once.js";
 import { ensureAttributes, ATTRIBUTES_COMMENT } from "../src/core/attributes.js";
 import { parseBuffer, createEntry } from "../src/core/entries.js";
 import { bufferStatus } from "../src/core/thresholds.js";
@@ -152,5 +153,29 @@ describe("review regressions", () => {
   it("treats an empty config file as the defaults", async () => {
     const { parseConfig } = await import("../src/core/config.js");
     expect(parseConfig("  \n")).toEqual(defaultConfig());
+  });
+});
+
+describe("one parse per text", () => {
+  const text = "# Patterns\n\n<!-- entry id=01M80HDKP9KDC5RJ32ARPZAKXN type=pattern by=dev at=2026-11-22T10:04:05Z -->\n## One\n\nbody\n";
+  it("gives what a parse gives, in arrays of the caller's own", () => {
+    const a = parseBufferOnce(text, { file: "a.md" });
+    expect(a).toEqual(parseBuffer(text, { file: "a.md" }));
+    a.entries.push(a.entries[0]!);
+    a.header.length = 0;
+    const b = parseBufferOnce(text, { file: "a.md" });
+    expect(b.entries).toHaveLength(1);
+    expect(b.header).toEqual(["# Patterns"]);
+  });
+
+  it("keeps the default type apart, and names the caller's file in every error", () => {
+    const untyped = "<!-- entry id=01M80HDKP9KDC5RJ32ARPZAKXN by=dev at=2026-11-22T10:04:05Z -->\n## Hand-made\n";
+    expect(parseBufferOnce(untyped, { defaultType: "pattern" }).entries[0]!.type).toBe("pattern");
+    expect(parseBufferOnce(untyped, { defaultType: "lesson" }).entries[0]!.type).toBe("lesson");
+    const broken = "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n";
+    expect(() => parseBufferOnce(broken, { file: "one.md" })).toThrow(/one\.md/);
+    expect(() => parseBufferOnce(broken, { file: "two.md" })).toThrow(/two\.md/);
+    expect(readEntriesOnce(broken)).toEqual([]);
+    expect(readEntriesOnce(null)).toEqual([]);
   });
 });

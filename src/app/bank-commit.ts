@@ -4,10 +4,11 @@
  * other files added when missing, a log line, then a commit of the bank paths only. One place, so no
  * command can publish what another would refuse.
  */
-import { isMarkerLine, parseBuffer, readEntries, unclosedFence } from "../core/entries.js";
+import { isMarkerLine, parseBuffer, unclosedFence } from "../core/entries.js";
+import { parseBufferOnce, readEntriesOnce } from "../core/parse-once.js";
 import { stampEdits, withoutStamp } from "../core/context.js";
 import { findSecrets } from "../core/secrets.js";
-import { bufferConfig, bufferLabel, CONFIG_FILE } from "../core/config.js";
+import { bufferConfig, bufferLabel, CONFIG_FILE, defaultType } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import { readBlobs } from "../git/repo.js";
 import { commitOnly, trackFiles } from "../git/worktree.js";
@@ -143,10 +144,11 @@ async function describeChanges(session: Session, paths: string[], message: strin
       continue;
     }
     if (f?.merge === "union") {
-      const before = readEntries(head);
+      const before = readEntriesOnce(head);
       const known = new Set(before.map((e) => e.lines.join("\n")));
       const ids = new Set(before.map((e) => e.id));
-      const entries = parseBuffer(work, { file: rel }).entries;
+      // (With the buffer's default type, as the checks before it parsed the same text: one parse for both.)
+      const entries = parseBufferOnce(work, { file: rel, ...(f.buffer ? { defaultType: defaultType(ws.config, f.buffer) } : {}) }).entries;
       const fresh = entries.filter((e) => !ids.has(e.id)).length;
       if (fresh > 0 && f.buffer) changes.added[bufferLabel(bufferConfig(ws.config, f.buffer))] = fresh;
       for (const e of entries) {

@@ -1,7 +1,8 @@
 /** Reading and writing the bank's files: the edge between the pure core and the disk. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseBuffer, type BufferDoc } from "../core/entries.js";
+import type { BufferDoc } from "../core/entries.js";
+import { parseBufferOnce } from "../core/parse-once.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
@@ -34,7 +35,7 @@ export async function loadBuffer(ws: Workspace, name: BufferName, vars?: Templat
   const file = bankFile(ws, name);
   const stored = await readBytesIfExists(file.abs);
   const bytes = stored ?? Buffer.from(await renderTemplate(ws, name, vars ?? { persona: "", now: "" }), "utf8");
-  return { file, bytes, doc: parseBuffer(bytes.toString("utf8"), { file: file.rel, defaultType: defaultType(ws.config, name) }) };
+  return { file, bytes, doc: parseBufferOnce(bytes.toString("utf8"), { file: file.rel, defaultType: defaultType(ws.config, name) }) };
 }
 
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {
@@ -74,7 +75,7 @@ export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ tex
   const line = conflictMarkerLine(splitLines(text).lines);
   if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
   try {
-    if (f.buffer) parseBuffer(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
+    if (f.buffer) parseBufferOnce(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
     else if (f.key === "context") parseContext(text, { file: f.rel });
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;

@@ -5,6 +5,7 @@
 import { sourceIds } from "./docs.js";
 import { joinLines, splitLines } from "./text.js";
 import { createEntry, parseBuffer, readEntries, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
+import { parseBufferOnce } from "./parse-once.js";
 import {
   adrFileName,
   adrHeading,
@@ -122,7 +123,7 @@ export function decisionCandidates(input: Omit<HarvestInput, "acceptDecision">):
   return adrBuffers(input.config).flatMap((name) => {
     const buffer = input.buffers[name];
     if (!buffer) return [];
-    const doc = parseBuffer(buffer.text, { file: buffer.path, defaultType: defaultType(input.config, name) });
+    const doc = parseBufferOnce(buffer.text, { file: buffer.path, defaultType: defaultType(input.config, name) });
     return isSelected(input, name, doc) ? doc.entries.filter((e) => !done.has(e.id)) : [];
   });
 }
@@ -138,7 +139,7 @@ export function planHarvest(input: HarvestInput): HarvestPlan {
     const buffer = input.buffers[name];
     if (cfg.harvest === "none" || !buffer) continue;
     const { path, text } = buffer;
-    const doc = parseBuffer(text, { file: path, defaultType: defaultType(config, name) });
+    const doc = parseBufferOnce(text, { file: path, defaultType: defaultType(config, name) });
     const plan: BufferPlan = {
       name,
       label: bufferLabel(cfg),
@@ -217,7 +218,7 @@ export function settleHarvested(config: Config, buffers: HarvestInput["buffers"]
   for (const name of bufferNames(config)) {
     const buffer = buffers[name];
     if (!buffer || bufferConfig(config, name).harvest === "none") continue;
-    const doc = parseBuffer(buffer.text, { file: buffer.path, defaultType: defaultType(config, name) });
+    const doc = parseBufferOnce(buffer.text, { file: buffer.path, defaultType: defaultType(config, name) });
     const removed = doc.entries.filter((e) => done.has(e.id) && stillTheSame(e, done.get(e.id)!)).map((e) => e.id);
     if (removed.length === 0) continue;
     const gone = new Set(removed);

@@ -3,7 +3,7 @@
  * author, time, tags, place), one item by id or unique id prefix, and what changed between two moments.
  * Pure: items in, items out. Reading them from files or commits is bank/query.ts.
  */
-import { readEntries } from "./entries.js";
+import { readEntriesOnce } from "./parse-once.js";
 import { MemoryError } from "./errors.js";
 import { sourceIds } from "./docs.js";
 import { splitLines } from "./text.js";
@@ -140,7 +140,7 @@ export function diffItems(before: readonly Item[], after: readonly Item[]): Item
 
 /** The items of a buffer's text (none when it does not parse: an old or broken version). */
 export function bufferItems(text: string | null, file: string, buffer: string, defaultType: string, source: Item["source"] = "bank"): Item[] {
-  return readEntries(text, defaultType).map((e) => ({
+  return readEntriesOnce(text, defaultType).map((e) => ({
     id: e.id,
     type: e.type,
     author: e.author,

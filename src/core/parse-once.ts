@@ -1,0 +1,34 @@
+/**
+ * One parse per text: a command reads the same buffer several times (the checks before a sync, the digest,
+ * the fill of each buffer), and at 10,000 entries a parse costs tens of milliseconds. The last few parses
+ * are kept, keyed by the text itself (and the default type, the one option that changes the result); each
+ * caller gets its own arrays, so adding to or replacing entries in one never shows in another. A text that
+ * does not parse is not kept: its error names the caller's file every time.
+ */
+import { parseBuffer, type BufferDoc, type Entry, type ParseOptions } from "./entries.js";
+
+const KEPT = 12;
+const kept = new Map<string, { defaultType: string; doc: BufferDoc }>();
+
+export function parseBufferOnce(source: string, options: ParseOptions = {}): BufferDoc {
+  const defaultType = options.defaultType ?? "";
+  const hit = kept.get(source);
+  let doc: BufferDoc;
+  if (hit && hit.defaultType === defaultType) {
+    doc = hit.doc;
+    kept.delete(source); // most recent last
+  } else doc = parseBuffer(source, options);
+  kept.set(source, { defaultType, doc });
+  if (kept.size > KEPT) kept.delete(kept.keys().next().value!);
+  return { shape: { ...doc.shape }, header: [...doc.header], entries: [...doc.entries] };
+}
+
+/** As `readEntries`: the entries of a text that may be an old or broken version, none when it does not parse. */
+export function readEntriesOnce(text: string | null | undefined, defaultType?: string): Entry[] {
+  if (!text) return [];
+  try {
+    return parseBufferOnce(text, defaultType === undefined ? {} : { defaultType }).entries;
+  } catch {
+    return [];
+  }
+}
