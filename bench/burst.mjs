@@ -7,6 +7,7 @@
 //   npm run build && node bench/burst.mjs            # N = 8, 32
 //   SIZES=8,32,64 node bench/burst.mjs
 //   SIZES= WRITERS=2,64 node bench/burst.mjs    # only the reads: a fresh start with W writer refs waiting
+//   SIZES=256 WAVE=64 WRITERS= node bench/burst.mjs  # 256 clones, at most 64 saves running at once
 import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -31,7 +32,13 @@ for (const n of sizes) {
     clones.push(dir);
   }
   const started = performance.now();
-  const results = await Promise.all(clones.map((dir) => new Promise((resolve) => {
+  // At most WAVE saves run at once (all of them by default); the rest start as earlier ones end.
+  const wave = Number(process.env.WAVE ?? n);
+  let running = 0;
+  const waiting = [];
+  const slot = () => (running < wave ? (running++, Promise.resolve()) : new Promise((go) => waiting.push(go)));
+  const release = () => (waiting.length ? waiting.shift()() : running--);
+  const results = await Promise.all(clones.map((dir) => slot().then(() => new Promise((resolve) => {
     const t = performance.now();
     const child = spawn(process.execPath, [CLI, "save", "--json"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -39,9 +46,10 @@ for (const n of sizes) {
     child.on("close", (code) => {
       let sync = null;
       try { sync = JSON.parse(out).sync; } catch {}
+      release();
       resolve({ code, ms: performance.now() - t, attempts: sync?.attempts ?? 0, pushed: !!sync?.pushed, writer: !!sync?.writerRef });
     });
-  })));
+  }))));
   const wall = performance.now() - started;
   const times = results.map((r) => r.ms).sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)];
@@ -59,7 +67,7 @@ for (const n of sizes) {
   const startMs = performance.now() - t0;
   const seen = (git(fresh, "show", `memory:.claude/memory-bank/patterns-buffer.md`).match(/^## burst entry /gm) ?? []).length;
   const left = git(root, "--git-dir", origin, "for-each-ref", "--format=%(refname)", "refs/memory/writers/").split("\n").filter(Boolean).length;
-  console.log(`burst of ${n}: wall ${(wall / 1000).toFixed(1)} s, per save p50 ${(q(50) / 1000).toFixed(2)} s p95 ${(q(95) / 1000).toFixed(2)} s, push attempts max ${attempts.at(-1)} (median ${attempts[Math.floor(n / 2)]}), failures ${failures}, through writer refs ${results.filter((r) => r.writer).length}`);
+  console.log(`burst of ${n}${wave < n ? ` (at most ${wave} at once)` : ""}: wall ${(wall / 1000).toFixed(1)} s, per save p50 ${(q(50) / 1000).toFixed(2)} s p95 ${(q(95) / 1000).toFixed(2)} s, push attempts max ${attempts.at(-1)} (median ${attempts[Math.floor(n / 2)]}), failures ${failures}, through writer refs ${results.filter((r) => r.writer).length}`);
   console.log(`  right after: ${onBranch}/${n} on the bank branch, ${delivered}/${n} delivered (branch or ${writerRefs.length} writer refs)`);
   console.log(`  a fresh clone's first start: ${Math.round(startMs)} ms, sees ${seen}/${n}, writer refs left ${left}`);
 }
