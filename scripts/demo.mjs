@@ -2,7 +2,7 @@
 // A self-contained tour: a bare origin in a temp folder, two persona clones, and the built CLI.
 // Runs offline, leaves your own git config alone (the demo brings its own identity), and keeps its folder
 // for you to look at (KEEP_DEMO=0 removes it at the end).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -134,6 +134,24 @@ try {
   memory(qa, "stats");
   memory(qa, "insights");
   memory(qa, "report", "--out", join(root, "report.html"));
+  // A swarm: six sub-agents, a clone each, all saving in the same moment. The ones that lose the race to
+  // the bank branch push to a ref of their own; nothing is retried, nothing waits for the next save.
+  console.log(`\n${bold("six sub-agents save at the same moment")}`);
+  const swarm = ["a1", "a2", "a3", "a4", "a5", "a6"].map((name) => {
+    const dir = join(root, name);
+    git(root, "clone", "-q", origin, dir);
+    run(dir, process.execPath, ["init", "--persona", name], { show: false });
+    run(dir, process.execPath, ["add", "lesson", `Finding of ${name}`, "-m", `what sub-agent ${name} learned`], { show: false });
+    return { name, dir };
+  });
+  const saves = await Promise.all(swarm.map(({ name, dir }) => new Promise((done) => {
+    const child = spawn(process.execPath, [cli, "save", "--json"], { cwd: dir, env, stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("close", (code) => done({ name, code, sync: JSON.parse(out || "{}").sync }));
+  })));
+  for (const { name, code, sync } of saves) console.log(`  ${name}: exit ${code}, ${sync.attempts} push${sync.attempts === 1 ? "" : "es"}, ${sync.writerRef ? `to its writer ref ${sync.writerRef}` : "to the bank branch"}`);
+  memory(qa, "start");
   console.log(`\nThe bank is plain markdown: ${join(qa, ".claude/memory-bank")}`);
   console.log(`Kept for you to look at; remove it with: rm -rf ${root}`);
 } catch (err) {
