@@ -136,7 +136,8 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       const status = await loadBufferStatus(ws, name);
       if (status.near) near.push(status);
     }
-    const current = now_.length ? now_ : await readItems(ws, "worktree", { docs: false });
+    // (Unchanged: only the handoffs and tasks are read, for what waits for this persona.)
+    const current = now_.length ? now_ : await readItems(ws, "worktree", { docs: false, buffers: ["handoffs", "tasks"] });
     const handoffs = handoffsOf(current, { open: true, to: persona });
     // Tasks: newly given to this persona, and claims of its that lost a race while apart.
     const before_ = new Map(then.filter((i) => i.type === "task").map((i) => [i.id, taskOf(i)]));

@@ -24,13 +24,15 @@ export interface ReadOptions {
   docs?: boolean;
   /** Also read the bank's archive (default false): its entries come with `source: "archive"`. */
   archive?: boolean;
+  /** Only these buffers (default: all). */
+  buffers?: readonly string[];
 }
 
 /** Every item at a moment: bank entries in buffer order, then the archive's (when asked), then docs by target and name. */
 export async function readItems(ws: Workspace, at: Moment = "worktree", options: ReadOptions = {}): Promise<Item[]> {
   const withDocs = options.docs !== false;
   const archive = options.archive ? archiveFile(ws).rel : null;
-  const buffers = bufferFiles(ws);
+  const buffers = bufferFiles(ws).filter((f) => !options.buffers || options.buffers.includes(f.buffer));
   const references = withDocs ? harvestTargets(ws, "reference") : [];
   const folders = withDocs ? docFolders(ws) : [];
   const texts = new Map<string, string | null>();
@@ -53,7 +55,7 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
   for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
   if (archive) items.push(...archiveItems(texts.get(archive) ?? null, archive));
   for (const path of references) {
-    const owner = buffers.find((f) => bufferConfig(ws.config, f.buffer).target.replace(/\/+$/, "") === path);
+    const owner = bufferFiles(ws).find((f) => bufferConfig(ws.config, f.buffer).target.replace(/\/+$/, "") === path);
     const type = owner ? defaultType(ws.config, owner.buffer) : "pattern";
     items.push(...bufferItems(texts.get(path) ?? null, path, "", type, "docs"));
   }
