@@ -102,5 +102,6 @@ describe("readFilesAt", () => {
     expect(texts.get("Docs/PM/missing.md")).toBeNull();
     expect(texts.get("Docs")).toBeNull(); // a folder is not a file
     expect(texts.get("nowhere/x.md")).toBeNull();
+    expect([...(await readFilesAt(repo, "0".repeat(40), ["README.md"])).values()]).toEqual([null]);
   });
 });

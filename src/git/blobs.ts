@@ -46,7 +46,8 @@ export async function readFilesAt(root: string, commit: string, paths: readonly 
   if (paths.length === 0) return out;
   // A file at the top is named itself (its folder, the root, would list the whole tree).
   const specs = [...new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)))];
-  const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root });
+  const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root, okCodes: [128] });
+  if (listed.code !== 0) return out; // no such commit: it holds none of them
   const ids = new Map<string, string>();
   for (const record of listed.stdout.split("\0")) {
     // `<mode> blob <id>\t<path>`
