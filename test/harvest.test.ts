@@ -3,12 +3,13 @@
  * process of their own (a terminal, a hook that runs memory, racing clones) are in e2e.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
+import { BANK, Sandbox, tempDir } from "./helpers.js";
 import { ADR_DIR, LESSONS, PATTERNS_DOC, PM_DIR, adrs, clone, fill, ids, ok, twoClones, uniqueAdrSources } from "./fixtures.js";
 import { createEntry, parseBuffer, serializeBuffer } from "../src/core/entries.js";
 import { newId } from "../src/core/ids.js";
+import { refuseUnwritable } from "../src/app/harvest.js";
 
 describe("memory harvest", () => {
   it("--all takes every non-empty buffer and --only one; a second harvest is a no-op", async () => {
@@ -255,6 +256,30 @@ describe("the harvest commit", () => {
     // The 150 docs went into the object store as one pack, not a loose file each.
     expect(loose() - before.loose).toBeLessThan(20);
     expect(sb.git(origin, "rev-parse", "main")).toBe(sb.git(repo, "rev-parse", "HEAD"));
+  });
+});
+
+describe("what stands where a harvest writes", () => {
+  const refusal = (root: string, paths: string[]) => refuseUnwritable(root, paths).then(() => null, (err: Error & { code?: string }) => `${err.code}: ${err.message}`);
+
+  it("passes files, links to files and nothing; names the file in a folder's place or the folder in a file's", async () => {
+    const root = tempDir();
+    mkdirSync(join(root, "Docs/PM"), { recursive: true });
+    const many = Array.from({ length: 500 }, (_, i) => `Docs/PM/pm-${i}.md`);
+    for (const p of many.slice(0, 250)) writeFileSync(join(root, p), "x\n");
+    writeFileSync(join(root, "target.md"), "x\n");
+    symlinkSync(join(root, "target.md"), join(root, "Docs/PM/linked.md"));
+    symlinkSync(join(root, "nowhere.md"), join(root, "Docs/PM/dangling.md"));
+    symlinkSync(join(root, "Docs"), join(root, "Docs/PM/folder-link.md"));
+    mkdirSync(join(root, "Docs/PM/a-folder.md"));
+    writeFileSync(join(root, "Docs/ADR"), "a file where the ADR folder goes\n");
+    const fine = [...many, "Docs/PM/linked.md", "Docs/PM/dangling.md", "Docs/new/deeper/x.md", ".gitattributes"];
+    expect(await refusal(root, fine)).toBeNull();
+    expect(await refusal(root, [...fine, "Docs/ADR/ADR-001-x.md"])).toMatch(/^ENOTDIR: .*Docs\/ADR\b/);
+    expect(await refusal(root, [...fine, "Docs/ADR/deeper/x.md"])).toMatch(/^ENOTDIR: .*Docs\/ADR\b/);
+    expect(await refusal(root, [...fine, "Docs/PM/a-folder.md"])).toMatch(/^EISDIR: .*Docs\/PM\/a-folder\.md/);
+    expect(await refusal(root, [...fine, "Docs/PM/folder-link.md"])).toMatch(/^EISDIR: .*Docs\/PM\/folder-link\.md/);
+    expect(await refusal(root, ["Docs"])).toMatch(/^EISDIR: .*Docs/);
   });
 });
 
