@@ -3,10 +3,13 @@
  * process of their own (a terminal, a hook that runs memory, racing clones) are in e2e.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
-import { ADR_DIR, PATTERNS_DOC, PM_DIR, adrs, clone, fill, ids, ok, twoClones, uniqueAdrSources } from "./fixtures.js";
+import { BANK, Sandbox, tempDir } from "./helpers.js";
+import { ADR_DIR, LESSONS, PATTERNS_DOC, PM_DIR, adrs, clone, fill, ids, ok, twoClones, uniqueAdrSources } from "./fixtures.js";
+import { createEntry, parseBuffer, serializeBuffer } from "../src/core/entries.js";
+import { newId } from "../src/core/ids.js";
+import { refuseUnwritable } from "../src/app/harvest.js";
 
 describe("memory harvest", () => {
   it("--all takes every non-empty buffer and --only one; a second harvest is a no-op", async () => {
@@ -201,6 +204,82 @@ describe("harvest across clones", () => {
     expect(sb.read(repo, "Docs/03-Reference/index.md")).toBe(index.replace(`ADR-004-${moved}.md`, `ADR-005-${moved}.md`));
     expect(sb.git(repo, "status", "--porcelain")).toBe("");
     expect(ok(await sb.memory(repo, ["doctor"])).stdout).toContain("✓ ADR numbers unique");
+  });
+});
+
+describe("the harvest commit", () => {
+  /** `n` lessons written straight into the buffer (as `memory add` would, without a process each). */
+  function lessons(sb: Sandbox, repo: string, n: number): void {
+    const doc = parseBuffer(sb.read(repo, LESSONS));
+    const t0 = Date.parse("2026-11-01T00:00:00Z");
+    for (let i = 1; i <= n; i++) {
+      const at = t0 + i * 60_000;
+      doc.entries.push(createEntry({ id: newId(at), type: "lesson", author: "dev", createdAt: new Date(at).toISOString().slice(0, 19) + "Z", title: `Lesson ${i}`, tags: [], body: `What went wrong ${i}.` }));
+    }
+    sb.write(repo, LESSONS, serializeBuffer(doc));
+  }
+
+  it("holds only the harvest, with the bank folder ignored: staged and unstaged work stays, hooks do not run, what it wrote is clean", async () => {
+    const sb = new Sandbox();
+    const origin = sb.origin();
+    const repo = sb.clone(origin, "dev");
+    // A common `.claude/` line hides the bank folder (the config was committed before it).
+    sb.write(repo, ".gitignore", ".claude/\n");
+    sb.git(repo, "add", ".gitignore");
+    sb.git(repo, "commit", "-q", "-m", "ignore .claude");
+    ok(await sb.memory(repo, ["init", "--persona", "dev"]));
+    ok(await sb.memory(repo, ["save"]));
+    lessons(sb, repo, 150);
+    // CRLF in the buffer: the emptied buffer keeps it, in the commit too.
+    sb.write(repo, LESSONS, sb.read(repo, LESSONS).replace(/\n/g, "\r\n"));
+    ok(await sb.memory(repo, ["save"]));
+    sb.write(repo, "staged.txt", "staged\n");
+    sb.git(repo, "add", "staged.txt");
+    sb.write(repo, "README.md", "# project\nunstaged edit\n");
+    sb.write(repo, ".git/hooks/pre-commit", `#!/bin/sh\necho ran > "${join(repo, "hook-ran")}"\nexit 1\n`);
+    chmodSync(join(repo, ".git/hooks/pre-commit"), 0o755);
+    const loose = () => Number(/^count: (\d+)$/m.exec(sb.git(repo, "count-objects", "-v"))![1]);
+    const before = { head: sb.git(repo, "rev-parse", "HEAD").trim(), loose: loose() };
+
+    ok(await sb.memory(repo, ["harvest", "--all", "--yes"]));
+    const changed = sb.git(repo, "diff", "--name-only", before.head, "HEAD").trim().split("\n");
+    expect(changed.filter((p) => p.startsWith(`${PM_DIR}/`))).toHaveLength(150);
+    expect(changed.filter((p) => !p.startsWith(`${PM_DIR}/`)).sort()).toEqual([`${BANK}/SESSION_LOG.md`, LESSONS]);
+    expect(sb.git(repo, "status", "--porcelain")).toBe(" M README.md\nA  staged.txt\n");
+    expect(sb.git(repo, "diff", "--cached", "--name-only")).toBe("staged.txt\n");
+    expect(existsSync(join(repo, "hook-ran"))).toBe(false);
+    const buffer = sb.git(repo, "show", `HEAD:${LESSONS}`);
+    expect(parseBuffer(buffer).entries).toEqual([]);
+    expect(buffer).toContain("\r\n");
+    expect(buffer).not.toMatch(/[^\r]\n/);
+    expect(readFileSync(join(repo, LESSONS), "utf8")).toBe(buffer);
+    // The 150 docs went into the object store as one pack, not a loose file each.
+    expect(loose() - before.loose).toBeLessThan(20);
+    expect(sb.git(origin, "rev-parse", "main")).toBe(sb.git(repo, "rev-parse", "HEAD"));
+  });
+});
+
+describe("what stands where a harvest writes", () => {
+  const refusal = (root: string, paths: string[]) => refuseUnwritable(root, paths).then(() => null, (err: Error & { code?: string }) => `${err.code}: ${err.message}`);
+
+  it("passes files, links to files and nothing; names the file in a folder's place or the folder in a file's", async () => {
+    const root = tempDir();
+    mkdirSync(join(root, "Docs/PM"), { recursive: true });
+    const many = Array.from({ length: 500 }, (_, i) => `Docs/PM/pm-${i}.md`);
+    for (const p of many.slice(0, 250)) writeFileSync(join(root, p), "x\n");
+    writeFileSync(join(root, "target.md"), "x\n");
+    symlinkSync(join(root, "target.md"), join(root, "Docs/PM/linked.md"));
+    symlinkSync(join(root, "nowhere.md"), join(root, "Docs/PM/dangling.md"));
+    symlinkSync(join(root, "Docs"), join(root, "Docs/PM/folder-link.md"));
+    mkdirSync(join(root, "Docs/PM/a-folder.md"));
+    writeFileSync(join(root, "Docs/ADR"), "a file where the ADR folder goes\n");
+    const fine = [...many, "Docs/PM/linked.md", "Docs/PM/dangling.md", "Docs/new/deeper/x.md", ".gitattributes"];
+    expect(await refusal(root, fine)).toBeNull();
+    expect(await refusal(root, [...fine, "Docs/ADR/ADR-001-x.md"])).toMatch(/^ENOTDIR: .*Docs\/ADR\b/);
+    expect(await refusal(root, [...fine, "Docs/ADR/deeper/x.md"])).toMatch(/^ENOTDIR: .*Docs\/ADR\b/);
+    expect(await refusal(root, [...fine, "Docs/PM/a-folder.md"])).toMatch(/^EISDIR: .*Docs\/PM\/a-folder\.md/);
+    expect(await refusal(root, [...fine, "Docs/PM/folder-link.md"])).toMatch(/^EISDIR: .*Docs\/PM\/folder-link\.md/);
+    expect(await refusal(root, ["Docs"])).toMatch(/^EISDIR: .*Docs/);
   });
 });
 

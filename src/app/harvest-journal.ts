@@ -13,6 +13,7 @@
 import { readFile, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { headCommit, readBlobs } from "../git/repo.js";
+import { readFilesAt } from "../git/blobs.js";
 import { moveHead, stageBlobs, unstagePaths } from "../git/snapshot.js";
 import { stageFiles } from "../git/worktree.js";
 import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
@@ -93,10 +94,9 @@ export async function recoverHarvest(ws: Workspace): Promise<void> {
     return;
   }
   if (head === journal.from) await moveHead(ws.root, journal.from, journal.to, journal.message);
-  const specs = journal.files.flatMap(([path, sha]) => [sha, `${journal.from}:${path}`]);
-  const blobs = await readBlobs(ws.root, specs);
+  const blobs = await readBlobs(ws.root, [...new Set(journal.files.map(([, sha]) => sha))]);
   const contents = new Map(journal.files.map(([path, sha]) => [path, blobs.get(sha) ?? null]));
-  const before = new Map(journal.files.map(([path]) => [path, blobs.get(`${journal.from}:${path}`) ?? null]));
+  const before = await readFilesAt(ws.root, journal.from, journal.files.map(([path]) => path));
   const removed = journal.removed ?? [];
   const had = await readBlobs(ws.root, removed.map(([, sha]) => sha));
   await finish(ws, journal, contents, before, new Map(removed.map(([path, sha]) => [path, had.get(sha) ?? null])));

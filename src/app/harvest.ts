@@ -3,7 +3,7 @@
  * loop calls back here after each merge (plan and commit) and after a rejected push (undo the commit), so
  * two clones harvesting at once never publish the same ADR number.
  */
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { bufferConfig, bufferNames, findBuffer, type BufferName } from "../core/config.js";
@@ -205,23 +205,42 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
 /**
  * Every file the harvest writes must be a file or nothing, under folders that are folders or nothing:
  * checked before anything changes, so a file standing where the ADR folder should be stops the harvest
- * with nothing done.
+ * with nothing done. Each folder is checked and listed once (thousands of docs share a few folders).
  */
 export async function refuseUnwritable(root: string, paths: readonly string[]): Promise<void> {
-  const checked = new Set<string>();
+  const refuse = (rel: string, code: "EISDIR" | "ENOTDIR"): never => {
+    throw withPath(Object.assign(new Error(`${code}: ${rel}`), { code }), join(root, rel));
+  };
+  const byFolder = new Map<string, string[]>();
   for (const p of paths) {
-    const parts = p.split("/");
-    for (let i = parts.length; i > 0; i--) {
-      const rel = parts.slice(0, i).join("/");
-      if (checked.has(rel)) break;
-      checked.add(rel);
+    const cut = p.lastIndexOf("/");
+    const [folder, name] = cut < 0 ? ["", p] : [p.slice(0, cut), p.slice(cut + 1)];
+    const names = byFolder.get(folder);
+    if (names) names.push(name);
+    else byFolder.set(folder, [name]);
+  }
+  const folders = new Map<string, boolean>(); // folder → exists
+  const folderExists = async (rel: string): Promise<boolean> => {
+    if (rel === "") return true;
+    const known = folders.get(rel);
+    if (known !== undefined) return known;
+    const parent = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
+    const info = (await folderExists(parent)) ? await stat(join(root, rel)).catch(() => null) : null;
+    if (info && !info.isDirectory()) refuse(rel, "ENOTDIR");
+    folders.set(rel, info !== null);
+    return info !== null;
+  };
+  for (const [folder, names] of byFolder) {
+    if (!(await folderExists(folder))) continue;
+    const listed = await readdir(join(root, folder), { withFileTypes: true }).catch(() => null);
+    const entries = new Map(listed?.map((e) => [e.name, e]));
+    for (const name of names) {
+      const entry = entries.get(name);
+      if (listed && (!entry || entry.isFile())) continue;
+      // Anything else is looked at itself: a symbolic link counts as what it leads to (a dangling one as nothing).
+      const rel = folder ? `${folder}/${name}` : name;
       const info = await stat(join(root, rel)).catch(() => null);
-      if (!info) continue;
-      const wantFile = i === parts.length;
-      if (wantFile ? !info.isFile() : !info.isDirectory()) {
-        const code = wantFile ? "EISDIR" : "ENOTDIR";
-        throw withPath(Object.assign(new Error(`${code}: ${rel}`), { code }), join(root, rel));
-      }
+      if (info && !info.isFile()) refuse(rel, "EISDIR");
     }
   }
 }

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describeAdrDoc, splitFrontmatter, type AdrDoc } from "../core/adr.js";
 import type { HarvestedDocs, Templates } from "../core/harvest.js";
 import { readTextIfExists } from "../infra/fs.js";
-import { listFiles, readBlobs } from "../git/repo.js";
+import { listFiles } from "../git/repo.js";
+import { readFilesAt } from "../git/blobs.js";
 import { templatesDir } from "../infra/paths.js";
 import { harvestTargets, TEMPLATE_OVERRIDES, type Workspace } from "./workspace.js";
 
@@ -49,12 +50,13 @@ export async function readHarvestedDocsAt(ws: Workspace, commit: string): Promis
   const folders = [...harvestTargets(ws, "post-mortem"), ...harvestTargets(ws, "adr")];
   const inFolders = folders.length ? await listFiles(ws.root, commit, folders) : [];
   const paths = [...references, ...inFolders.filter((p) => p.endsWith(".md"))];
-  const blobs = await readBlobs(ws.root, paths.map((p) => `${commit}:${p}`));
-  for (const r of references) docs.references.set(r, blobs.get(`${commit}:${r}`) ?? null);
+  // By blob id: a `<commit>:<path>` name costs a walk of the path's folder, seconds for thousands of docs.
+  const blobs = await readFilesAt(ws.root, commit, paths);
+  for (const r of references) docs.references.set(r, blobs.get(r) ?? null);
   for (const dir of folders) {
     const files = new Map<string, string>();
     for (const p of inFolders) {
-      const text = blobs.get(`${commit}:${p}`);
+      const text = blobs.get(p);
       if (p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes("/") && typeof text === "string") files.set(p.slice(dir.length + 1), text);
     }
     docs.folders.set(dir, files);

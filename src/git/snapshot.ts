@@ -1,13 +1,15 @@
 /**
- * Committing many files at once without touching the work tree or the index: contents are hashed into
- * the object store, laid over HEAD's tree in a temporary index, and committed with `commit-tree`. Until the
- * branch is moved (`moveHead`), nothing a person can see has changed, so a commit that cannot be made (no
- * identity, a signing failure, a path where a file stands in for a folder) leaves everything as it was.
+ * Committing many files at once without touching the work tree or the index: contents are written into
+ * the object store (one fast-import, blobs.ts), laid over HEAD's tree in a temporary index, and committed
+ * with `commit-tree`. Until the branch is moved (`moveHead`), nothing a person can see has changed, so a
+ * commit that cannot be made (no identity, a signing failure, a path where a file stands in for a folder)
+ * leaves everything as it was.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitReason } from "./run.js";
+import { writeBlobs } from "./blobs.js";
 
 export interface FileContent {
   /** Repo-relative path with `/`. */
@@ -41,12 +43,7 @@ export async function commitFiles(
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   try {
-    // Contents go through files: one `hash-object --stdin-paths` process for all of them.
-    const all = [...files, ...remove];
-    const paths = all.map((_, i) => join(scratch, String(i)));
-    await Promise.all(all.map((f, i) => writeFile(paths[i]!, f.content, "utf8")));
-    const hashed = all.length ? await git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { cwd: root, input: `${paths.join("\n")}\n` }) : { stdout: "" };
-    const shas = hashed.stdout.trim().split("\n");
+    const shas = await writeBlobs(root, gitDir, [...files, ...remove].map((f) => f.content));
     const blobs = new Map(files.map((f, i) => [f.path, shas[i]!]));
     const removed = new Map(remove.map((f, i) => [f.path, shas[files.length + i]!]));
     const env = { GIT_INDEX_FILE: join(scratch, "index") };
@@ -100,11 +97,7 @@ export async function commitWithout(root: string, gitDir: string, parent: string
     await git(["read-tree", parent], { cwd: root, env });
     await git(["rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", ...paths], { cwd: root, env });
     if (files.length) {
-      const hashed = await git(["hash-object", "-w", "--stdin-paths", "--no-filters"], {
-        cwd: root,
-        input: `${(await Promise.all(files.map(async (f, i) => { const p = join(scratch, String(i)); await writeFile(p, f.content, "utf8"); return p; }))).join("\n")}\n`,
-      });
-      const shas = hashed.stdout.trim().split("\n");
+      const shas = await writeBlobs(root, gitDir, files.map((f) => f.content));
       await git(["update-index", "--add", "--index-info"], { cwd: root, env, input: `${files.map((f, i) => `100644 ${shas[i]}\t${f.path}`).join("\n")}\n` });
     }
     const tree = (await git(["write-tree"], { cwd: root, env })).stdout.trim();

@@ -1,0 +1,63 @@
+/**
+ * Many contents into the object store at once, and many files of a commit read back by their blob ids: the
+ * two ends of a harvest that grow with the number of docs it writes.
+ */
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { git } from "./run.js";
+import { readBlobs } from "./repo.js";
+
+/**
+ * Stores each content as a blob, exactly as given (no filters: line endings stay as written), through one
+ * `git fast-import`: the objects go into one pack (a few loose ones below `fastimport.unpackLimit`), not a
+ * file of ours plus a loose object per content, and objects the store already has are not written again.
+ * Returns the blob ids, in order. The marks file (blob ids by number) is the one way every git reports them.
+ */
+export async function writeBlobs(root: string, gitDir: string, contents: readonly string[]): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const marks = join(gitDir, "memory", `blobs-${process.pid}.marks`);
+  await mkdir(join(gitDir, "memory"), { recursive: true });
+  try {
+    // `data <n>` counts bytes; the stream ends with `done`, so a cut-off input fails instead of importing part.
+    const input = contents.map((c, i) => `blob\nmark :${i + 1}\ndata ${Buffer.byteLength(c, "utf8")}\n${c}\n`).join("") + "done\n";
+    await git(["fast-import", "--quiet", "--done", `--export-marks=${marks}`], { cwd: root, input });
+    const ids = new Map<number, string>();
+    for (const line of (await readFile(marks, "utf8")).split("\n")) {
+      const m = /^:(\d+) ([0-9a-f]+)$/.exec(line);
+      if (m) ids.set(Number(m[1]), m[2]!);
+    }
+    return contents.map((_, i) => {
+      const id = ids.get(i + 1);
+      if (!id) throw new Error(`git fast-import reported no blob for content ${i + 1} of ${contents.length}`);
+      return id;
+    });
+  } finally {
+    await rm(marks, { force: true });
+  }
+}
+
+/**
+ * The text of each of `paths` in `commit` (null where it has none). Listed with `ls-tree`, then read by blob
+ * id: a `<commit>:<path>` name makes git search the path's folder entry by entry, which for thousands of
+ * docs in one folder costs seconds. Folders are listed, not each path, so the command line stays short.
+ */
+export async function readFilesAt(root: string, commit: string, paths: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>(paths.map((p) => [p, null]));
+  if (paths.length === 0) return out;
+  // A file at the top is named itself (its folder, the root, would list the whole tree).
+  const specs = [...new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)))];
+  const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root, okCodes: [128] });
+  if (listed.code !== 0) return out; // no such commit: it holds none of them
+  const ids = new Map<string, string>();
+  for (const record of listed.stdout.split("\0")) {
+    // `<mode> blob <id>\t<path>`
+    const tab = record.indexOf("\t");
+    if (tab < 0) continue;
+    const [, type, id] = record.slice(0, tab).split(" ");
+    const path = record.slice(tab + 1);
+    if (type === "blob" && out.has(path)) ids.set(path, id!);
+  }
+  const texts = await readBlobs(root, [...new Set(ids.values())]);
+  for (const [path, id] of ids) out.set(path, texts.get(id) ?? null);
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * Writing many contents into the object store in one process, and reading a commit's files back by blob id
+ * (src/git/blobs.ts), against real repositories.
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import fc from "fast-check";
+import { Sandbox } from "./helpers.js";
+import { readFilesAt, writeBlobs } from "../src/git/blobs.js";
+
+/** git's own id for these bytes, taken as they are. */
+function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
+  const res = spawnSync("git", ["hash-object", "--no-filters", "--stdin"], { cwd: repo, env: sb.env(), input: bytes });
+  return res.stdout.toString().trim();
+}
+
+/** The bytes of each blob, from one `cat-file --batch`. */
+function blobBytes(sb: Sandbox, repo: string, ids: readonly string[]): Buffer[] {
+  const out = spawnSync("git", ["cat-file", "--batch"], { cwd: repo, env: sb.env(), input: `${ids.join("\n")}\n` }).stdout;
+  const blobs: Buffer[] = [];
+  let pos = 0;
+  for (const _ of ids) {
+    const nl = out.indexOf(0x0a, pos);
+    const size = Number(out.subarray(pos, nl).toString().split(" ")[2]);
+    blobs.push(out.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return blobs;
+}
+
+describe("writeBlobs", () => {
+  const nasty = [
+    "",
+    "no final newline",
+    "line one\r\nline two\r\n",
+    "\uFEFF# BOM first\n",
+    "café, naïve, 日本語, 🙂 (more bytes than characters)\n",
+    "blob\nmark :1\ndata 3\nabc\ndone\n", // the import stream's own words, as text
+    "```\n## a heading in a fence\n```\n",
+    "x".repeat(300_000),
+  ];
+
+  it("stores each content byte for byte, with git's own ids, in order", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const ids = await writeBlobs(repo, join(repo, ".git"), nasty);
+    expect(ids).toHaveLength(nasty.length);
+    const stored = blobBytes(sb, repo, ids);
+    nasty.forEach((text, i) => {
+      const bytes = Buffer.from(text, "utf8");
+      expect(ids[i]).toBe(hashOf(sb, repo, bytes));
+      expect(stored[i]!.equals(bytes)).toBe(true);
+    });
+    // The marks file is gone, and a second import of the same contents gives the same ids.
+    expect(sb.git(repo, "status", "--porcelain", "--ignored")).toBe("");
+    expect(await writeBlobs(repo, join(repo, ".git"), nasty)).toEqual(ids);
+  });
+
+  it("any text round-trips", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 20 }), async (texts) => {
+        const stored = blobBytes(sb, repo, await writeBlobs(repo, join(repo, ".git"), texts));
+        texts.forEach((text, i) => expect(stored[i]!.equals(Buffer.from(text, "utf8"))).toBe(true));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("puts hundreds of contents in one pack, not a loose object each", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const loose = () => Number(/^count: (\d+)$/m.exec(sb.git(repo, "count-objects", "-v"))![1]);
+    const before = loose();
+    const ids = await writeBlobs(repo, join(repo, ".git"), Array.from({ length: 500 }, (_, i) => `# Post-mortem ${i}\n\nWhat happened.\n`));
+    expect(new Set(ids).size).toBe(500);
+    expect(loose()).toBe(before);
+    expect(Number(/^in-pack: (\d+)$/m.exec(sb.git(repo, "count-objects", "-v"))![1])).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe("readFilesAt", () => {
+  it("reads files of a commit, in a big folder, at the top, with odd names; null for what it lacks", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const many = Array.from({ length: 60 }, (_, i) => `Docs/PM/pm-${i}.md`);
+    for (const p of many) sb.write(repo, p, `# ${p}\r\n`);
+    sb.write(repo, "Docs/PM-other/pm-1.md", "a neighbour folder\n");
+    sb.write(repo, "Docs/a b/é \"quoted\".md", "odd name\n");
+    sb.git(repo, "add", ".");
+    sb.git(repo, "commit", "-q", "-m", "docs");
+    const commit = sb.git(repo, "rev-parse", "HEAD").trim();
+    sb.write(repo, "Docs/PM/pm-0.md", "edited since, not committed\n");
+    const wanted = [...many, "README.md", "Docs/a b/é \"quoted\".md", "Docs/PM/missing.md", "Docs", "nowhere/x.md"];
+    const texts = await readFilesAt(repo, commit, wanted);
+    expect([...texts.keys()]).toEqual(wanted);
+    for (const p of many) expect(texts.get(p)).toBe(`# ${p}\r\n`);
+    expect(texts.get("README.md")).toBe("# project\n");
+    expect(texts.get("Docs/a b/é \"quoted\".md")).toBe("odd name\n");
+    expect(texts.get("Docs/PM/missing.md")).toBeNull();
+    expect(texts.get("Docs")).toBeNull(); // a folder is not a file
+    expect(texts.get("nowhere/x.md")).toBeNull();
+    expect([...(await readFilesAt(repo, "0".repeat(40), ["README.md"])).values()]).toEqual([null]);
+  });
+});
