@@ -11,13 +11,12 @@
  * An entry starts at a marker line outside code fences and runs to the next one. The marker is an HTML
  * comment, so rendered markdown shows only the title and body; `##` lines in a body never split an entry.
  */
-import { ParseError, MemoryError } from "./errors.js";
-import { readMarker, writeMarker } from "./marker.js";
-import { ID_PATTERN, idTime } from "./ids.js";
-import { isoSeconds } from "./clock.js";
+import { MemoryError } from "./errors.js";
+import { writeMarker } from "./marker.js";
+import { ID_PATTERN } from "./ids.js";
+import { LineCounter, entryCreatedAt, isMarkerLine, scanBuffer, spanAttrs, spanLines, titleOf, type EntrySpan, type ScannedBuffer } from "./scan.js";
 import {
   FenceTracker,
-  conflictMarkerLine,
   isBlank,
   joinLines,
   splitLines,
@@ -25,6 +24,8 @@ import {
   trimTrailingBlank,
   type TextShape,
 } from "./text.js";
+
+export { isIsoTime, isMarkerLine, unclosedFence } from "./scan.js";
 
 export interface EntryFields {
   id: string;
@@ -70,65 +71,33 @@ export interface ParseOptions {
   defaultType?: string;
 }
 
-const MARKER = /^<!--\s*entry(?=\s|-->)/;
-const HEADING = /^#{1,6}[ \t]+(.*\S)[ \t]*$/;
-
-export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** An ISO 8601 date or time, strictly (Date.parse alone takes text like "../../1"). */
-export const isIsoTime = (value: string): boolean => ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
-
 /** Parses a buffer file. Throws a ParseError naming the file and line when it cannot be read. */
 export function parseBuffer(source: string, options: ParseOptions = {}): BufferDoc {
-  const file = options.file ?? "buffer";
-  const { lines, ...shape } = splitLines(source);
-  const markerLine = conflictMarkerLine(lines);
-  if (markerLine) {
-    throw new ParseError(file, markerLine, "git conflict markers", undefined, "markers");
-  }
-
-  const starts: number[] = [];
-  const fence = new FenceTracker();
-  for (let i = frontmatterEnd(lines); i < lines.length; i++) {
-    const line = lines[i]!;
-    if (fence.feed(line)) continue;
-    if (isMarkerLine(line)) starts.push(i);
-  }
-
-  const header = trimTrailingBlank(lines.slice(0, starts[0] ?? lines.length));
-  const entries: Entry[] = [];
-  const seen = new Map<string, number>();
-  starts.forEach((start, k) => {
-    let end = starts[k + 1] ?? lines.length;
-    while (end > start + 1 && isBlank(lines[end - 1]!)) end--;
-    const region = lines.slice(start, end);
-    const entry = readEntry(region, start + 1, file, options.defaultType ?? "");
-    const first = seen.get(entry.id);
-    if (first !== undefined) {
-      throw new ParseError(file, start + 1, `entry id ${entry.id} is used twice (first at line ${first})`, "give one of them a new id");
-    }
-    seen.set(entry.id, start + 1);
-    entries.push(entry);
-  });
-  return { shape, header, entries };
+  const doc = scanBuffer(source, options.file === undefined ? { attrs: true } : { file: options.file, attrs: true });
+  const defaultType = options.defaultType ?? "";
+  const lines = new LineCounter(doc.text);
+  return { shape: doc.shape, header: doc.header, entries: doc.entries.map((span) => entryOf(doc, span, defaultType, lines.at(span.start))) };
 }
 
-/**
- * The 1-based line of a code fence that opens and never closes (outside entries' own fences too), or 0.
- * Anything appended after it would be inside the fence: a new entry there would not be an entry.
- */
-export function unclosedFence(source: string): number {
-  const { lines } = splitLines(source);
-  const fence = new FenceTracker();
-  let opened = 0;
-  for (let i = frontmatterEnd(lines); i < lines.length; i++) {
-    const wasOpen = fence.open;
-    fence.feed(lines[i]!);
-    if (!wasOpen && fence.open) opened = i + 1;
-  }
-  return fence.open ? opened : 0;
+/** The entry a scanned span holds, every field read; `line` is its marker's, when known. */
+export function entryOf(doc: ScannedBuffer, span: EntrySpan, defaultType = "", line = 0): Entry {
+  const { id } = span;
+  const attrs = spanAttrs(doc, span);
+  const lines = spanLines(doc, span);
+  let b = span.heading + 1;
+  while (b < lines.length && isBlank(lines[b]!)) b++;
+  return {
+    id,
+    type: attrs.get("type") ?? defaultType,
+    author: attrs.get("by") ?? "unknown",
+    createdAt: entryCreatedAt(span),
+    title: titleOf(lines[span.heading]!),
+    tags: normalizeTags([attrs.get("tags") ?? ""]),
+    body: lines.slice(b).join("\n"),
+    ...relations(attrs),
+    lines,
+    line,
+  };
 }
 
 /**
@@ -227,44 +196,6 @@ export function countLines(doc: BufferDoc): number {
   return n;
 }
 
-function readEntry(region: string[], lineNo: number, file: string, defaultType: string): Entry {
-  const attrs = readMarker(region[0]!, "entry", lineNo, file);
-  const id = attrs.get("id");
-  if (id === undefined) throw new ParseError(file, lineNo, "entry marker has no id=…", "add one, e.g. id=note-1");
-  if (!ID_PATTERN.test(id)) throw new ParseError(file, lineNo, `entry id "${id}" may only hold letters, digits, '.', '_' and '-'`);
-
-  let createdAt = attrs.get("at");
-  if (createdAt !== undefined && !isIsoTime(createdAt)) {
-    throw new ParseError(file, lineNo, `entry ${id} has at="${createdAt}", which is not an ISO 8601 time`, "write it like 2026-01-31T09:30:00Z");
-  }
-  if (createdAt === undefined) {
-    const t = idTime(id);
-    createdAt = t === undefined ? "" : isoSeconds(new Date(t));
-  }
-
-  let h = 1;
-  while (h < region.length && isBlank(region[h]!)) h++;
-  const heading = h < region.length ? HEADING.exec(region[h]!) : null;
-  if (!heading || !heading[1]) {
-    throw new ParseError(file, lineNo + Math.min(h, region.length - 1), `entry ${id} has no title heading`, "put a line like `## Title` right after its marker");
-  }
-  return {
-    id,
-    type: attrs.get("type") ?? defaultType,
-    author: attrs.get("by") ?? "unknown",
-    createdAt,
-    title: heading[1].trim(),
-    tags: normalizeTags([attrs.get("tags") ?? ""]),
-    body: trimLeadingBlank(region.slice(h + 1)).join("\n"),
-    ...relations(attrs),
-    lines: region,
-    line: lineNo,
-  };
-}
-
-
-
-
 /**
  * Makes a body safe to store: trims blank edges, indents lines that would read as an entry marker or
  * a conflict marker (one space keeps them rendering the same), and closes a code fence left open so
@@ -280,13 +211,6 @@ function normalizeBody(body: string): string[] {
   });
   if (fence.open) out.push(fence.closer());
   return out;
-}
-
-/** The end (exclusive) of a YAML frontmatter block at the top of the file, or 0 when there is none. */
-function frontmatterEnd(lines: readonly string[]): number {
-  if (lines[0] !== "---") return 0;
-  for (let i = 1; i < lines.length; i++) if (lines[i] === "---" || lines[i] === "...") return i + 1;
-  return 0;
 }
 
 /**

@@ -2,7 +2,8 @@
  * The merges git runs on bank files. Pure: base, ours and theirs as text in, the result out.
  * Every result is the same whichever side is "ours", because `git pull --rebase` swaps the sides.
  */
-import { parseBuffer, serializeBuffer, type BufferDoc, type Entry } from "./entries.js";
+import { entryOf, type Entry } from "./entries.js";
+import { entryTime, scanBuffer, spanText, type EntrySpan, type ScannedBuffer } from "./scan.js";
 import { contextKind, parseContext, sectionBody, serializeContext, stampTime, type ContextDoc, type ContextSection } from "./context.js";
 import { ID_PATTERN } from "./ids.js";
 import { mergeText, mergeTextLines, textShape } from "./text-merge.js";
@@ -32,88 +33,118 @@ export interface MergeInput {
  */
 export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
   const opts = { file: file ?? "buffer" };
-  const [b, o, t] = [parseBuffer(base, opts), parseBuffer(ours, opts), parseBuffer(theirs, opts)];
-  const baseById = indexById(b.entries);
-  const oursById = indexById(o.entries);
-  const theirsById = indexById(t.entries);
+  // Most entries of ours and theirs are the base's: read once, there.
+  const b = scanBuffer(base, opts);
+  const [o, t] = [scanBuffer(ours, { ...opts, like: b }), scanBuffer(theirs, { ...opts, like: b })];
+  const [baseById, oursById, theirsById] = [b.byId, o.byId, t.byId];
 
-  const kept = new Map<string, Entry>();
-  const keep = (e: Entry): void => {
-    if (!kept.has(e.id)) kept.set(e.id, e);
+  const kept = new Map<string, Copy>();
+  const keep = (c: Copy): void => {
+    if (!kept.has(c.id)) kept.set(c.id, c);
   };
-  const ids = new Set([...baseById.keys(), ...oursById.keys(), ...theirsById.keys()]);
-  for (const id of ids) {
-    const [be, oe, te] = [baseById.get(id), oursById.get(id), theirsById.get(id)];
-    if (oe && te) {
-      if (sameText(oe, te) || (be && sameText(te, be))) keep(oe);
-      else if (be && sameText(oe, be)) keep(te);
+  const copy = (doc: ScannedBuffer, span: EntrySpan, text = spanText(doc, span)): Copy => ({ id: span.id, text, from: { doc, span } });
+  const settle = (id: string): void => {
+    const bs = baseById.get(id);
+    const os = oursById.get(id);
+    const ts = theirsById.get(id);
+    if (os && ts) {
+      // A copy of the base's entry, byte for byte, is known to hold the base's text without comparing.
+      const oIsBase = bs !== undefined && os.same === bs;
+      const tIsBase = bs !== undefined && ts.same === bs;
+      if (oIsBase && tIsBase) return keep(copy(o, os));
+      const bt = bs && spanText(b, bs);
+      const ot = spanText(o, os);
+      const tt = spanText(t, ts);
+      if (tIsBase || ot === tt || tt === bt) return keep(copy(o, os, ot));
+      if (oIsBase || ot === bt) return keep(copy(t, ts, tt));
+      const [be, oe, te] = [bs && entryOf(b, bs), entryOf(o, os), entryOf(t, ts)];
       // Two changes of one task: one task, decided by the queue's rules (claims, done, assignments).
-      else if (oe.type === "task" && te.type === "task") keep(mergeTask(be, oe, te));
+      if (oe.type === "task" && te.type === "task") return keep(entryCopy(mergeTask(be, oe, te)));
       // Two acceptances of one handoff: one, the earlier (then the persona that sorts first).
-      else if (oe.type === "handoff" && te.type === "handoff" && oe.attrs?.accepted && te.attrs?.accepted) keep(earlierAcceptance(oe, te));
-      else {
-        const [first, second] = bothChanged(oe, te);
-        keep(first);
-        // The edit's id is derived from its text; should another entry hold it already, derive again.
-        let alt = second;
-        while (kept.has(alt.id) && !sameText(kept.get(alt.id)!, alt)) alt = withEditId(alt, first.id, `${alt.id}\n${textOf(alt)}`);
-        keep(alt);
-      }
-    } else if (oe) {
+      if (oe.type === "handoff" && te.type === "handoff" && oe.attrs?.accepted && te.attrs?.accepted) return keep(entryCopy(earlierAcceptance(oe, te)));
+      const [first, second] = bothChanged(entryCopy(oe), entryCopy(te));
+      keep(first);
+      // The edit's id is derived from its text; should another entry hold it already, derive again.
+      let alt = second;
+      while (kept.has(alt.id) && kept.get(alt.id)!.text !== alt.text) alt = withEditId(alt, first.id, `${alt.id}\n${alt.text}`);
+      keep(alt);
+    } else if (os) {
       // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
-      if (!be || !sameText(oe, be)) keep(oe);
-    } else if (te) {
-      if (!be || !sameText(te, be)) keep(te);
+      if (!bs) return keep(copy(o, os));
+      if (os.same !== bs && spanText(o, os) !== spanText(b, bs)) keep(copy(o, os));
+    } else if (ts) {
+      if (!bs) return keep(copy(t, ts));
+      if (ts.same !== bs && spanText(t, ts) !== spanText(b, bs)) keep(copy(t, ts));
     }
-  }
+  };
+  // Every id once, in the order base, ours, theirs first hold it.
+  for (const span of b.entries) settle(span.id);
+  for (const span of o.entries) if (!baseById.has(span.id)) settle(span.id);
+  for (const span of t.entries) if (!baseById.has(span.id) && !oursById.has(span.id)) settle(span.id);
 
-  const ordered: Entry[] = [];
-  for (const e of b.entries) {
-    const k = kept.get(e.id);
+  const ordered: Copy[] = [];
+  for (const span of b.entries) {
+    const k = kept.get(span.id);
     if (k) ordered.push(k);
   }
-  const fresh = [...kept.values()].filter((e) => !baseById.has(e.id));
+  const fresh = [...kept.values()].filter((c) => !baseById.has(c.id));
   ordered.push(...sortByTimeThenId(fresh));
 
-  const doc: BufferDoc = {
-    shape: textShape(b.shape, o.shape, t.shape, base),
-    header: mergeTextLines(b.header, o.header, t.header),
-    entries: ordered,
-  };
-  return serializeBuffer(doc);
+  const header = mergeTextLines(b.header, o.header, t.header);
+  return writeBuffer(header, ordered, textShape(b.shape, o.shape, t.shape, base));
 }
 
-function indexById(entries: readonly Entry[]): Map<string, Entry> {
-  return new Map(entries.map((e) => [e.id, e]));
+/**
+ * One side's copy of an entry: its text (lines joined by LF) and where it came from, a span of a scanned
+ * file (read as a whole entry only when a rule needs its fields) or an entry a rule made.
+ */
+interface Copy {
+  id: string;
+  text: string;
+  from: Entry | { doc: ScannedBuffer; span: EntrySpan };
 }
 
-const textOf = (e: Entry): string => e.lines.join("\n");
-
-/** Compares line by line: cheaper than joining two texts that usually differ early or not at all. */
-function sameText(a: Entry, b: Entry): boolean {
-  if (a.lines.length !== b.lines.length) return false;
-  for (let i = 0; i < a.lines.length; i++) if (a.lines[i] !== b.lines[i]) return false;
-  return true;
+const entryCopy = (e: Entry): Copy => ({ id: e.id, text: e.lines.join("\n"), from: e });
+const entryOfCopy = (c: Copy): Entry => ("span" in c.from ? (c.from = entryOf(c.from.doc, c.from.span)) : c.from);
+/** When an entry was written, in milliseconds (0 when unknown): what orders new entries. */
+function timeOf(c: Copy): number {
+  if ("span" in c.from) return entryTime(c.from.span);
+  const t = Date.parse(c.from.createdAt);
+  return Number.isNaN(t) ? 0 : t;
 }
 
-function sortByTimeThenId(entries: Entry[]): Entry[] {
-  const keyed = entries.map((e) => {
-    const t = Date.parse(e.createdAt);
-    return { e, t: Number.isNaN(t) ? 0 : t };
-  });
-  keyed.sort((a, b) => a.t - b.t || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
-  return keyed.map((k) => k.e);
+/**
+ * What serializeBuffer writes for a header and entries (one blank line before each entry), from the entries'
+ * texts. Every entry's last line is not blank: a parsed entry ends at its last non-blank line, a made one
+ * at its title or body.
+ */
+function writeBuffer(header: readonly string[], entries: readonly Copy[], shape: TextShape): string {
+  const parts = [...header];
+  let separated = header.length === 0 || isBlank(header[header.length - 1]!);
+  for (const e of entries) {
+    if (!separated) parts.push("");
+    parts.push(shape.eol === "\n" ? e.text : e.text.replace(/\n/g, shape.eol));
+    separated = false;
+  }
+  if (parts.length === 0) return shape.bom ? "\uFEFF" : "";
+  return (shape.bom ? "\uFEFF" : "") + parts.join(shape.eol) + shape.eol;
+}
+
+function sortByTimeThenId(copies: Copy[]): Copy[] {
+  const keyed = copies.map((c) => ({ c, t: timeOf(c) }));
+  keyed.sort((a, b) => a.t - b.t || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
+  return keyed.map((k) => k.c);
 }
 
 function earlierAcceptance(a: Entry, b: Entry): Entry {
-  const key = (e: Entry) => `${e.attrs?.accepted ?? ""} ${e.attrs?.["accepted-by"] ?? ""} ${textOf(e)}`;
+  const key = (e: Entry) => `${e.attrs?.accepted ?? ""} ${e.attrs?.["accepted-by"] ?? ""} ${e.lines.join("\n")}`;
   return key(a) <= key(b) ? a : b;
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */
-function bothChanged(a: Entry, b: Entry): [Entry, Entry] {
-  const [first, second] = textOf(a) <= textOf(b) ? [a, b] : [b, a];
-  return [first, withEditId(second, first.id, textOf(second))];
+function bothChanged(a: Copy, b: Copy): [Copy, Copy] {
+  const [first, second] = a.text <= b.text ? [a, b] : [b, a];
+  return [first, withEditId(second, first.id, second.text)];
 }
 
 /** The longest id the parser reads back (see ID_PATTERN). */
@@ -124,7 +155,7 @@ const MAX_ID = 128;
  * suffix would pass the limit, the id is cut short and the hash covers the whole id as well, so two long ids
  * that share their first characters still get different edit ids.
  */
-function withEditId(entry: Entry, id: string, hashed: string): Entry {
+function withEditId(copy: Copy, id: string, hashed: string): Copy {
   const suffix = (h: string) => `.edit-${h}`;
   let altId = `${id}${suffix(shortHash(hashed))}`;
   if (altId.length > MAX_ID) {
@@ -132,8 +163,9 @@ function withEditId(entry: Entry, id: string, hashed: string): Entry {
     altId = `${id.slice(0, MAX_ID - s.length)}${s}`;
   }
   if (!ID_PATTERN.test(altId)) throw new Error(`bug: edit id ${altId} would not read back`);
+  const entry = entryOfCopy(copy);
   const marker = entry.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
-  return { ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] };
+  return entryCopy({ ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] });
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: a stable short name for a text, not a security measure. */

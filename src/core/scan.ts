@@ -1,0 +1,459 @@
+/**
+ * Reads a buffer file's structure without cutting it into one string per line: which lines open entries,
+ * and each entry's marker attributes and title, all checked, with the entries as offsets into the text.
+ * `parseBuffer` builds entries from them; the union merge compares and writes entries as slices of the three
+ * files (a 3 MB buffer is ~70,000 lines, and only the few that can be structure are ever looked at alone).
+ * Pure. The rules of the format live here once; entries.ts re-exports what its callers use.
+ *
+ * A merge scans three versions of one file, mostly the same entries: ours and theirs are scanned against the
+ * base, and an entry whose text (to the next marker) is the base's, byte for byte, takes what the base's read
+ * (id, time, title line) without reading it again, as it would read the same.
+ *
+ * Lines are splitLines' lines: split at LF or CRLF, a final newline makes no empty last line; any other CR
+ * is text. Only lines that may be structure are read as strings: those opening with `<!--` (entry marker),
+ * seven `<` or `>` (conflict marker), or up to three spaces and three backticks or tildes (code fence).
+ */
+import { ParseError } from "./errors.js";
+import { readMarker } from "./marker.js";
+import { ID_PATTERN, idTime } from "./ids.js";
+import { isoSeconds } from "./clock.js";
+import { FenceTracker, conflictMarkerLine, isBlank, type TextShape } from "./text.js";
+
+const MARKER = /^<!--\s*entry(?=\s|-->)/;
+const HEADING = /^#{1,6}[ \t]+(.*\S)[ \t]*$/;
+
+export const isMarkerLine = (line: string): boolean => line.startsWith("<!--") && MARKER.test(line);
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or time as milliseconds, strictly (Date.parse alone takes text like "../../1"); NaN when it is not one. */
+export const isoTime = (value: string): number => (ISO_TIME.test(value) ? Date.parse(value) : Number.NaN);
+
+/** An ISO 8601 date or time, strictly. */
+export const isIsoTime = (value: string): boolean => !Number.isNaN(isoTime(value));
+
+/** What an entry's marker says that a merge needs of every entry: its id and `at=`, both checked. */
+export interface EntryHead {
+  id: string;
+  at: string | undefined;
+  /** `at=` in milliseconds; NaN without one. */
+  time: number;
+}
+
+export interface EntrySpan extends EntryHead {
+  /** Offsets in the scanned text: where the marker line starts, where the entry's last non-blank line ends (before its break). */
+  start: number;
+  end: number;
+  /** Where the next entry's marker line starts (or the text ends): the entry's lines with the blank ones after it. */
+  stop: number;
+  /** Where the marker line ends. */
+  markerEnd: number;
+  /** The title heading's line, counted from the marker's (1 when it comes right after it). */
+  heading: number;
+  /** Its place among the file's entries. */
+  index: number;
+  /** The entry of the version this file was scanned against whose text it is, byte for byte (blank lines after it too). */
+  same?: EntrySpan | undefined;
+  /** All the marker's attributes, when the scan was asked to keep them (else `spanAttrs` reads them again). */
+  attrs?: ReadonlyMap<string, string> | undefined;
+}
+
+export interface ScannedBuffer {
+  /** The file's text without its BOM; every offset is into it. */
+  text: string;
+  shape: TextShape;
+  /** Whether the text holds a CR (CRLF line ends, a stray CR): slices then need their breaks normalized. */
+  cr: boolean;
+  /** Lines before the first entry (title, intro, frontmatter), without trailing blank lines. */
+  header: string[];
+  entries: EntrySpan[];
+  /** The entries by id (an id is never used twice). */
+  byId: Map<string, EntrySpan>;
+  /** Whether a code fence is open at the end of the text (the last entry's, swallowing anything after it). */
+  openAtEnd: boolean;
+}
+
+export interface ScanOptions {
+  /** Named in errors. */
+  file?: string;
+  /** Keep each entry's marker attributes (a merge reads them only for the few entries its rules look into). */
+  attrs?: boolean;
+  /** A version of the file scanned before (a merge's base), which this one likely shares most entries with. */
+  like?: ScannedBuffer;
+}
+
+/** An entry's text: its lines joined by LF, whatever the file's line ends (what merges compare and hash). */
+export function spanText(doc: ScannedBuffer, span: EntrySpan): string {
+  const text = doc.text.slice(span.start, span.end);
+  // Every CR right before a LF is part of a line break; any other CR is text.
+  return doc.cr ? text.replace(/\r\n/g, "\n") : text;
+}
+
+/** An entry's lines. */
+export function spanLines(doc: ScannedBuffer, span: EntrySpan): string[] {
+  return doc.text.slice(span.start, span.end).split(doc.cr ? /\r?\n/ : "\n");
+}
+
+/** An entry's marker attributes. */
+export function spanAttrs(doc: ScannedBuffer, span: EntrySpan): ReadonlyMap<string, string> {
+  return span.attrs ?? readMarker(doc.text.slice(span.start, span.markerEnd), "entry", 0, "");
+}
+
+/** An entry's title, from its heading line. */
+export const titleOf = (heading: string): string => HEADING.exec(heading)![1]!.trim();
+
+/** When an entry was written: its `at=`, else the time in its id (a ULID), to the second; else "". */
+export function entryCreatedAt(head: Pick<EntryHead, "id" | "at">): string {
+  const { at } = head;
+  if (at !== undefined) return at;
+  const t = idTime(head.id);
+  return t === undefined ? "" : isoSeconds(new Date(t));
+}
+
+/** `entryCreatedAt` in milliseconds, 0 when it has none. */
+export function entryTime(head: EntryHead): number {
+  if (head.at !== undefined) return head.time;
+  const t = Date.parse(entryCreatedAt(head));
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** Counts lines forward through a text: the 1-based line of an offset, for offsets in increasing order. */
+export class LineCounter {
+  private pos = 0;
+  private line = 1;
+  constructor(private readonly text: string) {}
+
+  at(offset: number): number {
+    if (offset < this.pos) [this.pos, this.line] = [0, 1];
+    for (let nl = this.text.indexOf("\n", this.pos); nl >= 0 && nl < offset; nl = this.text.indexOf("\n", nl + 1)) this.line++;
+    this.pos = offset;
+    return this.line;
+  }
+}
+
+const lineNumber = (text: string, offset: number): number => new LineCounter(text).at(offset);
+
+/**
+ * Scans a buffer file (see entries.ts for the format) and checks it as `parseBuffer` reads it: conflict markers
+ * anywhere first, then each entry in order (its marker, id, time and title heading, and an id used twice).
+ * Throws a ParseError naming the file and line.
+ */
+export function scanBuffer(source: string, options: ScanOptions = {}): ScannedBuffer {
+  const file = options.file ?? "buffer";
+  const bom = source.charCodeAt(0) === 0xfeff;
+  const text = bom ? source.slice(1) : source;
+  const firstBreak = text.indexOf("\n");
+  const eol = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 13 ? "\r\n" : "\n";
+  const cr = text.includes("\r");
+  const conflictError = (at: number) => new ParseError(file, lineNumber(text, at), "git conflict markers", undefined, "markers");
+  try {
+    const doc = scanEntries(text, cr, file, options, conflictError);
+    return { text, shape: { bom, eol }, cr, ...doc };
+  } catch (err) {
+    // Conflict markers are the first thing wrong with a file, wherever they are.
+    const conflict = err instanceof ParseError && err.kind === "parse" ? conflictIn(text, 0, text.length) : -1;
+    throw conflict >= 0 ? conflictError(conflict) : err;
+  }
+}
+
+/** The header and entries of a scanned text (see scanBuffer); conflict markers in it are thrown with `conflictError`. */
+function scanEntries(text: string, cr: boolean, file: string, options: ScanOptions, conflictError: (at: number) => ParseError): Omit<ScannedBuffer, "text" | "shape" | "cr"> {
+  const lines = new StructureLines(text);
+  let start = lines.nextMarker(frontmatterEnd(text));
+  let openAtEnd = start < 0 && lines.open;
+  const header = linesBefore(text, start < 0 ? text.length : start, cr);
+  while (header.length > 0 && isBlank(header[header.length - 1]!)) header.pop();
+  const entries: EntrySpan[] = [];
+  const byId = new Map<string, EntrySpan>();
+  const { like } = options;
+  const keepAttrs = options.attrs === true;
+  let next = 0; // the entry of `like` the next one here likely is
+  let ahead: EntrySpan | undefined; // the entry at `start`, found a copy while looking past the one before
+  let unchecked = 0; // where the text not yet looked at for conflict markers starts (a copy holds none)
+  const check = (to: number) => {
+    const at = to > unchecked ? conflictIn(text, unchecked, to) : -1;
+    if (at >= 0) throw conflictError(at);
+  };
+  while (start >= 0) {
+    const index = entries.length;
+    let span = ahead ?? (like && copied(text, start, like, next, index));
+    ahead = undefined;
+    if (span && span.stop < text.length) {
+      // A copy ends where a marker starts: the next entry is a copy too (its first line is a marker there), or
+      // the line there reads as a marker; else this one runs on past it, and is no copy.
+      ahead = copied(text, span.stop, like!, span.same!.index + 1, index + 1);
+      if (!ahead && !lines.isMarker(span.stop)) {
+        lines.marker = text.slice(start, span.markerEnd);
+        span = undefined;
+      }
+    }
+    if (span) {
+      check(span.start);
+      unchecked = span.stop;
+      start = span.stop < text.length ? span.stop : -1;
+      if (start < 0) openAtEnd = like!.openAtEnd && span.same!.stop === like!.text.length;
+    } else {
+      // No fence is open at a marker: the next marker is the next one outside a fence from the line after it.
+      const marker = lines.marker;
+      const after = lines.nextMarker(nextLine(text, start));
+      const stop = after < 0 ? text.length : after;
+      if (after < 0) openAtEnd = lines.open;
+      // Not a copy of the next entries there: read it, or only its lines when its marker is theirs (an edit).
+      const same = like?.entries[next];
+      const head = same && !keepAttrs && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
+      span = readSpan(text, start, marker, stop, index, file, keepAttrs, head);
+      start = after;
+    }
+    const prior = byId.get(span.id);
+    if (prior !== undefined) {
+      const first = lineNumber(text, prior.start);
+      throw new ParseError(file, lineNumber(text, span.start), `entry id ${span.id} is used twice (first at line ${first})`, "give one of them a new id");
+    }
+    byId.set(span.id, span);
+    entries.push(span);
+    const there = like && (span.same ?? like.byId.get(span.id));
+    if (there) next = there.index + 1;
+  }
+  check(text.length);
+  return { header, entries, byId, openAtEnd };
+}
+
+/**
+ * The entry at `start` when its lines up to where `like`'s entry i or i + 1 ends are that one's, byte for byte:
+ * it reads as that one does (the same lines, from a marker, where no fence is open), so it takes that one's
+ * reading at its own offsets, and its lines are not looked at one by one. Whether a marker follows it, as one
+ * follows that one, is for the caller to see; a fence that one left open at the end of its text would run on.
+ */
+function copied(text: string, start: number, like: ScannedBuffer, i: number, index: number): EntrySpan | undefined {
+  for (const k of [i, i + 1]) {
+    const same = like.entries[k];
+    if (!same) return undefined;
+    const stop = start + same.stop - same.start;
+    if (stop > text.length || (same.stop === like.text.length && like.openAtEnd && stop < text.length)) continue;
+    // Compared as two slices: a native comparison (an optimized startsWith compares character by character).
+    if (text.slice(start, stop) !== like.text.slice(same.start, same.stop)) continue;
+    const shift = start - same.start;
+    return spanOf(same, start, same.end + shift, stop, same.markerEnd + shift, same.heading, index, same, same.attrs);
+  }
+  return undefined;
+}
+
+/**
+ * The 1-based line of a code fence that opens and never closes (outside entries' own fences too), or 0.
+ * Anything appended after it would be inside the fence: a new entry there would not be an entry.
+ */
+export function unclosedFence(source: string): number {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const lines = new StructureLines(text);
+  lines.nextMarker(frontmatterEnd(text), true);
+  return lines.open ? lineNumber(text, lines.opened) : 0;
+}
+
+/**
+ * Where the first git conflict marker line in [from, to) is (anywhere: frontmatter and fences too, since a real
+ * conflict can cut through them), or -1. Seven '<' or '>' are rare in text: a native search finds the few lines
+ * to look at.
+ */
+function conflictIn(text: string, from: number, to: number): number {
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  let first = -1;
+  for (const seven of ["<<<<<<<", ">>>>>>>"]) {
+    for (let at = part.indexOf(seven); at >= 0 && (first < 0 || from + at < first); at = part.indexOf(seven, at + 1)) {
+      const s = from + at;
+      if ((s === 0 || text.charCodeAt(s - 1) === 10) && conflictMarkerLine([text.slice(s, lineEnd(text, s))]) > 0) {
+        first = s;
+        break;
+      }
+    }
+  }
+  return first;
+}
+
+/**
+ * Walks the lines that may be structure, found with indexOf (a native search, far cheaper than looking at
+ * every line): those opening with `<!--`, or with up to three spaces and ``` or ~~~. Other lines neither open
+ * nor close a fence nor mark an entry. Each kind's next line is kept: positions only grow, so the text is
+ * searched once.
+ */
+class StructureLines {
+  /** The marker line `nextMarker` found last. */
+  marker = "";
+  /** Whether a fence is open where the last walk ended, and the line start that opened it. */
+  open = false;
+  opened = -1;
+  private readonly ahead = [-1, -1, -1];
+
+  constructor(private readonly text: string) {}
+
+  /**
+   * The start of the first entry marker line at or after `from` (a line start, where no fence is open), outside
+   * code fences; -1 when there is none (or, with `all`, always: the walk then tells whether a fence is left open).
+   */
+  nextMarker(from: number, all = false): number {
+    const text = this.text;
+    const fence = new FenceTracker();
+    [this.open, this.opened] = [false, -1];
+    if (from < 0) return -1;
+    for (let s = this.next(from); s >= 0; s = this.next(s + 1)) {
+      const line = text.slice(s, lineEnd(text, s));
+      if (text.charCodeAt(s) === 60) {
+        if (!all && !fence.open && isMarkerLine(line)) {
+          this.marker = line;
+          this.open = false;
+          return s;
+        }
+      } else {
+        const wasOpen = fence.open;
+        fence.feed(line);
+        if (!wasOpen && fence.open) this.opened = s;
+      }
+    }
+    this.open = fence.open;
+    return -1;
+  }
+
+  /** Whether the line starting at `s` is an entry marker (where no fence is open); if so it becomes `marker`. */
+  isMarker(s: number): boolean {
+    if (!this.text.startsWith("<!--", s)) return false;
+    const line = this.text.slice(s, lineEnd(this.text, s));
+    if (!isMarkerLine(line)) return false;
+    this.marker = line;
+    return true;
+  }
+
+  /** The first line start at or after `from` that may be structure, or -1. */
+  private next(from: number): number {
+    const a = this.ahead;
+    let first = Infinity;
+    for (let k = 0; k < 3; k++) {
+      if (a[k]! >= 0 && a[k]! < from) a[k] = this.find(k, from);
+      if (a[k] === -1) a[k] = this.find(k, from);
+      if (a[k]! >= 0 && a[k]! < first) first = a[k]!;
+    }
+    return first === Infinity ? -1 : first;
+  }
+
+  /** The first line start at or after `from` of kind k (0 `<!--`, 1 a ``` fence, 2 a ~~~ fence), or -2 for none. */
+  private find(k: number, from: number): number {
+    const text = this.text;
+    if (k === 0) {
+      if (from === 0 && text.startsWith("<!--")) return 0;
+      const at = text.indexOf("\n<!--", from - 1);
+      return at < 0 ? -2 : at + 1;
+    }
+    const fence = k === 1 ? "```" : "~~~";
+    for (let at = text.indexOf(fence, from); at >= 0; at = text.indexOf(fence, at + 1)) {
+      // A fence line: the fence after at most three spaces at the start of the line.
+      let s = at;
+      while (s > 0 && s > at - 3 && text.charCodeAt(s - 1) === 32) s--;
+      if ((s === 0 || text.charCodeAt(s - 1) === 10) && s >= from) return s;
+    }
+    return -2;
+  }
+}
+
+/** Where the line starting at `start` ends, before its break. */
+function lineEnd(text: string, start: number): number {
+  const nl = text.indexOf("\n", start);
+  if (nl < 0) return text.length;
+  return nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+}
+
+/** Where the line after the one starting at `start` starts, or -1 when it is the last. */
+function nextLine(text: string, start: number): number {
+  const nl = text.indexOf("\n", start);
+  return nl < 0 || nl + 1 === text.length ? -1 : nl + 1;
+}
+
+/** Where the line ending right before `stop` (a line's start, or the end of the text) starts. */
+function lineBefore(text: string, stop: number): number {
+  const k = text.charCodeAt(stop - 1) === 10 ? stop - 2 : stop - 1;
+  return k < 0 ? 0 : text.lastIndexOf("\n", k) + 1;
+}
+
+/** The lines before `stop` (a line's start, or the end of the text). */
+function linesBefore(text: string, stop: number, cr: boolean): string[] {
+  if (stop === 0) return [];
+  const lines = text.slice(0, stop).split(cr ? /\r?\n/ : "\n");
+  if (text.charCodeAt(stop - 1) === 10) lines.pop();
+  return lines;
+}
+
+/** Where the line after a YAML frontmatter block at the top of the text starts (or the text ends), or 0 without one. */
+function frontmatterEnd(text: string): number {
+  const isLine = (start: number, line: string) => text.startsWith(line, start) && lineEnd(text, start) === start + line.length;
+  if (!isLine(0, "---")) return 0;
+  for (let s = nextLine(text, 0); s >= 0; s = nextLine(text, s)) {
+    if (isLine(s, "---") || isLine(s, "...")) return nextLine(text, s) < 0 ? text.length : nextLine(text, s);
+  }
+  return 0;
+}
+
+/**
+ * The entry whose marker line starts at `start`, running to `stop` (the next marker's line, or the end of
+ * the text) less its trailing blank lines: its marker read and checked (unless `head` says what it holds: the
+ * same marker line read before), and its title heading found.
+ */
+function readSpan(text: string, start: number, marker: string, stop: number, index: number, file: string, keepAttrs: boolean, head?: EntryHead): EntrySpan {
+  const markerEnd = start + marker.length;
+  const line = () => lineNumber(text, start);
+  let attrs: Map<string, string> | undefined;
+  if (!head) {
+    attrs = readAttrs(marker, file, line);
+    head = readHead(attrs, file, line);
+  }
+  let last = lineBefore(text, stop);
+  while (last > start && isBlank(text.slice(last, lineEnd(text, last)))) last = lineBefore(text, last);
+  const end = last === start ? markerEnd : lineEnd(text, last);
+
+  // The title: the first non-blank line after the marker.
+  let h = 1;
+  let at = nextLine(text, start);
+  while (at >= 0 && at <= last && isBlank(text.slice(at, lineEnd(text, at)))) {
+    h++;
+    at = nextLine(text, at);
+  }
+  if (at < 0 || at > last || !HEADING.test(text.slice(at, lineEnd(text, at)))) {
+    const where = at >= 0 && at <= last ? at : last;
+    throw new ParseError(file, lineNumber(text, where), `entry ${head.id} has no title heading`, "put a line like `## Title` right after its marker");
+  }
+  return spanOf(head, start, end, stop, markerEnd, h, index, undefined, keepAttrs ? attrs : undefined);
+}
+
+/** Every span is built here, its fields always in one order: one shape for the engine to optimize for. */
+function spanOf(
+  head: EntryHead,
+  start: number,
+  end: number,
+  stop: number,
+  markerEnd: number,
+  heading: number,
+  index: number,
+  same: EntrySpan | undefined,
+  attrs: ReadonlyMap<string, string> | undefined,
+): EntrySpan {
+  return { id: head.id, at: head.at, time: head.time, start, end, stop, markerEnd, heading, index, same, attrs };
+}
+
+/** A marker line's attributes; a ParseError naming the line (found only then: it costs a walk from the top). */
+function readAttrs(marker: string, file: string, line: () => number): Map<string, string> {
+  try {
+    return readMarker(marker, "entry", 0, file);
+  } catch (err) {
+    if (err instanceof ParseError) throw new ParseError(file, line(), err.reason, err.fix);
+    throw err;
+  }
+}
+
+/** Checks a marker's id and time (when it has one: ISO 8601). */
+function readHead(attrs: ReadonlyMap<string, string>, file: string, line: () => number): EntryHead {
+  const id = attrs.get("id");
+  if (id === undefined) throw new ParseError(file, line(), "entry marker has no id=…", "add one, e.g. id=note-1");
+  if (!ID_PATTERN.test(id)) throw new ParseError(file, line(), `entry id "${id}" may only hold letters, digits, '.', '_' and '-'`);
+  const at = attrs.get("at");
+  const time = at === undefined ? Number.NaN : isoTime(at);
+  if (at !== undefined && Number.isNaN(time)) {
+    throw new ParseError(file, line(), `entry ${id} has at="${at}", which is not an ISO 8601 time`, "write it like 2026-01-31T09:30:00Z");
+  }
+  return { id, at, time };
+}
