@@ -14,7 +14,7 @@
 import { MemoryError } from "./errors.js";
 import { writeMarker } from "./marker.js";
 import { ID_PATTERN } from "./ids.js";
-import { LineCounter, entryCreatedAt, isMarkerLine, scanBuffer, spanAttrs, spanLines, titleOf, type EntrySpan, type ScannedBuffer } from "./scan.js";
+import { LineCounter, entryCreatedAt, isMarkerLine, scanBuffer, spanAttrs, spanLines, titleOf, type EntrySpan } from "./scan.js";
 import {
   FenceTracker,
   isBlank,
@@ -76,14 +76,14 @@ export function parseBuffer(source: string, options: ParseOptions = {}): BufferD
   const doc = scanBuffer(source, options.file === undefined ? { attrs: true } : { file: options.file, attrs: true });
   const defaultType = options.defaultType ?? "";
   const lines = new LineCounter(doc.text);
-  return { shape: doc.shape, header: doc.header, entries: doc.entries.map((span) => entryOf(doc, span, defaultType, lines.at(span.start))) };
+  return { shape: doc.shape, header: doc.header, entries: doc.entries.map((span) => entryOf(span, defaultType, lines.at(span.start))) };
 }
 
 /** The entry a scanned span holds, every field read; `line` is its marker's, when known. */
-export function entryOf(doc: ScannedBuffer, span: EntrySpan, defaultType = "", line = 0): Entry {
+export function entryOf(span: EntrySpan, defaultType = "", line = 0): Entry {
   const { id } = span;
-  const attrs = spanAttrs(doc, span);
-  const lines = spanLines(doc, span);
+  const attrs = spanAttrs(span);
+  const lines = spanLines(span);
   let b = span.heading + 1;
   while (b < lines.length && isBlank(lines[b]!)) b++;
   return {

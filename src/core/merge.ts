@@ -33,107 +33,120 @@ export interface MergeInput {
  */
 export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
   const opts = { file: file ?? "buffer" };
-  // Most entries of ours and theirs are the base's: read once, there.
+  // Most entries of ours and theirs are the base's, byte for byte: read once, there.
   const b = scanBuffer(base, opts);
-  const [o, t] = [scanBuffer(ours, { ...opts, like: b }), scanBuffer(theirs, { ...opts, like: b })];
-  const [baseById, oursById, theirsById] = [b.byId, o.byId, t.byId];
+  const o = scanBuffer(ours, { ...opts, like: b });
+  const t = scanBuffer(theirs, { ...opts, like: b });
 
-  const kept = new Map<string, Copy>();
-  const keep = (c: Copy): void => {
-    if (!kept.has(c.id)) kept.set(c.id, c);
+  // What is kept, by id (the first kept wins): the base's ids at their place there, other ids (new, edit ids) by id.
+  const keptAt: Array<Kept | undefined> = new Array<Kept | undefined>(b.entries.length).fill(undefined);
+  const keptElse = new Map<string, Kept>();
+  const placeOf = (id: string): number => b.byId.get(id)?.index ?? -1;
+  const keptOf = (id: string, at = placeOf(id)): Kept | undefined => (at >= 0 ? keptAt[at] : keptElse.get(id));
+  const keep = (k: Kept, at = placeOf(k.id)): void => {
+    if (keptOf(k.id, at) !== undefined) return;
+    if (at >= 0) keptAt[at] = k;
+    else keptElse.set(k.id, k);
   };
-  const copy = (doc: ScannedBuffer, span: EntrySpan, text = spanText(doc, span)): Copy => ({ id: span.id, text, from: { doc, span } });
-  const settle = (id: string): void => {
-    const bs = baseById.get(id);
-    const os = oursById.get(id);
-    const ts = theirsById.get(id);
+  /** A side's version of the base's entry i: the base's own span when it holds a copy of it, its own span, or none. */
+  const versionOf = (side: ScannedBuffer, i: number): EntrySpan | undefined =>
+    side.inLike!.copy[i] ? b.entries[i] : side.inLike!.at[i]! >= 0 ? side.byId.get(b.entries[i]!.id) : undefined;
+
+  // A span that is the base's (a side's copy of it) holds the base's text: no need to compare.
+  const settle = (bs: EntrySpan | undefined, os: EntrySpan | undefined, ts: EntrySpan | undefined, at: number): void => {
     if (os && ts) {
-      // A copy of the base's entry, byte for byte, is known to hold the base's text without comparing.
-      const oIsBase = bs !== undefined && os.same === bs;
-      const tIsBase = bs !== undefined && ts.same === bs;
-      if (oIsBase && tIsBase) return keep(copy(o, os));
-      const bt = bs && spanText(b, bs);
-      const ot = spanText(o, os);
-      const tt = spanText(t, ts);
-      if (tIsBase || ot === tt || tt === bt) return keep(copy(o, os, ot));
-      if (oIsBase || ot === bt) return keep(copy(t, ts, tt));
-      const [be, oe, te] = [bs && entryOf(b, bs), entryOf(o, os), entryOf(t, ts)];
+      if (os === ts || ts === bs) return keep(os, at);
+      const ot = spanText(os);
+      const tt = spanText(ts);
+      const bt = bs && (os === bs ? ot : spanText(bs));
+      if (ot === tt || tt === bt) return keep(os, at);
+      if (ot === bt) return keep(ts, at);
+      const [be, oe, te] = [bs && entryOf(bs), entryOf(os), entryOf(ts)];
       // Two changes of one task: one task, decided by the queue's rules (claims, done, assignments).
-      if (oe.type === "task" && te.type === "task") return keep(entryCopy(mergeTask(be, oe, te)));
+      if (oe.type === "task" && te.type === "task") return keep(new Made(mergeTask(be, oe, te)), at);
       // Two acceptances of one handoff: one, the earlier (then the persona that sorts first).
-      if (oe.type === "handoff" && te.type === "handoff" && oe.attrs?.accepted && te.attrs?.accepted) return keep(entryCopy(earlierAcceptance(oe, te)));
-      const [first, second] = bothChanged(entryCopy(oe), entryCopy(te));
-      keep(first);
+      if (oe.type === "handoff" && te.type === "handoff" && oe.attrs?.accepted && te.attrs?.accepted) return keep(new Made(earlierAcceptance(oe, te)), at);
+      const [first, second] = bothChanged(new Made(oe), new Made(te));
+      keep(first, at);
       // The edit's id is derived from its text; should another entry hold it already, derive again.
       let alt = second;
-      while (kept.has(alt.id) && kept.get(alt.id)!.text !== alt.text) alt = withEditId(alt, first.id, `${alt.id}\n${alt.text}`);
+      for (let k = keptOf(alt.id); k !== undefined && textOf(k) !== alt.text; k = keptOf(alt.id)) alt = withEditId(alt, first.id, `${alt.id}\n${alt.text}`);
       keep(alt);
     } else if (os) {
       // Theirs lacks it: new on our side, or deleted there (honoured only if we left it unchanged).
-      if (!bs) return keep(copy(o, os));
-      if (os.same !== bs && spanText(o, os) !== spanText(b, bs)) keep(copy(o, os));
+      if (!bs || (os !== bs && spanText(os) !== spanText(bs))) keep(os, at);
     } else if (ts) {
-      if (!bs) return keep(copy(t, ts));
-      if (ts.same !== bs && spanText(t, ts) !== spanText(b, bs)) keep(copy(t, ts));
+      if (!bs || (ts !== bs && spanText(ts) !== spanText(bs))) keep(ts, at);
     }
   };
   // Every id once, in the order base, ours, theirs first hold it.
-  for (const span of b.entries) settle(span.id);
-  for (const span of o.entries) if (!baseById.has(span.id)) settle(span.id);
-  for (const span of t.entries) if (!baseById.has(span.id) && !oursById.has(span.id)) settle(span.id);
+  for (let i = 0; i < b.entries.length; i++) settle(b.entries[i], versionOf(o, i), versionOf(t, i), i);
+  for (const os of o.entries) if (os.inLike < 0) settle(undefined, os, t.byId.get(os.id), -1);
+  for (const ts of t.entries) if (ts.inLike < 0 && !o.byId.has(ts.id)) settle(undefined, undefined, ts, -1);
 
-  const ordered: Copy[] = [];
-  for (const span of b.entries) {
-    const k = kept.get(span.id);
-    if (k) ordered.push(k);
-  }
-  const fresh = [...kept.values()].filter((c) => !baseById.has(c.id));
-  ordered.push(...sortByTimeThenId(fresh));
-
+  const ordered = keptAt.filter((k): k is Kept => k !== undefined);
+  ordered.push(...sortByTimeThenId([...keptElse.values()]));
   const header = mergeTextLines(b.header, o.header, t.header);
   return writeBuffer(header, ordered, textShape(b.shape, o.shape, t.shape, base));
 }
 
-/**
- * One side's copy of an entry: its text (lines joined by LF) and where it came from, a span of a scanned
- * file (read as a whole entry only when a rule needs its fields) or an entry a rule made.
- */
-interface Copy {
-  id: string;
-  text: string;
-  from: Entry | { doc: ScannedBuffer; span: EntrySpan };
+/** An entry a rule made (or read in full for one): its text is its lines joined by LF. */
+class Made {
+  readonly id: string;
+  readonly text: string;
+  constructor(readonly entry: Entry) {
+    this.id = entry.id;
+    this.text = entry.lines.join("\n");
+  }
 }
 
-const entryCopy = (e: Entry): Copy => ({ id: e.id, text: e.lines.join("\n"), from: e });
-const entryOfCopy = (c: Copy): Entry => ("span" in c.from ? (c.from = entryOf(c.from.doc, c.from.span)) : c.from);
+/** What the merge keeps of an entry: a side's span (written as its text), or an entry a rule made. */
+type Kept = EntrySpan | Made;
+
+const textOf = (k: Kept): string => (k instanceof Made ? k.text : spanText(k));
+
 /** When an entry was written, in milliseconds (0 when unknown): what orders new entries. */
-function timeOf(c: Copy): number {
-  if ("span" in c.from) return entryTime(c.from.span);
-  const t = Date.parse(c.from.createdAt);
+function timeOf(k: Kept): number {
+  if (!(k instanceof Made)) return entryTime(k);
+  const t = Date.parse(k.entry.createdAt);
   return Number.isNaN(t) ? 0 : t;
 }
 
 /**
  * What serializeBuffer writes for a header and entries (one blank line before each entry), from the entries'
  * texts. Every entry's last line is not blank: a parsed entry ends at its last non-blank line, a made one
- * at its title or body.
+ * at its title or body. Entries that follow one another in a file, one blank line apart (most of a merge's),
+ * are written as one slice of it when its line ends are the result's.
  */
-function writeBuffer(header: readonly string[], entries: readonly Copy[], shape: TextShape): string {
+function writeBuffer(header: readonly string[], entries: readonly Kept[], shape: TextShape): string {
   const parts = [...header];
   let separated = header.length === 0 || isBlank(header[header.length - 1]!);
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
     if (!separated) parts.push("");
-    parts.push(shape.eol === "\n" ? e.text : e.text.replace(/\n/g, shape.eol));
     separated = false;
+    const e = entries[i]!;
+    if (e instanceof Made || e.doc.cr || shape.eol !== "\n") {
+      const text = textOf(e);
+      parts.push(shape.eol === "\n" ? text : text.replace(/\n/g, shape.eol));
+      continue;
+    }
+    const { text } = e.doc;
+    let last = e;
+    for (let next = entries[i + 1]; next && !(next instanceof Made) && next.doc === e.doc && next.start === last.end + 2; next = entries[i + 1]) {
+      if (text.charCodeAt(last.end) !== 10 || text.charCodeAt(last.end + 1) !== 10) break;
+      last = next;
+      i++;
+    }
+    parts.push(text.slice(e.start, last.end));
   }
   if (parts.length === 0) return shape.bom ? "\uFEFF" : "";
   return (shape.bom ? "\uFEFF" : "") + parts.join(shape.eol) + shape.eol;
 }
 
-function sortByTimeThenId(copies: Copy[]): Copy[] {
-  const keyed = copies.map((c) => ({ c, t: timeOf(c) }));
-  keyed.sort((a, b) => a.t - b.t || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
-  return keyed.map((k) => k.c);
+function sortByTimeThenId(kept: Kept[]): Kept[] {
+  const keyed = kept.map((k) => ({ k, t: timeOf(k) }));
+  keyed.sort((a, b) => a.t - b.t || (a.k.id < b.k.id ? -1 : a.k.id > b.k.id ? 1 : 0));
+  return keyed.map((x) => x.k);
 }
 
 function earlierAcceptance(a: Entry, b: Entry): Entry {
@@ -142,7 +155,7 @@ function earlierAcceptance(a: Entry, b: Entry): Entry {
 }
 
 /** Both sides changed one entry: keep both texts, in an order that does not depend on the side. */
-function bothChanged(a: Copy, b: Copy): [Copy, Copy] {
+function bothChanged(a: Made, b: Made): [Made, Made] {
   const [first, second] = a.text <= b.text ? [a, b] : [b, a];
   return [first, withEditId(second, first.id, second.text)];
 }
@@ -155,7 +168,7 @@ const MAX_ID = 128;
  * suffix would pass the limit, the id is cut short and the hash covers the whole id as well, so two long ids
  * that share their first characters still get different edit ids.
  */
-function withEditId(copy: Copy, id: string, hashed: string): Copy {
+function withEditId(made: Made, id: string, hashed: string): Made {
   const suffix = (h: string) => `.edit-${h}`;
   let altId = `${id}${suffix(shortHash(hashed))}`;
   if (altId.length > MAX_ID) {
@@ -163,9 +176,9 @@ function withEditId(copy: Copy, id: string, hashed: string): Copy {
     altId = `${id.slice(0, MAX_ID - s.length)}${s}`;
   }
   if (!ID_PATTERN.test(altId)) throw new Error(`bug: edit id ${altId} would not read back`);
-  const entry = entryOfCopy(copy);
+  const entry = made.entry;
   const marker = entry.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
-  return entryCopy({ ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] });
+  return new Made({ ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] });
 }
 
 /** FNV-1a, 32 bits, as 8 hex digits: a stable short name for a text, not a security measure. */

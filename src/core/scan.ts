@@ -6,8 +6,8 @@
  * Pure. The rules of the format live here once; entries.ts re-exports what its callers use.
  *
  * A merge scans three versions of one file, mostly the same entries: ours and theirs are scanned against the
- * base, and an entry whose text (to the next marker) is the base's, byte for byte, takes what the base's read
- * (id, time, title line) without reading it again, as it would read the same.
+ * base, and an entry whose text (to the next marker) is the base's, byte for byte, is that entry: it would read
+ * the same, so it is not read again, only noted (see `ScannedBuffer.inLike`).
  *
  * Lines are splitLines' lines: split at LF or CRLF, a final newline makes no empty last line; any other CR
  * is text. Only lines that may be structure are read as strings: those opening with `<!--` (entry marker),
@@ -41,6 +41,8 @@ export interface EntryHead {
 }
 
 export interface EntrySpan extends EntryHead {
+  /** The file it was read from. */
+  doc: ScannedBuffer;
   /** Offsets in the scanned text: where the marker line starts, where the entry's last non-blank line ends (before its break). */
   start: number;
   end: number;
@@ -50,12 +52,12 @@ export interface EntrySpan extends EntryHead {
   markerEnd: number;
   /** The title heading's line, counted from the marker's (1 when it comes right after it). */
   heading: number;
-  /** Its place among the file's entries. */
+  /** Its place among the entries read. */
   index: number;
-  /** The entry of the version this file was scanned against whose text it is, byte for byte (blank lines after it too). */
-  same?: EntrySpan | undefined;
+  /** Scanned like another file: the place of the entry with its id there, or -1. */
+  inLike: number;
   /** All the marker's attributes, when the scan was asked to keep them (else `spanAttrs` reads them again). */
-  attrs?: ReadonlyMap<string, string> | undefined;
+  attrs: ReadonlyMap<string, string> | undefined;
 }
 
 export interface ScannedBuffer {
@@ -66,9 +68,15 @@ export interface ScannedBuffer {
   cr: boolean;
   /** Lines before the first entry (title, intro, frontmatter), without trailing blank lines. */
   header: string[];
+  /** The entries read, in order: all of them, or, scanned like another file, those that are no copy of its entries. */
   entries: EntrySpan[];
-  /** The entries by id (an id is never used twice). */
+  /** `entries` by id. */
   byId: Map<string, EntrySpan>;
+  /**
+   * Scanned like another file: for each of its entries, where the entry with its id starts here (-1: not here), and
+   * whether it is a copy, byte for byte (then it is no span of `entries`: it is that file's).
+   */
+  inLike: { at: Int32Array; copy: Uint8Array } | undefined;
   /** Whether a code fence is open at the end of the text (the last entry's, swallowing anything after it). */
   openAtEnd: boolean;
 }
@@ -83,20 +91,21 @@ export interface ScanOptions {
 }
 
 /** An entry's text: its lines joined by LF, whatever the file's line ends (what merges compare and hash). */
-export function spanText(doc: ScannedBuffer, span: EntrySpan): string {
+export function spanText(span: EntrySpan): string {
+  const doc = span.doc;
   const text = doc.text.slice(span.start, span.end);
   // Every CR right before a LF is part of a line break; any other CR is text.
   return doc.cr ? text.replace(/\r\n/g, "\n") : text;
 }
 
 /** An entry's lines. */
-export function spanLines(doc: ScannedBuffer, span: EntrySpan): string[] {
-  return doc.text.slice(span.start, span.end).split(doc.cr ? /\r?\n/ : "\n");
+export function spanLines(span: EntrySpan): string[] {
+  return span.doc.text.slice(span.start, span.end).split(span.doc.cr ? /\r?\n/ : "\n");
 }
 
 /** An entry's marker attributes. */
-export function spanAttrs(doc: ScannedBuffer, span: EntrySpan): ReadonlyMap<string, string> {
-  return span.attrs ?? readMarker(doc.text.slice(span.start, span.markerEnd), "entry", 0, "");
+export function spanAttrs(span: EntrySpan): ReadonlyMap<string, string> {
+  return span.attrs ?? readMarker(span.doc.text.slice(span.start, span.markerEnd), "entry", 0, "");
 }
 
 /** An entry's title, from its heading line. */
@@ -144,11 +153,11 @@ export function scanBuffer(source: string, options: ScanOptions = {}): ScannedBu
   const text = bom ? source.slice(1) : source;
   const firstBreak = text.indexOf("\n");
   const eol = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 13 ? "\r\n" : "\n";
-  const cr = text.includes("\r");
+  const doc: ScannedBuffer = { text, shape: { bom, eol }, cr: text.includes("\r"), header: [], entries: [], byId: new Map(), inLike: undefined, openAtEnd: false };
   const conflictError = (at: number) => new ParseError(file, lineNumber(text, at), "git conflict markers", undefined, "markers");
   try {
-    const doc = scanEntries(text, cr, file, options, conflictError);
-    return { text, shape: { bom, eol }, cr, ...doc };
+    scanEntries(doc, file, options, conflictError);
+    return doc;
   } catch (err) {
     // Conflict markers are the first thing wrong with a file, wherever they are.
     const conflict = err instanceof ParseError && err.kind === "parse" ? conflictIn(text, 0, text.length) : -1;
@@ -156,86 +165,147 @@ export function scanBuffer(source: string, options: ScanOptions = {}): ScannedBu
   }
 }
 
-/** The header and entries of a scanned text (see scanBuffer); conflict markers in it are thrown with `conflictError`. */
-function scanEntries(text: string, cr: boolean, file: string, options: ScanOptions, conflictError: (at: number) => ParseError): Omit<ScannedBuffer, "text" | "shape" | "cr"> {
-  const lines = new StructureLines(text);
-  let start = lines.nextMarker(frontmatterEnd(text));
-  let openAtEnd = start < 0 && lines.open;
-  const header = linesBefore(text, start < 0 ? text.length : start, cr);
-  while (header.length > 0 && isBlank(header[header.length - 1]!)) header.pop();
-  const entries: EntrySpan[] = [];
-  const byId = new Map<string, EntrySpan>();
-  const { like } = options;
-  const keepAttrs = options.attrs === true;
-  let next = 0; // the entry of `like` the next one here likely is
-  let ahead: EntrySpan | undefined; // the entry at `start`, found a copy while looking past the one before
-  let unchecked = 0; // where the text not yet looked at for conflict markers starts (a copy holds none)
-  const check = (to: number) => {
-    const at = to > unchecked ? conflictIn(text, unchecked, to) : -1;
-    if (at >= 0) throw conflictError(at);
-  };
-  while (start >= 0) {
-    const index = entries.length;
-    let span = ahead ?? (like && copied(text, start, like, next, index));
-    ahead = undefined;
-    if (span && span.stop < text.length) {
-      // A copy ends where a marker starts: the next entry is a copy too (its first line is a marker there), or
-      // the line there reads as a marker; else this one runs on past it, and is no copy.
-      ahead = copied(text, span.stop, like!, span.same!.index + 1, index + 1);
-      if (!ahead && !lines.isMarker(span.stop)) {
-        lines.marker = text.slice(start, span.markerEnd);
-        span = undefined;
-      }
-    }
-    if (span) {
-      check(span.start);
-      unchecked = span.stop;
-      start = span.stop < text.length ? span.stop : -1;
-      if (start < 0) openAtEnd = like!.openAtEnd && span.same!.stop === like!.text.length;
-    } else {
-      // No fence is open at a marker: the next marker is the next one outside a fence from the line after it.
-      const marker = lines.marker;
-      const after = lines.nextMarker(nextLine(text, start));
-      const stop = after < 0 ? text.length : after;
-      if (after < 0) openAtEnd = lines.open;
-      // Not a copy of the next entries there: read it, or only its lines when its marker is theirs (an edit).
-      const same = like?.entries[next];
-      const head = same && !keepAttrs && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
-      span = readSpan(text, start, marker, stop, index, file, keepAttrs, head);
-      start = after;
-    }
-    const prior = byId.get(span.id);
-    if (prior !== undefined) {
-      const first = lineNumber(text, prior.start);
-      throw new ParseError(file, lineNumber(text, span.start), `entry id ${span.id} is used twice (first at line ${first})`, "give one of them a new id");
-    }
-    byId.set(span.id, span);
-    entries.push(span);
-    const there = like && (span.same ?? like.byId.get(span.id));
-    if (there) next = there.index + 1;
+/** Reads the header and entries of `doc`'s text (see scanBuffer); conflict markers in it are thrown with `conflictError`. */
+function scanEntries(doc: ScannedBuffer, file: string, options: ScanOptions, conflictError: (at: number) => ParseError): void {
+  const scan = new EntryScan(doc, file, options, conflictError);
+  // One call per entry: a short method the engine optimizes after a few hundred entries, not a long loop body.
+  let start = scan.first();
+  while (start >= 0) start = scan.entryAt(start);
+  scan.end();
+}
+
+/** The walk of scanEntries through one text, entry by entry. */
+class EntryScan {
+  private readonly text: string;
+  private readonly lines: StructureLines;
+  private readonly like: ScannedBuffer | undefined;
+  private readonly inLike: { at: Int32Array; copy: Uint8Array } | undefined;
+  private readonly keepAttrs: boolean;
+  /** The entry of `like` the next one here likely is. */
+  private next = 0;
+  /** The entry of `like` the one at the next start is a copy of, found while looking past the one before; or -1. */
+  private ahead = -1;
+  /** Where the text not yet looked at for conflict markers starts (a copy holds none). */
+  private unchecked = 0;
+
+  constructor(
+    private readonly doc: ScannedBuffer,
+    private readonly file: string,
+    options: ScanOptions,
+    private readonly conflictError: (at: number) => ParseError,
+  ) {
+    this.text = doc.text;
+    this.lines = new StructureLines(doc.text);
+    this.like = options.like;
+    this.keepAttrs = options.attrs === true;
+    const n = options.like?.entries.length ?? 0;
+    this.inLike = options.like && { at: new Int32Array(n).fill(-1), copy: new Uint8Array(n) };
+    doc.inLike = this.inLike;
   }
-  check(text.length);
-  return { header, entries, byId, openAtEnd };
+
+  /** Reads the header; the first entry's start, or -1. */
+  first(): number {
+    const { doc, text, lines } = this;
+    const start = lines.nextMarker(frontmatterEnd(text));
+    doc.openAtEnd = start < 0 && lines.open;
+    doc.header = linesBefore(text, start < 0 ? text.length : start, doc.cr);
+    while (doc.header.length > 0 && isBlank(doc.header[doc.header.length - 1]!)) doc.header.pop();
+    return start;
+  }
+
+  /** Takes the entry whose marker line starts at `start` (no fence is open there); the next one's start, or -1. */
+  entryAt(start: number): number {
+    const { text, like } = this;
+    let k = this.ahead >= 0 ? this.ahead : like ? copied(text, start, like, this.next) : -1;
+    this.ahead = -1;
+    if (k >= 0) {
+      const same = like!.entries[k]!;
+      const stop = start + same.stop - same.start;
+      if (stop < text.length) {
+        // A copy ends where a marker starts: the next entry is a copy too (its first line is a marker there), or
+        // the line there reads as a marker; else this one runs on past it, and is no copy.
+        this.ahead = copied(text, stop, like!, k + 1);
+        if (this.ahead < 0 && !this.lines.isMarker(stop)) {
+          this.lines.marker = text.slice(start, start + same.markerEnd - same.start);
+          k = -1;
+        }
+      }
+      if (k >= 0) return this.copy(start, stop, same);
+    }
+    return this.read(start);
+  }
+
+  /** Notes the copy of `like`'s entry `same` that runs from `start` to `stop`; where the next entry starts, or -1. */
+  private copy(start: number, stop: number, same: EntrySpan): number {
+    const { text, inLike } = this;
+    if (this.unchecked < start) this.checkConflicts(start);
+    this.unchecked = stop;
+    const k = same.index;
+    if (inLike!.at[k]! >= 0) this.usedTwice(same.id, start, inLike!.at[k]!);
+    inLike!.at[k] = start;
+    inLike!.copy[k] = 1;
+    this.next = k + 1;
+    if (stop < text.length) return stop;
+    this.doc.openAtEnd = this.like!.openAtEnd && same.stop === this.like!.text.length;
+    return -1;
+  }
+
+  /** Reads the entry at `start` (no copy: edited, or new); where the next entry starts, or -1. */
+  private read(start: number): number {
+    const { doc, text, like, lines, inLike } = this;
+    // No fence is open at a marker: the next marker is the next one outside a fence from the line after it.
+    const marker = lines.marker;
+    const after = lines.nextMarker(nextLine(text, start));
+    if (after < 0) doc.openAtEnd = lines.open;
+    // Its marker may be that of the next entry there (an edit): then its head is known, only its lines are read.
+    const same = like?.entries[this.next];
+    const head = same && !this.keepAttrs && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
+    const span = readSpan(doc, start, marker, after < 0 ? text.length : after, this.file, this.keepAttrs, head);
+    span.inLike = like ? (head ?? like.byId.get(span.id))?.index ?? -1 : -1;
+    if (span.inLike >= 0) {
+      if (inLike!.at[span.inLike]! >= 0) this.usedTwice(span.id, start, inLike!.at[span.inLike]!);
+      inLike!.at[span.inLike] = start;
+      this.next = span.inLike + 1;
+    } else {
+      const prior = doc.byId.get(span.id);
+      if (prior !== undefined) this.usedTwice(span.id, start, prior.start);
+    }
+    doc.byId.set(span.id, span);
+    doc.entries.push(span);
+    return after;
+  }
+
+  /** After the last entry: the text no copy covered holds no conflict marker. */
+  end(): void {
+    this.checkConflicts(this.text.length);
+  }
+
+  private checkConflicts(to: number): void {
+    const at = conflictIn(this.text, this.unchecked, to);
+    if (at >= 0) throw this.conflictError(at);
+  }
+
+  private usedTwice(id: string, at: number, first: number): never {
+    const { text } = this;
+    throw new ParseError(this.file, lineNumber(text, at), `entry id ${id} is used twice (first at line ${lineNumber(text, first)})`, "give one of them a new id");
+  }
 }
 
 /**
- * The entry at `start` when its lines up to where `like`'s entry i or i + 1 ends are that one's, byte for byte:
- * it reads as that one does (the same lines, from a marker, where no fence is open), so it takes that one's
- * reading at its own offsets, and its lines are not looked at one by one. Whether a marker follows it, as one
- * follows that one, is for the caller to see; a fence that one left open at the end of its text would run on.
+ * Which of `like`'s entries i and i + 1 the lines at `start` are, up to where that one ends, byte for byte: the
+ * entry there reads as that one does (the same lines, from a marker, where no fence is open), so it is not read
+ * again, nor its lines looked at one by one. Whether a marker follows it, as one follows that one, is for the
+ * caller to see; a fence that one left open at the end of its text would run on. -1 for neither.
  */
-function copied(text: string, start: number, like: ScannedBuffer, i: number, index: number): EntrySpan | undefined {
-  for (const k of [i, i + 1]) {
-    const same = like.entries[k];
-    if (!same) return undefined;
+function copied(text: string, start: number, like: ScannedBuffer, i: number): number {
+  for (let k = i; k <= i + 1 && k < like.entries.length; k++) {
+    const same = like.entries[k]!;
     const stop = start + same.stop - same.start;
     if (stop > text.length || (same.stop === like.text.length && like.openAtEnd && stop < text.length)) continue;
     // Compared as two slices: a native comparison (an optimized startsWith compares character by character).
-    if (text.slice(start, stop) !== like.text.slice(same.start, same.stop)) continue;
-    const shift = start - same.start;
-    return spanOf(same, start, same.end + shift, stop, same.markerEnd + shift, same.heading, index, same, same.attrs);
+    if (text.slice(start, stop) === like.text.slice(same.start, same.stop)) return k;
   }
-  return undefined;
+  return -1;
 }
 
 /**
@@ -291,24 +361,25 @@ class StructureLines {
    */
   nextMarker(from: number, all = false): number {
     const text = this.text;
-    const fence = new FenceTracker();
-    [this.open, this.opened] = [false, -1];
+    let fence: FenceTracker | undefined; // most entries hold no fence
+    this.open = false;
+    this.opened = -1;
     if (from < 0) return -1;
     for (let s = this.next(from); s >= 0; s = this.next(s + 1)) {
       const line = text.slice(s, lineEnd(text, s));
       if (text.charCodeAt(s) === 60) {
-        if (!all && !fence.open && isMarkerLine(line)) {
+        if (!all && !fence?.open && isMarkerLine(line)) {
           this.marker = line;
-          this.open = false;
           return s;
         }
       } else {
+        fence ??= new FenceTracker();
         const wasOpen = fence.open;
         fence.feed(line);
         if (!wasOpen && fence.open) this.opened = s;
       }
     }
-    this.open = fence.open;
+    this.open = fence?.open === true;
     return -1;
   }
 
@@ -394,7 +465,8 @@ function frontmatterEnd(text: string): number {
  * the text) less its trailing blank lines: its marker read and checked (unless `head` says what it holds: the
  * same marker line read before), and its title heading found.
  */
-function readSpan(text: string, start: number, marker: string, stop: number, index: number, file: string, keepAttrs: boolean, head?: EntryHead): EntrySpan {
+function readSpan(doc: ScannedBuffer, start: number, marker: string, stop: number, file: string, keepAttrs: boolean, head?: EntryHead): EntrySpan {
+  const text = doc.text;
   const markerEnd = start + marker.length;
   const line = () => lineNumber(text, start);
   let attrs: Map<string, string> | undefined;
@@ -403,36 +475,26 @@ function readSpan(text: string, start: number, marker: string, stop: number, ind
     head = readHead(attrs, file, line);
   }
   let last = lineBefore(text, stop);
-  while (last > start && isBlank(text.slice(last, lineEnd(text, last)))) last = lineBefore(text, last);
-  const end = last === start ? markerEnd : lineEnd(text, last);
+  let end = lineEnd(text, last);
+  while (last > start && isBlank(text.slice(last, end))) {
+    last = lineBefore(text, last);
+    end = lineEnd(text, last);
+  }
 
   // The title: the first non-blank line after the marker.
   let h = 1;
   let at = nextLine(text, start);
-  while (at >= 0 && at <= last && isBlank(text.slice(at, lineEnd(text, at)))) {
+  let title = at >= 0 && at <= last ? text.slice(at, lineEnd(text, at)) : "";
+  while (at >= 0 && at <= last && isBlank(title)) {
     h++;
     at = nextLine(text, at);
+    title = at >= 0 && at <= last ? text.slice(at, lineEnd(text, at)) : "";
   }
-  if (at < 0 || at > last || !HEADING.test(text.slice(at, lineEnd(text, at)))) {
+  if (at < 0 || at > last || !HEADING.test(title)) {
     const where = at >= 0 && at <= last ? at : last;
     throw new ParseError(file, lineNumber(text, where), `entry ${head.id} has no title heading`, "put a line like `## Title` right after its marker");
   }
-  return spanOf(head, start, end, stop, markerEnd, h, index, undefined, keepAttrs ? attrs : undefined);
-}
-
-/** Every span is built here, its fields always in one order: one shape for the engine to optimize for. */
-function spanOf(
-  head: EntryHead,
-  start: number,
-  end: number,
-  stop: number,
-  markerEnd: number,
-  heading: number,
-  index: number,
-  same: EntrySpan | undefined,
-  attrs: ReadonlyMap<string, string> | undefined,
-): EntrySpan {
-  return { id: head.id, at: head.at, time: head.time, start, end, stop, markerEnd, heading, index, same, attrs };
+  return { id: head.id, at: head.at, time: head.time, doc, start, end, stop, markerEnd, heading: h, index: doc.entries.length, inLike: -1, attrs: keepAttrs ? attrs : undefined };
 }
 
 /** A marker line's attributes; a ParseError naming the line (found only then: it costs a walk from the top). */
