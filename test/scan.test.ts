@@ -1,13 +1,14 @@
 /**
  * The offsets scanner (src/core/scan.ts) reads buffer files as the line-by-line parser did, and the union merge
- * built on it writes the same bytes: held to that parser and merge (test/oracle/buffer-lines.ts) on generated
- * files full of what breaks parsers, then on the nasty cases one by one.
+ * built on it writes the same bytes (the log merge too, which no longer copies every event): held to the earlier
+ * parser and merges (test/oracle/buffer-lines.ts) on generated files full of what breaks parsers, then on the
+ * nasty cases one by one.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseBuffer, unclosedFence } from "../src/core/entries.js";
-import { mergeBuffers } from "../src/core/merge.js";
-import { mergeBuffersByLines, parseBufferByLines, unclosedFenceByLines } from "./oracle/buffer-lines.js";
+import { mergeBuffers, mergeLog } from "../src/core/merge.js";
+import { mergeBuffersByLines, mergeLogByLines, parseBufferByLines, unclosedFenceByLines } from "./oracle/buffer-lines.js";
 
 /** What a call gives: its value, or the error it throws (kind and message), so two can be compared. */
 function outcome<T>(f: () => T): { value: T } | { error: string } {
@@ -192,5 +193,30 @@ describe("merge of the nasty cases", () => {
     const moved = `# Buffer\n\n${entry("ccc")}\n${entry("a", "Ours.")}\n${entry("bb")}`;
     const got = both(base, moved, base.replace("Body of a.", "Theirs.").replace(`${entry("bb")}\n`, ""));
     expect((got as { value: string }).value).toMatch(/Ours\.[\s\S]*Theirs\.|Theirs\.[\s\S]*Ours\./);
+  });
+});
+
+describe("log merge against the one that copied every event", () => {
+  // Events drawn from few times and personas, so lines repeat (a line written twice stays twice) and times tie.
+  const event = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.constantFrom("dev", "qa"), fc.constantFrom("save", "start")).map(([m, who, what]) => `- 2026-11-22T10:0${m}:00Z · ${who} · ${what}`);
+  const under = fc.constantFrom("  note", "", "more words", "   ", "- not a time", "-  2026-11-22T10:00:00Z spaced");
+  const item = fc.oneof({ weight: 4, arbitrary: event.map((e) => [e]) }, { weight: 1, arbitrary: fc.tuple(event, fc.array(under, { minLength: 1, maxLength: 3 })).map(([e, u]) => [e, ...u]) });
+  const log = fc.tuple(fc.constantFrom([], ["# Session log"], ["# Session log", "", "One line per start."]), fc.array(item, { maxLength: 8 }));
+  const edit = (l: string[][], d: readonly number[], more: string[][]) => l.flatMap((x, i) => ((d[i % d.length] ?? 0) < 20 ? [] : (d[i % d.length] ?? 0) < 35 ? [[...x, "edited under"]] : [x])).concat(more);
+  const text = (head: string[], items: string[][], eol: string, final: boolean) => {
+    const lines = [...head, ...items.flat()];
+    return lines.length === 0 ? "" : lines.join(eol) + (final ? eol : "");
+  };
+
+  it("writes every generated merge the same", () => {
+    fc.assert(
+      fc.property(log, fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 4, maxLength: 4 }), fc.array(item, { maxLength: 3 }), fc.array(item, { maxLength: 3 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), ([head, items], dice, mine, yours, eol, final) => {
+        const base = text(head, items, eol, final);
+        const ours = text(head, edit(items, dice, mine), eol, final);
+        const theirs = text(dice[0]! % 2 ? [...head, "theirs"] : head, edit(items, dice.slice(1), yours), eol, !final || dice[2]! % 2 === 0);
+        expect(mergeLog({ base, ours, theirs })).toBe(mergeLogByLines({ base, ours, theirs }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

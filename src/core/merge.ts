@@ -300,22 +300,30 @@ const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
  */
 export function mergeLog({ base, ours, theirs }: MergeInput): string {
   const [b, o, t] = [splitLog(base), splitLog(ours), splitLog(theirs)];
-  const [inBase, inOurs, inTheirs] = [b, o, t].map((x) => new Map(x.events.map((e) => [e.key, e])));
+  const [inBase, inOurs, inTheirs] = [byKey(b.events), byKey(o.events), byKey(t.events)];
   const kept: LogEvent[] = [];
-  for (const key of new Set([...inOurs!.keys(), ...inTheirs!.keys()])) {
-    const [be, oe, te] = [inBase!.get(key), inOurs!.get(key), inTheirs!.get(key)];
+  const settle = (oe: LogEvent | undefined, te: LogEvent | undefined, be: LogEvent | undefined): void => {
     if (oe && te) {
-      kept.push({ ...oe, tail: mergeTextLines(be?.tail ?? [], oe.tail, te.tail) });
-      continue;
+      // Lines under it the same on both sides (most events), or changed on one side only: that side's.
+      const baseTail = be?.tail ?? NO_TAIL;
+      if (sameLines(oe.tail, te.tail) || sameLines(te.tail, baseTail)) kept.push(oe);
+      else if (sameLines(oe.tail, baseTail)) kept.push(te);
+      else kept.push({ ...oe, tail: mergeTextLines(baseTail, oe.tail, te.tail) });
+      return;
     }
     const only = (oe ?? te)!;
-    if (be && sameLines(only.tail, be.tail)) continue; // deleted on the other side, unchanged here
+    if (be && sameLines(only.tail, be.tail)) return; // deleted on the other side, unchanged here
     kept.push(only);
-  }
+  };
+  for (const oe of o.events) settle(oe, inTheirs.get(oe.key), inBase.get(oe.key));
+  for (const te of t.events) if (!inOurs.has(te.key)) settle(undefined, te, inBase.get(te.key));
   kept.sort((x, y) => x.time - y.time || compareStrings(x.key, y.key));
   const lines = mergeTextLines(b.header, o.header, t.header);
   if (kept.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
-  for (const e of kept) lines.push(e.line, ...e.tail);
+  for (const e of kept) {
+    lines.push(e.line);
+    for (const l of e.tail) lines.push(l);
+  }
   return joinLines(lines, textShape(b.shape, o.shape, t.shape, base));
 }
 
@@ -326,6 +334,15 @@ interface LogEvent {
   line: string;
   /** Untimed lines under it, up to the next timestamped line, without trailing blank lines. */
   tail: string[];
+}
+
+/** The tail of the many events with no lines under them: one shared empty list, replaced on the first line. */
+const NO_TAIL: string[] = [];
+
+function byKey(events: readonly LogEvent[]): Map<string, LogEvent> {
+  const map = new Map<string, LogEvent>();
+  for (const e of events) map.set(e.key, e);
+  return map;
 }
 
 function splitLog(text: string): { shape: TextShape; header: string[]; events: LogEvent[] } {
@@ -340,12 +357,14 @@ function splitLog(text: string): { shape: TextShape; header: string[]; events: L
     const line = lines[i]!;
     const m = LOG_TIME.exec(line);
     if (!m) {
-      events[events.length - 1]!.tail.push(line);
+      const last = events[events.length - 1]!;
+      if (last.tail === NO_TAIL) last.tail = [line];
+      else last.tail.push(line);
       continue;
     }
     const n = (seen.get(line) ?? 0) + 1;
     seen.set(line, n);
-    events.push({ key: n === 1 ? line : `${line}\n#${n}`, time: Date.parse(m[1]!) || 0, line, tail: [] });
+    events.push({ key: n === 1 ? line : `${line}\n#${n}`, time: Date.parse(m[1]!) || 0, line, tail: NO_TAIL });
   }
   for (const e of events) while (e.tail.length > 0 && isBlank(e.tail[e.tail.length - 1]!)) e.tail.pop();
   return { shape, header: lines.slice(0, end), events };

@@ -1,14 +1,14 @@
 /**
- * The buffer parser and union merge as they were before the offsets scanner (src/core/scan.ts): every line a
- * string, every entry read in full. Kept only as the reference the scanner's results are held to: the same
- * entries, the same errors (file, line, words), the same merged bytes. Built from the same rules (marker,
- * fence, conflict, time) the product uses, so it checks the scanner's use of them, not the rules.
+ * The buffer parser, union merge and log merge as they were before the offsets scanner (src/core/scan.ts): every
+ * line a string, every entry read in full, every event copied. Kept only as the reference the new code's results
+ * are held to: the same entries, the same errors (file, line, words), the same merged bytes. Built from the same
+ * rules (marker, fence, conflict, time) the product uses, so it checks the new code's use of them, not the rules.
  */
 import { ParseError } from "../../src/core/errors.js";
 import { readMarker } from "../../src/core/marker.js";
 import { ID_PATTERN, idTime } from "../../src/core/ids.js";
 import { isoSeconds } from "../../src/core/clock.js";
-import { FenceTracker, conflictMarkerLine, isBlank, splitLines, trimLeadingBlank, trimTrailingBlank } from "../../src/core/text.js";
+import { FenceTracker, conflictMarkerLine, isBlank, joinLines, sameLines, splitLines, trimLeadingBlank, trimTrailingBlank, type TextShape } from "../../src/core/text.js";
 import { isIsoTime, isMarkerLine, normalizeTags, serializeBuffer, type BufferDoc, type Entry, type EntryFields } from "../../src/core/entries.js";
 import { mergeTextLines, textShape } from "../../src/core/text-merge.js";
 import { mergeTask } from "../../src/core/tasks.js";
@@ -182,4 +182,58 @@ function withEditId(entry: Entry, id: string, hashed: string): Entry {
   }
   const marker = entry.lines[0]!.replace(/(\bid=)("(?:[^"\\]|\\.)*"|[^\s"]+)/, `$1${altId}`);
   return { ...entry, id: altId, lines: [marker, ...entry.lines.slice(1)] };
+}
+
+const LOG_TIME = /^- (\d{4}-\d\d-\d\dT[0-9:.]+Z)\b/;
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function mergeLogByLines({ base, ours, theirs }: MergeInput): string {
+  const [b, o, t] = [splitLog(base), splitLog(ours), splitLog(theirs)];
+  const [inBase, inOurs, inTheirs] = [b, o, t].map((x) => new Map(x.events.map((e) => [e.key, e])));
+  const kept: LogEvent[] = [];
+  for (const key of new Set([...inOurs!.keys(), ...inTheirs!.keys()])) {
+    const [be, oe, te] = [inBase!.get(key), inOurs!.get(key), inTheirs!.get(key)];
+    if (oe && te) {
+      kept.push({ ...oe, tail: mergeTextLines(be?.tail ?? [], oe.tail, te.tail) });
+      continue;
+    }
+    const only = (oe ?? te)!;
+    if (be && sameLines(only.tail, be.tail)) continue;
+    kept.push(only);
+  }
+  kept.sort((x, y) => x.time - y.time || compareStrings(x.key, y.key));
+  const lines = mergeTextLines(b.header, o.header, t.header);
+  if (kept.length > 0 && lines.length > 0 && !isBlank(lines[lines.length - 1]!)) lines.push("");
+  for (const e of kept) lines.push(e.line, ...e.tail);
+  return joinLines(lines, textShape(b.shape, o.shape, t.shape, base));
+}
+
+interface LogEvent {
+  key: string;
+  time: number;
+  line: string;
+  tail: string[];
+}
+
+function splitLog(text: string): { shape: TextShape; header: string[]; events: LogEvent[] } {
+  const { lines, ...shape } = splitLines(text);
+  const first = lines.findIndex((l) => LOG_TIME.test(l));
+  const headerEnd = first < 0 ? lines.length : first;
+  let end = headerEnd;
+  while (end > 0 && isBlank(lines[end - 1]!)) end--;
+  const events: LogEvent[] = [];
+  const seen = new Map<string, number>();
+  for (let i = headerEnd; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = LOG_TIME.exec(line);
+    if (!m) {
+      events[events.length - 1]!.tail.push(line);
+      continue;
+    }
+    const n = (seen.get(line) ?? 0) + 1;
+    seen.set(line, n);
+    events.push({ key: n === 1 ? line : `${line}\n#${n}`, time: Date.parse(m[1]!) || 0, line, tail: [] });
+  }
+  for (const e of events) while (e.tail.length > 0 && isBlank(e.tail[e.tail.length - 1]!)) e.tail.pop();
+  return { shape, header: lines.slice(0, end), events };
 }
