@@ -14,7 +14,7 @@
 import { MemoryError } from "./errors.js";
 import { writeMarker } from "./marker.js";
 import { ID_PATTERN } from "./ids.js";
-import { LineCounter, entryCreatedAt, isMarkerLine, scanBuffer, spanAttrs, spanLines, titleOf, type EntrySpan } from "./scan.js";
+import { LineCounter, entryCreatedAt, lineBreaks, isMarkerLine, scanBuffer, spanAttrs, spanLines, titleOf, type EntrySpan } from "./scan.js";
 import {
   FenceTracker,
   isBlank,
@@ -73,16 +73,25 @@ export interface ParseOptions {
 
 /** Parses a buffer file. Throws a ParseError naming the file and line when it cannot be read. */
 export function parseBuffer(source: string, options: ParseOptions = {}): BufferDoc {
-  const doc = scanBuffer(source, options.file === undefined ? { attrs: true } : { file: options.file, attrs: true });
   const defaultType = options.defaultType ?? "";
-  const lines = new LineCounter(doc.text);
-  return { shape: doc.shape, header: doc.header, entries: doc.entries.map((span) => entryOf(span, defaultType, lines.at(span.start))) };
+  const entries: Entry[] = [];
+  // Line numbers counted on from entry to entry: its own lines, then the line breaks before the next one.
+  let line = 0;
+  const doc = scanBuffer(source, {
+    ...(options.file === undefined ? {} : { file: options.file }),
+    each: (span, attrs) => {
+      if (entries.length === 0) line = new LineCounter(span.doc.text).at(span.start);
+      const entry = entryOf(span, defaultType, line, attrs);
+      line += entry.lines.length - 1 + lineBreaks(span.doc.text, span.end, span.stop);
+      entries.push(entry);
+    },
+  });
+  return { shape: doc.shape, header: doc.header, entries };
 }
 
-/** The entry a scanned span holds, every field read; `line` is its marker's, when known. */
-export function entryOf(span: EntrySpan, defaultType = "", line = 0): Entry {
+/** The entry a scanned span holds, every field read; `line` is its marker's, when known; `attrs` its marker's. */
+export function entryOf(span: EntrySpan, defaultType = "", line = 0, attrs: ReadonlyMap<string, string> = spanAttrs(span)): Entry {
   const { id } = span;
-  const attrs = spanAttrs(span);
   const lines = spanLines(span);
   let b = span.heading + 1;
   while (b < lines.length && isBlank(lines[b]!)) b++;

@@ -56,8 +56,6 @@ export interface EntrySpan extends EntryHead {
   index: number;
   /** Scanned like another file: the place of the entry with its id there, or -1. */
   inLike: number;
-  /** All the marker's attributes, when the scan was asked to keep them (else `spanAttrs` reads them again). */
-  attrs: ReadonlyMap<string, string> | undefined;
 }
 
 export interface ScannedBuffer {
@@ -84,8 +82,11 @@ export interface ScannedBuffer {
 export interface ScanOptions {
   /** Named in errors. */
   file?: string;
-  /** Keep each entry's marker attributes (a merge reads them only for the few entries its rules look into). */
-  attrs?: boolean;
+  /**
+   * Called with each entry as it is read (in a file scanned alone), with its marker's attributes: what a parser
+   * builds from them is made at once, while they are new to the engine's collector, not kept to the end of the scan.
+   */
+  each?: (span: EntrySpan, attrs: ReadonlyMap<string, string>) => void;
   /** A version of the file scanned before (a merge's base), which this one likely shares most entries with. */
   like?: ScannedBuffer;
 }
@@ -103,9 +104,9 @@ export function spanLines(span: EntrySpan): string[] {
   return span.doc.text.slice(span.start, span.end).split(span.doc.cr ? /\r?\n/ : "\n");
 }
 
-/** An entry's marker attributes. */
+/** An entry's marker attributes, read again (a merge needs them only for the few entries its rules look into). */
 export function spanAttrs(span: EntrySpan): ReadonlyMap<string, string> {
-  return span.attrs ?? readMarker(span.doc.text.slice(span.start, span.markerEnd), "entry", 0, "");
+  return readMarker(span.doc.text.slice(span.start, span.markerEnd), "entry", 0, "");
 }
 
 /** An entry's title, from its heading line. */
@@ -141,6 +142,13 @@ export class LineCounter {
 }
 
 const lineNumber = (text: string, offset: number): number => new LineCounter(text).at(offset);
+
+/** How many line breaks [from, to) holds. */
+export function lineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let nl = text.indexOf("\n", from); nl >= 0 && nl < to; nl = text.indexOf("\n", nl + 1)) n++;
+  return n;
+}
 
 /**
  * Scans a buffer file (see entries.ts for the format) and checks it as `parseBuffer` reads it: conflict markers
@@ -180,7 +188,9 @@ class EntryScan {
   private readonly lines: StructureLines;
   private readonly like: ScannedBuffer | undefined;
   private readonly inLike: { at: Int32Array; copy: Uint8Array } | undefined;
-  private readonly keepAttrs: boolean;
+  private readonly each: ScanOptions["each"];
+  /** The attributes of the marker `read` read last (undefined when its head was known). */
+  private attrs: Map<string, string> | undefined;
   /** The entry of `like` the next one here likely is. */
   private next = 0;
   /** The entry of `like` the one at the next start is a copy of, found while looking past the one before; or -1. */
@@ -199,7 +209,7 @@ class EntryScan {
     this.text = doc.text;
     this.lines = new StructureLines(doc.text);
     this.like = options.like;
-    this.keepAttrs = options.attrs === true;
+    this.each = options.each;
     const n = options.like?.entries.length ?? 0;
     this.inLike = options.like && { at: new Int32Array(n).fill(-1), copy: new Uint8Array(n) };
     doc.inLike = this.inLike;
@@ -228,6 +238,7 @@ class EntryScan {
     const prior = this.doc.byId.get(span.id);
     if (prior !== undefined) this.usedTwice(span.id, start, prior.start);
     this.add(span);
+    this.each?.(span, this.attrs!);
     return this.after;
   }
 
@@ -253,7 +264,7 @@ class EntryScan {
     // is known, only its lines are read.
     const marker = this.lines.marker;
     const same = like.entries[this.next];
-    const head = same && !this.keepAttrs && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
+    const head = same && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
     const span = this.read(start, head);
     const inLike = this.inLike!;
     span.inLike = (head ?? like.byId.get(span.id))?.index ?? -1;
@@ -296,7 +307,9 @@ class EntryScan {
     const open = lines.open; // read for every entry, not only the last: see nextMarker
     doc.openAtEnd = after < 0 && open;
     this.after = after;
-    return readSpan(doc, start, marker, after < 0 ? text.length : after, this.file, this.keepAttrs, head);
+    const line = () => lineNumber(text, start);
+    this.attrs = head ? undefined : readAttrs(marker, this.file, line);
+    return readSpan(doc, start, marker, after < 0 ? text.length : after, this.file, head ?? readHead(this.attrs!, this.file, line));
   }
 
   private add(span: EntrySpan): void {
@@ -514,19 +527,12 @@ function frontmatterEnd(text: string): number {
 }
 
 /**
- * The entry whose marker line starts at `start`, running to `stop` (the next marker's line, or the end of
- * the text) less its trailing blank lines: its marker read and checked (unless `head` says what it holds: the
- * same marker line read before), and its title heading found.
+ * The entry whose marker line starts at `start`, running to `stop` (the next marker's line, or the end of the
+ * text) less its trailing blank lines, with what its marker holds (`head`, read and checked): its title heading found.
  */
-function readSpan(doc: ScannedBuffer, start: number, marker: string, stop: number, file: string, keepAttrs: boolean, head?: EntryHead): EntrySpan {
+function readSpan(doc: ScannedBuffer, start: number, marker: string, stop: number, file: string, head: EntryHead): EntrySpan {
   const text = doc.text;
   const markerEnd = start + marker.length;
-  const line = () => lineNumber(text, start);
-  let attrs: Map<string, string> | undefined;
-  if (!head) {
-    attrs = readAttrs(marker, file, line);
-    head = readHead(attrs, file, line);
-  }
   // Where its last non-blank line ends: a line of text, then at most one empty line, before most markers.
   let end = printableBefore(text, stop);
   if (end < 0) {
@@ -551,7 +557,7 @@ function readSpan(doc: ScannedBuffer, start: number, marker: string, stop: numbe
     const where = at >= 0 && at < end ? at : lineBefore(text, end) ;
     throw new ParseError(file, lineNumber(text, where), `entry ${head.id} has no title heading`, "put a line like `## Title` right after its marker");
   }
-  return { id: head.id, at: head.at, time: head.time, doc, start, end, stop, markerEnd, heading: h, index: doc.entries.length, inLike: -1, attrs: keepAttrs ? attrs : undefined };
+  return { id: head.id, at: head.at, time: head.time, doc, start, end, stop, markerEnd, heading: h, index: doc.entries.length, inLike: -1 };
 }
 
 /** A marker line's attributes; a ParseError naming the line (found only then: it costs a walk from the top). */
