@@ -50,7 +50,7 @@ export function mergeBuffers({ base, ours, theirs, file }: MergeInput): string {
   };
   /** A side's version of the base's entry i: the base's own span when it holds a copy of it, its own span, or none. */
   const versionOf = (side: ScannedBuffer, i: number): EntrySpan | undefined =>
-    side.inLike!.copy[i] ? b.entries[i] : side.inLike!.at[i]! >= 0 ? side.byId.get(b.entries[i]!.id) : undefined;
+    side.inLike.copy[i] ? b.entries[i] : side.inLike.at[i]! >= 0 ? side.byId.get(b.entries[i]!.id) : undefined;
 
   // A span that is the base's (a side's copy of it) holds the base's text: no need to compare.
   const settle = (bs: EntrySpan | undefined, os: EntrySpan | undefined, ts: EntrySpan | undefined, at: number): void => {

@@ -72,9 +72,9 @@ export interface ScannedBuffer {
   byId: Map<string, EntrySpan>;
   /**
    * Scanned like another file: for each of its entries, where the entry with its id starts here (-1: not here), and
-   * whether it is a copy, byte for byte (then it is no span of `entries`: it is that file's).
+   * whether it is a copy, byte for byte (then it is no span of `entries`: it is that file's). Scanned alone: empty.
    */
-  inLike: { at: Int32Array; copy: Uint8Array } | undefined;
+  inLike: { at: Int32Array; copy: Uint8Array };
   /** Whether a code fence is open at the end of the text (the last entry's, swallowing anything after it). */
   openAtEnd: boolean;
 }
@@ -161,7 +161,10 @@ export function scanBuffer(source: string, options: ScanOptions = {}): ScannedBu
   const text = bom ? source.slice(1) : source;
   const firstBreak = text.indexOf("\n");
   const eol = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 13 ? "\r\n" : "\n";
-  const doc: ScannedBuffer = { text, shape: { bom, eol }, cr: text.includes("\r"), header: [], entries: [], byId: new Map(), inLike: undefined, openAtEnd: false };
+  // Every field has its final kind of value from the start: one shape of object for the engine, however scanned.
+  const n = options.like?.entries.length ?? 0;
+  const inLike = { at: new Int32Array(n).fill(-1), copy: new Uint8Array(n) };
+  const doc: ScannedBuffer = { text, shape: { bom, eol }, cr: text.includes("\r"), header: [], entries: [], byId: new Map(), inLike, openAtEnd: false };
   const conflictError = (at: number) => new ParseError(file, lineNumber(text, at), "git conflict markers", undefined, "markers");
   try {
     scanEntries(doc, file, options, conflictError);
@@ -176,18 +179,16 @@ export function scanBuffer(source: string, options: ScanOptions = {}): ScannedBu
 /** Reads the header and entries of `doc`'s text (see scanBuffer); conflict markers in it are thrown with `conflictError`. */
 function scanEntries(doc: ScannedBuffer, file: string, options: ScanOptions, conflictError: (at: number) => ParseError): void {
   const scan = new EntryScan(doc, file, options, conflictError);
-  // One call per entry: a short method the engine optimizes after a few hundred entries, not a long loop body.
-  let start = scan.first();
-  while (start >= 0) start = scan.entryAt(start);
-  scan.end();
+  const start = scan.first();
+  if (options.like) scan.walkLike(start, options.like);
+  else scan.walkAlone(start);
 }
 
 /** The walk of scanEntries through one text, entry by entry. */
 class EntryScan {
   private readonly text: string;
   private readonly lines: StructureLines;
-  private readonly like: ScannedBuffer | undefined;
-  private readonly inLike: { at: Int32Array; copy: Uint8Array } | undefined;
+  private readonly inLike: { at: Int32Array; copy: Uint8Array };
   private readonly each: ScanOptions["each"];
   /** The attributes of the marker `read` read last (undefined when its head was known). */
   private attrs: Map<string, string> | undefined;
@@ -208,11 +209,8 @@ class EntryScan {
   ) {
     this.text = doc.text;
     this.lines = new StructureLines(doc.text);
-    this.like = options.like;
     this.each = options.each;
-    const n = options.like?.entries.length ?? 0;
-    this.inLike = options.like && { at: new Int32Array(n).fill(-1), copy: new Uint8Array(n) };
-    doc.inLike = this.inLike;
+    this.inLike = doc.inLike;
   }
 
   /** Reads the header; the first entry's start, or -1. */
@@ -225,21 +223,29 @@ class EntryScan {
     return start;
   }
 
-  /**
-   * Takes the entry whose marker line starts at `start` (no fence is open there); the next one's start, or -1.
-   * A file scanned alone and one scanned like another take separate paths: each is optimized for its own.
+  /*
+   * The walks: one call per entry (a short method the engine optimizes after a few hundred entries, not a long
+   * loop body). A file scanned alone and one scanned like another take separate paths, each optimized for its
+   * own. `start`: where the first entry's marker starts, or -1.
    */
-  entryAt(start: number): number {
-    return this.like ? this.entryLike(start, this.like) : this.entryAlone(start);
+  walkAlone(start: number): void {
+    this.checkConflicts(start < 0 ? this.text.length : start);
+    while (start >= 0) start = this.entryAlone(start);
   }
 
+  walkLike(start: number, like: ScannedBuffer): void {
+    this.checkConflicts(start < 0 ? this.text.length : start);
+    while (start >= 0) start = this.entryLike(start, like);
+  }
+
+  /** Takes the entry whose marker line starts at `start` (no fence is open there); the next one's start, or -1. */
   private entryAlone(start: number): number {
     const span = this.read(start, undefined);
     const prior = this.doc.byId.get(span.id);
     if (prior !== undefined) this.usedTwice(span.id, start, prior.start);
     this.add(span);
     this.each?.(span, this.attrs!);
-    return this.after;
+    return this.checked(this.after);
   }
 
   private entryLike(start: number, like: ScannedBuffer): number {
@@ -263,11 +269,11 @@ class EntryScan {
     // Not a copy of the next entries there. Its marker may be that of the next one there (an edit): then its head
     // is known, only its lines are read.
     const marker = this.lines.marker;
-    const same = like.entries[this.next];
-    const head = same && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? same : undefined;
+    const same = this.next < like.entries.length ? like.entries[this.next] : undefined;
+    const head = same && same.markerEnd - same.start === marker.length && like.text.slice(same.start, same.markerEnd) === marker ? headOf(same) : undefined;
     const span = this.read(start, head);
-    const inLike = this.inLike!;
-    span.inLike = (head ?? like.byId.get(span.id))?.index ?? -1;
+    const inLike = this.inLike;
+    span.inLike = head ? same!.index : like.byId.get(span.id)?.index ?? -1;
     if (span.inLike >= 0) {
       if (inLike.at[span.inLike]! >= 0) this.usedTwice(span.id, start, inLike.at[span.inLike]!);
       inLike.at[span.inLike] = start;
@@ -277,22 +283,32 @@ class EntryScan {
       if (prior !== undefined) this.usedTwice(span.id, start, prior.start);
     }
     this.add(span);
-    return this.after;
+    return this.checked(this.after);
+  }
+
+  /**
+   * `next` (where the next entry starts, or -1), once the text up to there is known to hold no conflict marker;
+   * the text after the last entry too. Positions only grow: the text is searched once.
+   */
+  private checked(next: number): number {
+    const length = this.text.length;
+    this.checkConflicts(next < 0 ? length : next);
+    return next;
   }
 
   /** Notes the copy of `like`'s entry `same` that runs from `start` to `stop`; where the next entry starts, or -1. */
   private copy(start: number, stop: number, same: EntrySpan, like: ScannedBuffer): number {
-    const inLike = this.inLike!;
-    if (this.unchecked < start) this.checkConflicts(start);
+    const inLike = this.inLike;
+    this.checkConflicts(start);
     this.unchecked = stop;
     const k = same.index;
     if (inLike.at[k]! >= 0) this.usedTwice(same.id, start, inLike.at[k]!);
     inLike.at[k] = start;
     inLike.copy[k] = 1;
     this.next = k + 1;
-    if (stop < this.text.length) return stop;
+    if (stop < this.text.length) return this.checked(stop);
     this.doc.openAtEnd = like.openAtEnd && same.stop === like.text.length;
-    return -1;
+    return this.checked(-1);
   }
 
   /** Where the entry `read` read last ends: the next marker's start, or -1. */
@@ -304,8 +320,7 @@ class EntryScan {
     // No fence is open at a marker: the next marker is the next one outside a fence from the line after it.
     const marker = lines.marker;
     const after = lines.nextMarker(nextLine(text, start));
-    const open = lines.open; // read for every entry, not only the last: see nextMarker
-    doc.openAtEnd = after < 0 && open;
+    doc.openAtEnd = after < 0 && lines.open;
     this.after = after;
     const line = () => lineNumber(text, start);
     this.attrs = head ? undefined : readAttrs(marker, this.file, line);
@@ -317,18 +332,15 @@ class EntryScan {
     this.doc.entries.push(span);
   }
 
-  /** After the last entry: the text no copy covered holds no conflict marker. */
-  end(): void {
-    this.checkConflicts(this.text.length);
-  }
-
-  /** Throws for a conflict marker line in [unchecked, to); positions only grow, so the text is searched once. */
+  /** Throws for a conflict marker line in [unchecked, to) (a copy holds none: `unchecked` moves past it). */
   private checkConflicts(to: number): void {
-    const { text } = this;
-    if (this.seven < this.unchecked) this.seven = sevenAt(text, this.unchecked);
-    for (; this.seven < to; this.seven = sevenAt(text, this.seven + 1)) {
-      if (isConflictLine(text, this.seven)) throw this.conflictError(this.seven);
+    const { text, unchecked } = this;
+    let seven = this.seven;
+    if (seven < unchecked) seven = sevenAt(text, unchecked);
+    for (; seven < to; seven = sevenAt(text, seven + 1)) {
+      if (isConflictLine(text, seven)) throw this.conflictError(seven);
     }
+    this.seven = seven;
   }
 
   private usedTwice(id: string, at: number, first: number): never {
@@ -344,10 +356,11 @@ class EntryScan {
  * caller to see; a fence that one left open at the end of its text would run on. -1 for neither.
  */
 function copied(text: string, start: number, like: ScannedBuffer, i: number): number {
+  const { openAtEnd } = like;
   for (let k = i; k <= i + 1 && k < like.entries.length; k++) {
     const same = like.entries[k]!;
     const stop = start + same.stop - same.start;
-    if (stop > text.length || (same.stop === like.text.length && like.openAtEnd && stop < text.length)) continue;
+    if (stop > text.length || (same.stop === like.text.length && openAtEnd && stop < text.length)) continue;
     // Compared as two slices: a native comparison (an optimized startsWith compares character by character).
     if (text.slice(start, stop) === like.text.slice(same.start, same.stop)) return k;
   }
@@ -405,15 +418,19 @@ class StructureLines {
   private ticksAt = -1;
   private tildesAt = -1;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    // The first line has no line break before it: looked at here, so that no search needs a case for it. The
+    // fences are searched for here too: a file without any (most) never searches again.
+    this.markerAt = text.startsWith("<!--") ? 0 : -1;
+    this.ticksAt = this.findFence("```", 0);
+    this.tildesAt = this.findFence("~~~", 0);
+  }
 
   /**
    * The start of the first entry marker line at or after `from` (a line start, where no fence is open), outside
    * code fences; -1 when there is none (or, with `all`, always: the walk then tells whether a fence is left open).
    */
   nextMarker(from: number, all = false): number {
-    // Written so that every entry, the last included, takes the same paths: code the engine optimized for the
-    // first entries is not thrown away at the last (or at the first fence).
     const text = this.text;
     let fence: FenceTracker | undefined; // most entries hold no fence
     let found = -1;
@@ -456,9 +473,8 @@ class StructureLines {
     return first === NONE ? -1 : first;
   }
 
-  /** The first line start at or after `from` opening with `<!--`. */
+  /** The first line start after the first line, at or after `from`, opening with `<!--`. */
   private findMarker(from: number): number {
-    if (from === 0 && this.text.startsWith("<!--")) return 0;
     const at = this.text.indexOf("\n<!--", from - 1);
     return at < 0 ? NONE : at + 1;
   }
@@ -554,7 +570,7 @@ function readSpan(doc: ScannedBuffer, start: number, marker: string, stop: numbe
     title = at >= 0 && at < end ? text.slice(at, lineEnd(text, at)) : "";
   }
   if (at < 0 || at >= end || !HEADING.test(title)) {
-    const where = at >= 0 && at < end ? at : lineBefore(text, end) ;
+    const where = at >= 0 && at < end ? at : lineBefore(text, end);
     throw new ParseError(file, lineNumber(text, where), `entry ${head.id} has no title heading`, "put a line like `## Title` right after its marker");
   }
   return { id: head.id, at: head.at, time: head.time, doc, start, end, stop, markerEnd, heading: h, index: doc.entries.length, inLike: -1 };
@@ -569,6 +585,9 @@ function readAttrs(marker: string, file: string, line: () => number): Map<string
     throw err;
   }
 }
+
+/** What a span's marker holds, as readHead makes it (one shape of object where readSpan reads it). */
+const headOf = (span: EntrySpan): EntryHead => ({ id: span.id, at: span.at, time: span.time });
 
 /** Checks a marker's id and time (when it has one: ISO 8601). */
 function readHead(attrs: ReadonlyMap<string, string>, file: string, line: () => number): EntryHead {
