@@ -1,4 +1,6 @@
 // The union merge driver, run as git runs it, against `git merge-file --union` on the same three buffers.
+// On a shared machine other processes' load slows the driver (node runs several threads) far more than git (one):
+// compare on a quiet machine, or run both under `chrt -f 10 node bench/driver.mjs` (as root) to keep them out.
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEntry, parseBuffer, serializeBuffer } from "../dist/core/entries.js";
