@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseBuffer, unclosedFence } from "../src/core/entries.js";
+import { countBuffer, countsOf } from "../src/core/thresholds.js";
 import { mergeBuffers, mergeLog } from "../src/core/merge.js";
 import { mergeBuffersByLines, mergeLogByLines, parseBufferByLines, unclosedFenceByLines } from "./oracle/buffer-lines.js";
 
@@ -218,5 +219,30 @@ describe("log merge against the one that copied every event", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("counting a buffer for status without building its entries", () => {
+  it("gives the counts a parse gives, on every generated file that parses", () => {
+    fc.assert(
+      fc.property(file, ([head, blocks, gaps, s]) => {
+        const text = render(head, blocks, gaps, s);
+        let doc;
+        try {
+          doc = parseBuffer(text, { file: "f.md" });
+        } catch {
+          return; // a file status refuses anyway: what the scan says of it is checked below
+        }
+        expect(countBuffer(text, { file: "f.md" })).toEqual(countsOf(doc));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("counts blank-looking lines as git's trim does, and refuses conflict markers as a parse does", () => {
+    const text = "# P\n\n## Hand-written\n\nnote\n\n<!-- entry id=a1 -->\n## One\n\u00a0\u3000\nbody\r\n\n<!-- entry id=b2 -->\n## Two";
+    expect(countBuffer(text)).toEqual(countsOf(parseBuffer(text)));
+    expect(countBuffer(text)).toMatchObject({ items: 2, unmarked: 1 });
+    expect(() => countBuffer("<!-- entry id=a1 -->\n## One\n<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n", { file: "p.md" })).toThrow(/p\.md:3: git conflict markers/);
   });
 });

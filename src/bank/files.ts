@@ -2,12 +2,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BufferDoc } from "../core/entries.js";
-import { parseBufferOnce } from "../core/parse-once.js";
+import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
-import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
+import { bufferStatus, countBuffer, type BufferStatus } from "../core/thresholds.js";
 import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
@@ -38,10 +38,13 @@ export async function loadBuffer(ws: Workspace, name: BufferName, vars?: Templat
   return { file, bytes, doc: parseBufferOnce(bytes.toString("utf8"), { file: file.rel, defaultType: defaultType(ws.config, name) }) };
 }
 
+/** How full a buffer is: from the parse the command already made of it, else counted without building its entries. */
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {
-  const { file, doc } = await loadBuffer(ws, name);
+  const file = bankFile(ws, name);
+  const text = (await readBytesIfExists(file.abs))?.toString("utf8") ?? (await renderTemplate(ws, name, { persona: "", now: "" }));
   const cfg = bufferConfig(ws.config, name);
-  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near);
+  const parsed = parsedAlready(text, defaultType(ws.config, name));
+  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? countBuffer(text, { file: file.rel }), ws.config.near);
 }
 
 export interface TemplateVars {

@@ -23,6 +23,12 @@ export function parseBufferOnce(source: string, options: ParseOptions = {}): Buf
   return { shape: { ...doc.shape }, header: [...doc.header], entries: [...doc.entries] };
 }
 
+/** The parse of `source` if one is kept (a command that parsed it already), else undefined: nothing is parsed. */
+export function parsedAlready(source: string, defaultType = ""): BufferDoc | undefined {
+  const hit = kept.get(source);
+  return hit && hit.defaultType === defaultType ? hit.doc : undefined;
+}
+
 /** As `readEntries`: the entries of a text that may be an old or broken version, none when it does not parse. */
 export function readEntriesOnce(text: string | null | undefined, defaultType?: string): Entry[] {
   if (!text) return [];

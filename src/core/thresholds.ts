@@ -2,6 +2,7 @@
 import { countLines, type BufferDoc } from "./entries.js";
 import type { BufferConfig, BufferName, Unit } from "./config.js";
 import { unmarkedSections } from "./unmarked.js";
+import { scanBuffer } from "./scan.js";
 
 export interface BufferStatus {
   name: BufferName;
@@ -22,17 +23,53 @@ export interface BufferStatus {
   unmarked?: number;
 }
 
+/** What a buffer's fill is counted from: its entries' non-blank lines, its entries, its hand-written sections. */
+export interface BufferCounts {
+  lines: number;
+  items: number;
+  unmarked: number;
+}
+
+export function countsOf(doc: BufferDoc): BufferCounts {
+  return { lines: countLines(doc), items: doc.entries.length, unmarked: unmarkedSections(doc).length };
+}
+
+/**
+ * The counts of a buffer's text without building its entries (`status` at 10,000 entries): scanned and
+ * checked as a parse checks it, the same errors included.
+ */
+export function countBuffer(text: string, options: { file?: string } = {}): BufferCounts {
+  const scanned = scanBuffer(text, options);
+  const src = scanned.text;
+  let lines = 0;
+  for (const span of scanned.entries) {
+    let filled = false;
+    for (let i = span.start; i < span.end; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 10) {
+        if (filled) lines++;
+        filled = false;
+      } else if (!filled && !isSpace(c)) filled = true;
+    }
+    if (filled) lines++;
+  }
+  return { lines, items: scanned.entries.length, unmarked: unmarkedSections({ shape: scanned.shape, header: scanned.header, entries: [] }).length };
+}
+
+/** What `String.prototype.trim` takes away: white space and line terminators. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 export function bufferStatus(
   name: BufferName,
   label: string,
   file: string,
   buffer: BufferConfig,
-  doc: BufferDoc,
+  source: BufferDoc | BufferCounts,
   nearShare: number,
 ): BufferStatus {
-  const lines = countLines(doc);
-  const items = doc.entries.length;
-  const unmarked = unmarkedSections(doc).length;
+  const { lines, items, unmarked } = "entries" in source ? countsOf(source) : source;
   const count = buffer.unit === "lines" ? lines : items;
   return {
     name,
