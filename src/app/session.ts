@@ -14,7 +14,7 @@ import { withLock } from "../infra/lock.js";
 import { recoverHarvest } from "./harvest-journal.js";
 import { inspectBankFile } from "../bank/files.js";
 import { archiveFile, bankFiles, harvestTargets, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
-import { parseBuffer } from "../core/entries.js";
+import { countBufferOnce } from "../core/parse-once.js";
 
 export interface Session {
   ws: Workspace;
@@ -89,7 +89,7 @@ export async function checkBank(session: Session): Promise<BankStatus> {
   const archive = archiveFile(ws);
   if (status.unmerged.includes(archive.rel)) throw new MemoryError("unmerged", `${archive.rel} is left unmerged by a git merge`);
   const text = await readTextIfExists(archive.abs);
-  if (text !== null) parseBuffer(text, { file: archive.rel });
+  if (text !== null) countBufferOnce(text, { file: archive.rel });
   return status;
 }
 

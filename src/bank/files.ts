@@ -2,12 +2,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BufferDoc } from "../core/entries.js";
-import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";
+import { countBufferOnce, parseBufferOnce, parsedAlready } from "../core/parse-once.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
-import { bufferStatus, countBuffer, type BufferStatus } from "../core/thresholds.js";
+import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
 import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
@@ -44,7 +44,7 @@ export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise
   const text = (await readBytesIfExists(file.abs))?.toString("utf8") ?? (await renderTemplate(ws, name, { persona: "", now: "" }));
   const cfg = bufferConfig(ws.config, name);
   const parsed = parsedAlready(text, defaultType(ws.config, name));
-  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? countBuffer(text, { file: file.rel }), ws.config.near);
+  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? countBufferOnce(text, { file: file.rel }), ws.config.near);
 }
 
 export interface TemplateVars {
@@ -72,17 +72,21 @@ export type FileProblem = { kind: "missing"; file: string } | { kind: "markers" 
  * Reads a bank file and says what stands in the way of using it, if anything. One check for everything
  * that refuses (start, save, harvest) and for `doctor`, which lists the same problems.
  */
-export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
+export async function inspectBankFile(_ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
   const text = await readTextIfExists(f.abs);
   if (text === null) return { text, problem: { kind: "missing", file: f.rel } };
-  const line = conflictMarkerLine(splitLines(text).lines);
-  if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
+  // A buffer is checked as a parse checks it (conflict markers first), without building its entries: a
+  // command that needs them parses then.
+  if (!f.buffer) {
+    const line = conflictMarkerLine(splitLines(text).lines);
+    if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
+  }
   try {
-    if (f.buffer) parseBufferOnce(text, { file: f.rel, defaultType: defaultType(ws.config, f.buffer) });
+    if (f.buffer) countBufferOnce(text, { file: f.rel });
     else if (f.key === "context") parseContext(text, { file: f.rel });
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    return { text, problem: { kind: "parse", file: f.rel, error: err } };
+    return { text, problem: { kind: err.kind === "markers" ? "markers" : "parse", file: f.rel, error: err } };
   }
   return { text };
 }

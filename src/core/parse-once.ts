@@ -6,6 +6,7 @@
  * does not parse is not kept: its error names the caller's file every time.
  */
 import { parseBuffer, type BufferDoc, type Entry, type ParseOptions } from "./entries.js";
+import { countBuffer, type BufferCounts } from "./thresholds.js";
 
 const KEPT = 12;
 const kept = new Map<string, { defaultType: string; doc: BufferDoc }>();
@@ -37,4 +38,19 @@ export function readEntriesOnce(text: string | null | undefined, defaultType?: s
   } catch {
     return [];
   }
+}
+
+const counted = new Map<string, BufferCounts>();
+
+/**
+ * A buffer checked as a parse checks it, and counted, without building its entries (the checks before a sync,
+ * `status`): once per text, like a parse. Throws the parse's errors, naming the caller's file.
+ */
+export function countBufferOnce(source: string, options: { file?: string } = {}): BufferCounts {
+  const hit = counted.get(source);
+  if (hit) return { ...hit };
+  const counts = countBuffer(source, options);
+  counted.set(source, counts);
+  if (counted.size > KEPT) counted.delete(counted.keys().next().value!);
+  return { ...counts };
 }
