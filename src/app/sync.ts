@@ -139,11 +139,11 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     await tripBreaker(ws.commonDir, up.remote, reason, Date.now(), coolDownMs(ws.env));
   };
 
-  // A save on the bank branch pushes first: when the remote's branch is still where this clone last fetched
-  // it (and merged it), there is nothing to fetch or merge, and the push lands. Else the loop below.
-  if (writers && options.push && options.command === "save" && !options.prepare && !options.alsoFetch) {
+  // A save pushes first: when the remote's branch is still where this clone last fetched it (and merged it),
+  // there is nothing to fetch or merge, and the push lands. Else the loop below. (Not on a detached HEAD.)
+  if (options.push && options.command === "save" && !options.prepare && !options.alsoFetch && (line.bank || line.branch)) {
     const tracking = await revParse(ws, up.trackingRef);
-    const local = await bankTip(line.bank!);
+    const local = line.bank ? await bankTip(line.bank) : await revParse(ws, `refs/heads/${line.branch}`);
     if (tracking && local && local !== tracking && !(await droppedTip(ws.commonDir, up.trackingRef)) && (await isAncestor(ws.root, tracking, local))) {
       report.attempts++;
       options.progress?.(`pushing to ${report.upstream}`);
