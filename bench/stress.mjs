@@ -533,6 +533,10 @@ const originTree = LAYOUT === "branch" ? `${tree(origin, "memory")}\n${tree(orig
 const cloneTree = (dir) => (LAYOUT === "branch" ? `${tree(dir, "memory")}\n${tree(dir, "HEAD")}` : tree(dir, "HEAD"));
 const originLog = new Set(gitQuiet(origin, "show", `${bankRef}:${BANK}/SESSION_LOG.md`).stdout.split("\n"));
 const snaps = clones.map(snapshot);
+// Clones whose harvest was undone (`Revert "memory: harvest (<clone>)…"` on origin).
+const undoneHarvestsBy = new Set(
+  gitQuiet(origin, "log", "--all", "--format=%s").stdout.split("\n").map((l) => /^Revert "memory: harvest \(([^)]+)\)/.exec(l)?.[1]).filter(Boolean),
+);
 for (const [i, c] of clones.entries()) {
   if (i > 0) {
     const a = snaps[0];
@@ -631,7 +635,10 @@ for (const [i, c] of clones.entries()) {
     }
     // A harvest may have taken a second text of it (`<id>.edit-…`) when a hand delete removed the first.
     const copyInDocs = copies.some((k) => places.get(k).some((p) => p.doc));
-    if (rec.harvested.length > 0 && inDocs.length === 0 && !copyInDocs) violations.push(`[3]${tag} ${id} was harvested but no doc holds it (${where})`);
+    // A harvest kept local (--no-push) is undone when another clone published docs first: its entries go
+    // back to the buffers (a revert commit on origin says so), to be harvested again later.
+    const undone = inBuffer.length > 0 && rec.harvested.some((h) => undoneHarvestsBy.has(h.clone));
+    if (rec.harvested.length > 0 && inDocs.length === 0 && !copyInDocs && !undone) violations.push(`[3]${tag} ${id} was harvested but no doc holds it (${where})`);
   }
 }
 

@@ -5,32 +5,67 @@
  */
 import { ParseError } from "./errors.js";
 
-const ATTR = /\s*([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)/y;
-const REST = /\s*$/y;
-
 /** The attributes of a `<!-- <word> k=v … -->` line; a ParseError naming the file and line when it cannot be read. */
 export function readMarker(line: string, word: string, lineNo: number, file: string): Map<string, string> {
   const close = line.lastIndexOf("-->");
   if (close < 0 || line.slice(close + 3).trim() !== "") {
     throw new ParseError(file, lineNo, `${word} marker does not end with -->`, `keep the marker on one line: <!-- ${word} … -->`);
   }
+  // One pass over `key=value` pairs (a marker is read for every entry of every buffer a command reads).
   const inner = line.slice(line.indexOf(word) + word.length, close);
   const attrs = new Map<string, string>();
+  const end = inner.length;
   let pos = 0;
   for (;;) {
-    REST.lastIndex = pos;
-    if (REST.test(inner)) break;
-    ATTR.lastIndex = pos;
-    const m = ATTR.exec(inner);
-    if (!m) {
-      const near = inner.slice(pos).trim().slice(0, 30);
+    const start = pos;
+    while (pos < end && isSpace(inner.charCodeAt(pos))) pos++;
+    if (pos === end) break;
+    const keyStart = pos;
+    let c = inner.charCodeAt(pos);
+    let ok = isLetter(c);
+    if (ok) {
+      pos++;
+      while (pos < end && isKeyChar(inner.charCodeAt(pos))) pos++;
+      ok = pos < end && inner.charCodeAt(pos) === 61; // '='
+    }
+    let value = "";
+    if (ok) {
+      const key = inner.slice(keyStart, pos);
+      pos++;
+      c = pos < end ? inner.charCodeAt(pos) : -1;
+      if (c === 34) {
+        // A quoted value: to the next quote that no backslash escapes.
+        let q = pos + 1;
+        while (q < end && inner.charCodeAt(q) !== 34) q += inner.charCodeAt(q) === 92 ? 2 : 1;
+        ok = q < end;
+        if (ok) {
+          value = unquote(inner.slice(pos, q + 1), lineNo, file);
+          pos = q + 1;
+        }
+      } else {
+        const valueStart = pos;
+        while (pos < end && !isSpace(inner.charCodeAt(pos)) && inner.charCodeAt(pos) !== 34) pos++;
+        ok = pos > valueStart;
+        if (ok) value = inner.slice(valueStart, pos);
+      }
+      if (ok) attrs.set(key, value);
+    }
+    if (!ok) {
+      const near = inner.slice(start).trim().slice(0, 30);
       throw new ParseError(file, lineNo, `cannot read the ${word} marker near "${near}"`, 'write attributes as key=value or key="value with spaces"');
     }
-    attrs.set(m[1]!, unquote(m[2]!, lineNo, file));
-    pos = ATTR.lastIndex;
   }
   return attrs;
 }
+
+/** What `\s` matches (white space and line terminators, as a regular expression's). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `[\w-]`: letters, digits, `_` and `-`. */
+const isKeyChar = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 
 /** `<!-- <word> k=v … -->`, values quoted where they need it. */
 export function writeMarker(word: string, attrs: ReadonlyArray<readonly [string, string]>): string {
