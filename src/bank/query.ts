@@ -8,6 +8,7 @@ import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
 import { listFiles, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
+import { readFilesAt } from "../git/blobs.js";
 import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
@@ -46,10 +47,10 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
     const inFolders = folders.length ? await listFiles(ws.root, docsAt, folders.map((f) => f.dir)) : [];
     const docs = [...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
     const own = [...buffers.map((f) => f.rel), ...(archive ? [archive] : [])];
-    const specs = [...own.map((p) => `${at.commit}:${p}`), ...docs.map((p) => `${docsAt}:${p}`)];
-    const blobs = await readBlobs(ws.root, specs);
+    // The docs by blob id (`readFilesAt`): a `<commit>:<path>` name per doc costs the square of a folder's size.
+    const [blobs, docTexts] = await Promise.all([readBlobs(ws.root, own.map((p) => `${at.commit}:${p}`)), readFilesAt(ws.root, docsAt, docs)]);
     for (const p of own) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
-    for (const p of docs) texts.set(p, blobs.get(`${docsAt}:${p}`) ?? null);
+    for (const p of docs) texts.set(p, docTexts.get(p) ?? null);
   }
   const items: Item[] = [];
   for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
