@@ -105,7 +105,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const [then, now_] = unchanged
       ? [[], []]
       : await Promise.all([
-          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true }) : Promise.resolve([]),
+          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true, ...(head ? { sameAs: head } : {}) }) : Promise.resolve([]),
           readItemsWithDefaultDocs(ws, docsTip),
         ]);
     const changes = diffItems(then, now_);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
-import { listFiles, readBlobs, revParse } from "../git/repo.js";
+import { changedBetween, listFiles, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
 import { readFilesAt } from "../git/blobs.js";
 import { bankUpstream } from "./line.js";
@@ -27,6 +27,18 @@ export interface ReadOptions {
   archive?: boolean;
   /** Only these buffers (default: all). */
   buffers?: readonly string[];
+  /**
+   * Reading at a commit: a commit whose bank files the work tree holds as they are (the bank's tip right after
+   * a sync). A bank file the two commits hold alike is read from the work tree, where the command likely
+   * read and parsed it already, instead of out of git.
+   */
+  sameAs?: string;
+}
+
+/** Of `paths`, those `a` and `b` hold alike (both without one counts as alike). */
+async function unchangedPaths(root: string, a: string, b: string, paths: readonly string[]): Promise<Set<string>> {
+  const changed = new Set(await changedBetween(root, a, b, paths));
+  return new Set(paths.filter((p) => !changed.has(p)));
 }
 
 /** Every item at a moment: bank entries in buffer order, then the archive's (when asked), then docs by target and name. */
@@ -47,9 +59,12 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
     const inFolders = folders.length ? await listFiles(ws.root, docsAt, folders.map((f) => f.dir)) : [];
     const docs = [...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
     const own = [...buffers.map((f) => f.rel), ...(archive ? [archive] : [])];
+    const same = options.sameAs && options.sameAs !== at.commit ? await unchangedPaths(ws.root, at.commit, options.sameAs, own) : new Set(options.sameAs ? own : []);
+    const fromGit = own.filter((p) => !same.has(p));
     // The docs by blob id (`readFilesAt`): a `<commit>:<path>` name per doc costs the square of a folder's size.
-    const [blobs, docTexts] = await Promise.all([readBlobs(ws.root, own.map((p) => `${at.commit}:${p}`)), readFilesAt(ws.root, docsAt, docs)]);
-    for (const p of own) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
+    const [blobs, docTexts] = await Promise.all([readBlobs(ws.root, fromGit.map((p) => `${at.commit}:${p}`)), readFilesAt(ws.root, docsAt, docs)]);
+    for (const p of fromGit) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
+    for (const p of same) texts.set(p, await readTextIfExists(join(ws.root, p)));
     for (const p of docs) texts.set(p, docTexts.get(p) ?? null);
   }
   const items: Item[] = [];

@@ -240,6 +240,12 @@ export async function holdsDropped(cwd: string, dropped: string, tip: string, tr
   return false;
 }
 
+/** The paths under `paths` whose contents differ between two commits (one process). */
+export async function changedBetween(cwd: string, a: string, b: string, paths: readonly string[]): Promise<string[]> {
+  const res = await git(["diff-tree", "-r", "-z", "--name-only", "--no-renames", a, b, "--", ...paths], { cwd });
+  return res.stdout.split("\0").filter(Boolean);
+}
+
 /** Whether `older` is in the history of `newer`. */
 export async function isAncestor(cwd: string, older: string, newer: string): Promise<boolean> {
   return (await git(["merge-base", "--is-ancestor", older, newer], { cwd, okCodes: [1, 128] })).code === 0;
