@@ -254,3 +254,43 @@ describe("writer refs", () => {
     expect(sb.git(origin, "log", "-p", "refs/heads/memory")).not.toContain("purge-me-4711");
   });
 });
+
+describe("the bank branch rewritten to purge a secret", () => {
+  it("a clone that took the secret in is refused with the bank's own way back, and after the README's steps it saves without bringing it back", async () => {
+    const { sb, origin } = world();
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
+    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    ok(await sb.memory(qa, ["start"]));
+    sb.git(origin, "update-ref", "refs/heads/memory", clean); // the team purges it
+    ok(await sb.memory(qa, ["add", "pattern", "Written after the leak", "-m", "keep this"]));
+    ok(await sb.memory(qa, ["save", "--no-push"]));
+    sb.git(qa, "fetch", "-q", "--force", "origin", "memory:refs/remotes/origin/memory");
+    const head = sb.git(qa, "rev-parse", "HEAD").trim();
+    const refused = await sb.memory(qa, ["save"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("git branch memory-before-rewrite memory");
+    expect(refused.stderr).toContain('"When the bank branch was rewritten"');
+    expect(refused.stderr).not.toContain("git reset --keep");
+
+    // The README's steps, as written there.
+    sb.git(qa, "branch", "memory-before-rewrite", "memory");
+    sb.git(qa, "fetch", "--force", "origin", "memory:refs/remotes/origin/memory");
+    sb.git(qa, "branch", "-f", "memory", "origin/memory");
+    const reset = spawnSync("git", ["read-tree", "--reset", "-u", "memory"], { cwd: qa, env: { ...sb.env(), GIT_INDEX_FILE: ".git/memory/bank-index" } });
+    expect(reset.status).toBe(0);
+    writeFileSync(join(qa, ".git/memory/bank-base"), sb.git(qa, "rev-parse", "memory"));
+    expect(sb.git(qa, "diff", "origin/memory...memory-before-rewrite", "--", BANK)).toContain("Written after the leak");
+
+    ok(await sb.memory(qa, ["add", "pattern", "Written after the leak", "-m", "keep this"]));
+    ok(await sb.memory(qa, ["save"]));
+    expect(sb.git(qa, "rev-parse", "HEAD").trim()).toBe(head); // the code branch never moved
+    expect(sb.git(origin, "log", "-p", "refs/heads/memory")).not.toContain("purge-me-4711");
+    expect(onRemote(sb, origin, "memory")).toEqual(["Written after the leak"]);
+    expect(sb.read(qa, `${BANK}/lessons-buffer.md`)).not.toContain("purge-me-4711");
+  });
+});

@@ -167,7 +167,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     const fetched = await fetchUpstream(ws.root, up, timeout, also, writers !== null);
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
     else if (breaker) await closeBreaker(ws.commonDir);
-    if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up);
+    if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up, line);
     const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips);
@@ -232,12 +232,13 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
  * leaked secret): merging it would bring every removed commit back and push it again. Nothing is merged;
  * the tip this clone had is remembered, so that a later forced fetch alone does not let it back in.
  */
-function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
+function refuseRewrittenRemote(ws: Workspace, up: Upstream, line: BankLine): never {
   const remote = `${up.remote}/${up.branch}`;
   throw new MemoryError(
     "history-rewritten",
     `${remote} was rewritten (force-pushed): its history no longer holds what this clone fetched before, so merging it would bring back what was removed; nothing was merged`,
-    { upstream: remote, remote: up.remote, branch: up.branch, bank: ws.config.bank },
+    // (The bank on its own branch has its own way back: the checked-out code branch must not move.)
+    { upstream: remote, remote: up.remote, branch: up.branch, bank: ws.config.bank, layout: line.bank ? "branch" : "current" },
   );
 }
 
@@ -248,7 +249,7 @@ function refuseRewrittenRemote(ws: Workspace, up: Upstream): never {
 async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine, tips: readonly WriterTip[]): Promise<void> {
   const dropped = await droppedTip(ws.commonDir, up.trackingRef);
   if (!dropped) return;
-  if (await holdsDropped(ws.root, dropped, line.ref, up.trackingRef)) refuseRewrittenRemote(ws, up);
+  if (await holdsDropped(ws.root, dropped, line.ref, up.trackingRef)) refuseRewrittenRemote(ws, up, line);
   // A writer ref made before the rewrite still holds what was removed: it is not merged.
   for (const tip of tips) {
     if (await holdsDropped(ws.root, dropped, tip.commit, up.trackingRef)) {

@@ -46,7 +46,9 @@ const NEXT: Partial<Record<MemoryError["kind"], Next>> = {
   "push-exhausted": (e) =>
     e.detail.command === "harvest" ? "nothing was published; run memory harvest again" : "your commit is kept here, run memory save again",
   "history-rewritten": (e) =>
-    `keep your unpublished bank work with \`git branch memory-before-rewrite\`, take the new history with \`git fetch --force ${e.detail.remote} ${e.detail.branch}:refs/remotes/${e.detail.upstream}\` and \`git reset --keep ${e.detail.upstream}\`, then add again what \`git diff ${e.detail.upstream}...memory-before-rewrite -- ${e.detail.bank}\` shows you wrote`,
+    e.detail.layout === "branch"
+      ? `keep your unpublished bank work with \`git branch ${e.detail.branch}-before-rewrite ${e.detail.branch}\`, then take the new history as the README's "When the bank branch was rewritten" says (the checked-out branch is not involved)`
+      : `keep your unpublished bank work with \`git branch memory-before-rewrite\`, take the new history with \`git fetch --force ${e.detail.remote} ${e.detail.branch}:refs/remotes/${e.detail.upstream}\` and \`git reset --keep ${e.detail.upstream}\`, then add again what \`git diff ${e.detail.upstream}...memory-before-rewrite -- ${e.detail.bank}\` shows you wrote`,
   "writer-ref-rewritten": (e) =>
     `see what else it holds with \`git log -p ${e.detail.upstream}..${e.detail.tracking} -- ${e.detail.bank}\`, add again what is still wanted, then delete it with \`git push ${e.detail.remote} :${e.detail.ref}\``,
   "undo-failed": (e) => `revert it yourself (\`git revert ${e.detail.sha}\`), ${again}`,
