@@ -18,6 +18,19 @@ function world(): { sb: Sandbox; origin: string } {
   return { sb, origin: sb.origin() };
 }
 
+/** dev and qa share a bank; then dev saves a secret (`purge-me-4711`). `clean`: the bank branch before it. */
+async function leaked(): Promise<{ sb: Sandbox; origin: string; dev: string; qa: string; clean: string }> {
+  const { sb, origin } = world();
+  const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+  ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+  ok(await sb.memory(dev, ["save"]));
+  const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+  ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+  ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
+  ok(await sb.memory(dev, ["save", "--allow-secret"]));
+  return { sb, origin, dev, qa, clean };
+}
+
 const writerRefs = (sb: Sandbox, origin: string): string[] => sb.git(origin, "for-each-ref", "--format=%(refname)", WRITERS).split("\n").filter(Boolean);
 const onRemote = (sb: Sandbox, origin: string, rev: string): string[] => titles(sb.git(origin, "show", `${rev}:${PATTERNS}`));
 
@@ -223,14 +236,7 @@ describe("writer refs", () => {
   });
 
   it("a writer ref still holding what a rewrite of the branch removed is refused, with the way out", async () => {
-    const { sb, origin } = world();
-    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
-    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
-    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    const { sb, origin, dev, qa, clean } = await leaked();
     // qa took the leak in, then its next save went to its writer ref.
     ok(await sb.memory(qa, ["start"]));
     ok(await sb.memory(qa, ["add", "pattern", "After the leak"]));
@@ -240,11 +246,11 @@ describe("writer refs", () => {
     const ref = JSON.parse(ok(await sb.memory(qa, ["save", "--json"])).stdout).sync.writerRef;
     expect(ref).toBeTruthy();
     // The team purges the branch, but not the writer ref; dev takes its own bank back to the clean commit.
-    const leaked = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
+    const leakedTip = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
     sb.git(origin, "update-ref", "refs/heads/memory", clean);
     sb.git(dev, "fetch", "-q", "--force", "origin", "memory:refs/remotes/origin/memory");
     sb.git(dev, "update-ref", "refs/heads/memory", clean);
-    spawnSync("git", ["read-tree", "-m", "-u", leaked, clean], { cwd: dev, env: { ...sb.env(), GIT_INDEX_FILE: join(dev, ".git/memory/bank-index") } });
+    spawnSync("git", ["read-tree", "-m", "-u", leakedTip, clean], { cwd: dev, env: { ...sb.env(), GIT_INDEX_FILE: join(dev, ".git/memory/bank-index") } });
     writeFileSync(join(dev, ".git/memory/bank-base"), `${clean}\n`);
     expect(sb.read(dev, `${BANK}/lessons-buffer.md`)).not.toContain("purge-me-4711");
     const res = await sb.memory(dev, ["start"]);
@@ -257,14 +263,7 @@ describe("writer refs", () => {
 
 describe("the bank branch rewritten to purge a secret", () => {
   it("a clone that took the secret in is refused with the bank's own way back, and after the README's steps it saves without bringing it back", async () => {
-    const { sb, origin } = world();
-    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    const clean = sb.git(dev, "rev-parse", "refs/heads/memory").trim();
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
-    ok(await sb.memory(dev, ["add", "lesson", "Leaked", "-m", "token: purge-me-4711"]));
-    ok(await sb.memory(dev, ["save", "--allow-secret"]));
+    const { sb, origin, dev, qa, clean } = await leaked();
     ok(await sb.memory(qa, ["start"]));
     sb.git(origin, "update-ref", "refs/heads/memory", clean); // the team purges it
     ok(await sb.memory(qa, ["add", "pattern", "Written after the leak", "-m", "keep this"]));
