@@ -1,6 +1,6 @@
 /** init, add, status, doctor, config and the command line, run in-process; e2e.test.ts runs each as a process. */
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
@@ -233,5 +233,26 @@ describe("the commonest calls skip the argument parser", () => {
     expect(bad.stderr).toContain("unknown option '--bogus'");
     const json = JSON.parse(ok(sb.memoryCli(dev, ["status", "--json"])).stdout);
     expect(json.persona).toBe("dev");
+  });
+});
+
+describe("a big buffer checked once", () => {
+  it("is not scanned again while its text is the same, and any change to it is checked again", async () => {
+    const { sb, repo } = await initialized();
+    const path = join(repo, BANK, "patterns-buffer.md");
+    const header = sb.read(repo, `${BANK}/patterns-buffer.md`);
+    const entries = Array.from({ length: 700 }, (_, k) =>
+      `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
+    writeFileSync(path, `${header}\n${entries.join("\n")}`);
+    const first = JSON.parse(ok(await sb.memory(repo, ["status", "--json"])).stdout);
+    expect(first.buffers[0]).toMatchObject({ name: "patterns", items: 700 });
+    const kept = JSON.parse(readFileSync(join(repo, ".git/memory/checked.json"), "utf8"));
+    expect(Object.values(kept)).toContainEqual({ lines: 2100, items: 700, unmarked: 0 });
+    // The same text: the same counts. A broken marker in it: refused, with its line.
+    expect(JSON.parse(ok(await sb.memory(repo, ["status", "--json"])).stdout).buffers[0].items).toBe(700);
+    writeFileSync(path, readFileSync(path, "utf8").replace("at=2026-11-22T10:00:00Z -->\n## Pattern 345\n", "at=yesterday -->\n## Pattern 345\n"));
+    const broken = await sb.memory(repo, ["save"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/patterns-buffer\.md:\d+: entry 01M8K000000000000000000345 has at="yesterday"/);
   });
 });

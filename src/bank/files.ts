@@ -2,7 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BufferDoc } from "../core/entries.js";
-import { countBufferOnce, parseBufferOnce, parsedAlready } from "../core/parse-once.js";
+import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";
+import { checkedCounts } from "./checked.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
@@ -44,7 +45,7 @@ export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise
   const text = (await readBytesIfExists(file.abs))?.toString("utf8") ?? (await renderTemplate(ws, name, { persona: "", now: "" }));
   const cfg = bufferConfig(ws.config, name);
   const parsed = parsedAlready(text, defaultType(ws.config, name));
-  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? countBufferOnce(text, { file: file.rel }), ws.config.near);
+  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? (await checkedCounts(ws.gitDir, text, file.rel)), ws.config.near);
 }
 
 export interface TemplateVars {
@@ -72,7 +73,7 @@ export type FileProblem = { kind: "missing"; file: string } | { kind: "markers" 
  * Reads a bank file and says what stands in the way of using it, if anything. One check for everything
  * that refuses (start, save, harvest) and for `doctor`, which lists the same problems.
  */
-export async function inspectBankFile(_ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
+export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
   const text = await readTextIfExists(f.abs);
   if (text === null) return { text, problem: { kind: "missing", file: f.rel } };
   // A buffer is checked as a parse checks it (conflict markers first), without building its entries: a
@@ -82,7 +83,7 @@ export async function inspectBankFile(_ws: Workspace, f: BankFile): Promise<{ te
     if (line) return { text, problem: { kind: "markers", file: f.rel, error: new ParseError(f.rel, line, "git conflict markers", undefined, "markers") } };
   }
   try {
-    if (f.buffer) countBufferOnce(text, { file: f.rel });
+    if (f.buffer) await checkedCounts(ws.gitDir, text, f.rel);
     else if (f.key === "context") parseContext(text, { file: f.rel });
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;

@@ -54,3 +54,9 @@ export function countBufferOnce(source: string, options: { file?: string } = {})
   if (counted.size > KEPT) counted.delete(counted.keys().next().value!);
   return { ...counts };
 }
+
+/** Records counts found elsewhere for `source` (a check made by an earlier command of the same text). */
+export function rememberCounts(source: string, counts: BufferCounts): void {
+  counted.set(source, { ...counts });
+  if (counted.size > KEPT) counted.delete(counted.keys().next().value!);
+}
