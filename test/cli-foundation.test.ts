@@ -233,6 +233,8 @@ describe("the commonest calls skip the argument parser", () => {
     expect(bad.stderr).toContain("unknown option '--bogus'");
     const json = JSON.parse(ok(sb.memoryCli(dev, ["status", "--json"])).stdout);
     expect(json.persona).toBe("dev");
+    // Names an object has of its own kind are no commands.
+    for (const name of ["constructor", "toString", "__proto__"]) expect(sb.memoryCli(dev, [name], { input: "{}" }).code).toBe(2);
   });
 });
 

@@ -11,8 +11,8 @@ describe("planning the fold", () => {
   it("drops heads already in another head's history and keeps ours first", () => {
     // S is the boundary (common to all); A and B branch from it; C is on top of A.
     const commits = [c("A", "S"), c("B", "S"), c("C", "A")];
-    expect(planFold(commits, ["B", "A", "C"], "S")).toEqual({ heads: ["B", "C"], bases: ["S"] });
-    expect(planFold(commits, ["C", "A"], "S")).toEqual({ heads: ["C"], bases: [] });
+    expect(planFold(commits, ["B", "A", "C"], "S")).toEqual({ heads: ["B", "C"], bases: ["S"], crissCross: false });
+    expect(planFold(commits, ["C", "A"], "S")).toEqual({ heads: ["C"], bases: [], crissCross: false });
   });
 
   it("takes as each head's base its best common ancestor with all the heads before it", () => {
@@ -29,12 +29,19 @@ describe("planning the fold", () => {
     expect(planFold(commits, ["O", "L"], "S").bases).toEqual(["W1"]);
   });
 
+  it("says when a head has two best bases (a criss-cross), which one base alone would merge wrongly", () => {
+    // A1 and B1 on S; MA merges A1 and B1, MB merges B1 and A1: MA and MB share both as best bases.
+    const commits = [c("A1", "S"), c("B1", "S"), c("MA", "A1", "B1"), c("MB", "B1", "A1")];
+    expect(planFold(commits, ["MA", "MB"], "S").crissCross).toBe(true);
+    expect(planFold([c("X", "S"), c("O", "X"), c("W", "X")], ["O", "W"], "S").crissCross).toBe(false);
+  });
+
   it("gives no base to unrelated histories", () => {
-    expect(planFold([c("A"), c("B")], ["A", "B"], null)).toEqual({ heads: ["A", "B"], bases: [null] });
+    expect(planFold([c("A"), c("B")], ["A", "B"], null)).toEqual({ heads: ["A", "B"], bases: [null], crissCross: false });
   });
 
   it("a head that is the boundary itself is in every other head's history", () => {
-    expect(planFold([c("A", "S")], ["S", "A"], "S")).toEqual({ heads: ["A"], bases: [] });
+    expect(planFold([c("A", "S")], ["S", "A"], "S")).toEqual({ heads: ["A"], bases: [], crissCross: false });
   });
 });
 

@@ -204,6 +204,41 @@ describe("writer refs", () => {
     expect(sb.git(origin, "log", "-p", "refs/heads/memory")).not.toContain("purge-me-4711");
   });
 
+  it("two writers that each merged the other's work (a criss-cross) are taken in as git would, a forget after it kept", async () => {
+    const { sb, origin } = world();
+    const [dev, qa, ops] = ["dev", "qa", "ops"].map((p) => sb.clone(origin, p)) as [string, string, string];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Shared"]));
+    ok(await sb.memory(dev, ["save"]));
+    for (const [c, p, title] of [[qa, "qa", "From A"], [ops, "ops", "From B"]] as const) {
+      ok(await sb.memory(c, ["init", "--persona", p]));
+      ok(await sb.memory(c, ["add", "pattern", title]));
+      ok(await sb.memory(c, ["save", "--no-push"]));
+      sb.git(c, "push", "-q", "origin", `refs/heads/memory:refs/check/${p}`);
+    }
+    // A merges B, B merges A (each folded the other and lost the landing push); then B forgets "From A".
+    sb.git(dev, "fetch", "-q", "origin", "+refs/check/*:refs/check/*");
+    const wt = join(sb.dir, "wt");
+    sb.git(dev, "worktree", "add", "-q", "--detach", wt, "refs/check/qa");
+    sb.git(wt, "merge", "-q", "--no-edit", "refs/check/ops");
+    const ma = sb.git(wt, "rev-parse", "HEAD").trim();
+    sb.git(wt, "checkout", "-q", "--detach", "refs/check/ops");
+    sb.git(wt, "merge", "-q", "--no-edit", "refs/check/qa");
+    sb.write(wt, PATTERNS, sb.read(wt, PATTERNS).replace(/<!-- entry [^\n]*-->\n## From A\n/, ""));
+    expect(titles(sb.read(wt, PATTERNS)).sort()).toEqual(["From B", "Shared"]);
+    sb.git(wt, "commit", "-qam", "forget From A");
+    const b2 = sb.git(wt, "rev-parse", "HEAD").trim();
+    sb.git(wt, "checkout", "-q", "--detach", ma);
+    sb.git(wt, "merge", "-q", "--no-edit", b2);
+    const byGit = titles(sb.read(wt, PATTERNS)).sort();
+    expect(byGit).toEqual(["From B", "Shared"]);
+
+    sb.git(dev, "push", "-q", "origin", `${ma}:${WRITERS}a`, `${b2}:${WRITERS}b`);
+    ok(await sb.memory(dev, ["start"]));
+    expect(titles(sb.read(dev, PATTERNS)).sort()).toEqual(byGit);
+    expect(onRemote(sb, origin, "memory").sort()).toEqual(byGit);
+  });
+
   it("eight clones saving at once all succeed within three pushes; a fresh clone sees every entry and every clone ends alike", async () => {
     const { sb, origin } = world();
     const first = sb.clone(origin, "first");

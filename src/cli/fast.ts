@@ -19,7 +19,7 @@ const FLAGS: Record<string, readonly string[]> = {
 /** Runs the call when it is one of the fast ones and returns its exit code; null when the full parser must take it. */
 export async function fastMain(argv: readonly string[], io: Io): Promise<number | null> {
   const [command, ...flags] = argv.slice(2);
-  const allowed = command !== undefined ? FLAGS[command] : undefined;
+  const allowed = command !== undefined && Object.hasOwn(FLAGS, command) ? FLAGS[command] : undefined;
   if (!allowed || new Set(flags).size !== flags.length || !flags.every((f) => allowed.includes(f))) return null;
   if (command === "context" && flags.length === 0) return null;
   const has = (flag: string) => flags.includes(flag);
@@ -37,7 +37,7 @@ export async function fastMain(argv: readonly string[], io: Io): Promise<number 
       if (has("--hook")) await io.readStdin(); // the agent's payload: nothing in it changes a save
       const env = has("--hook") ? hookEnv(io.env) : io.env;
       await saveCommand({ ...where, env, push: !has("--no-push"), allowSecret: has("--allow-secret"), retryNow: has("--retry-now") }, out, has("--json"));
-    } else {
+    } else if (command === "context") {
       const { contextHookCommand } = await import("../commands/context.js");
       await contextHookCommand({ ...where, env: hookEnv(io.env), budget: 2000 }, out, await io.readStdin());
     }

@@ -17,6 +17,12 @@ export interface FoldPlan {
   heads: string[];
   /** For each head after the first, its merge base with the heads before it (null: unrelated histories). */
   bases: Array<string | null>;
+  /**
+   * A head has more than one best merge base with the heads before it (a criss-cross: two clones each merged
+   * the other's work). Git merges such bases into a virtual one first; one base alone would read a
+   * deletion on one side as an addition on the other. The fold leaves this to git.
+   */
+  crissCross: boolean;
 }
 
 /**
@@ -40,6 +46,7 @@ export function planFold(commits: readonly GraphCommit[], heads: readonly string
   const independent = unique.filter((h) => byOid.has(h) && (reach.get(h)! & ~bitOf.get(h)!) === 0n);
   const kept = independent.length ? independent : unique.slice(0, 1);
   const bases: Array<string | null> = [];
+  let crissCross = false;
   let before = 0n;
   for (let i = 0; i < kept.length; i++) {
     const mine = bitOf.get(kept[i]!)!;
@@ -53,10 +60,29 @@ export function planFold(commits: readonly GraphCommit[], heads: readonly string
       };
       const best = order.find(common);
       bases.push(best ?? boundary);
+      // Another best base: a common commit that is not in the first one's history, or the boundary when
+      // the first one does not hold it.
+      if (best !== undefined) {
+        const inBest = historyOf(best, byOid);
+        if (order.some((oid) => common(oid) && !inBest.has(oid)) || (boundary !== null && !inBest.has(boundary))) crissCross = true;
+      }
     }
     before |= mine;
   }
-  return { heads: kept, bases };
+  return { heads: kept, bases, crissCross };
+}
+
+/** A commit and every listed commit in its history, with the parents named outside the listing. */
+function historyOf(oid: string, byOid: ReadonlyMap<string, GraphCommit>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [oid];
+  while (stack.length) {
+    const next = stack.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const p of byOid.get(next)?.parents ?? []) stack.push(p);
+  }
+  return seen;
 }
 
 /** The listed commits, children before parents (each head's history walked from the head down). */

@@ -330,6 +330,7 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   });
   if (commits.length > FOLD_GRAPH_LIMIT) return null;
   const plan = planFold(commits, heads, boundary);
+  if (plan.crissCross) return null; // git's merges, two at a time, merge the bases into a virtual one
   if (plan.heads.length === 1) {
     const [only] = plan.heads;
     if (only === ours) return { kind: "moved", to: ours, fastForward: true };
