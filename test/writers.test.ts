@@ -328,3 +328,42 @@ describe("the bank branch rewritten to purge a secret", () => {
     expect(sb.read(qa, `${BANK}/lessons-buffer.md`)).not.toContain("purge-me-4711");
   });
 });
+
+describe("a secret that reached only writer refs", () => {
+  it("is not pushed back by a clone that took it in, once the team deleted those refs; the README's steps mend the clone", async () => {
+    const { sb, origin } = world();
+    const [dev, qa, ops] = ["dev", "qa", "ops"].map((p) => sb.clone(origin, p)) as [string, string, string];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    for (const [c, p] of [[qa, "qa"], [ops, "ops"]] as const) ok(await sb.memory(c, ["init", "--persona", p]));
+    ok(await sb.memory(qa, ["add", "pattern", "Leaky", "-m", "token: purge-me-4711"]));
+    ok(await sb.memory(qa, ["save", "--no-push", "--allow-secret"]));
+    sb.git(qa, "push", "-q", "origin", `refs/heads/memory:${WRITERS}qa-1`);
+    ok(await sb.memory(ops, ["add", "pattern", "From ops"]));
+    ok(await sb.memory(ops, ["save", "--no-push"]));
+    // dev takes qa's ref in, but ops takes the branch first: dev's merge goes to dev's own writer ref.
+    ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
+    onceBeforePush(dev, `git -C "${ops}" push -q origin refs/heads/memory:refs/heads/memory`);
+    expect(JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync.writerRef).toBeTruthy();
+    // The team purges: every writer ref goes (the branch never held the secret).
+    for (const r of writerRefs(sb, origin)) sb.git(origin, "update-ref", "-d", r);
+    ok(await sb.memory(dev, ["add", "pattern", "Later"]));
+    const refused = await sb.memory(dev, ["save"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("a writer ref was deleted on origin without being taken into origin/memory");
+    expect(refused.stderr).toContain('"When the bank branch was rewritten"');
+    expect((await sb.memory(dev, ["start"])).code).toBe(1); // every later sync too
+    expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
+
+    // The README's steps; then the work written after it is added again and saved.
+    sb.git(dev, "branch", "memory-before-rewrite", "memory");
+    sb.git(dev, "fetch", "--force", "origin", "memory:refs/remotes/origin/memory");
+    sb.git(dev, "branch", "-f", "memory", "origin/memory");
+    expect(spawnSync("git", ["read-tree", "--reset", "-u", "memory"], { cwd: dev, env: { ...sb.env(), GIT_INDEX_FILE: ".git/memory/bank-index" } }).status).toBe(0);
+    writeFileSync(join(dev, ".git/memory/bank-base"), sb.git(dev, "rev-parse", "memory"));
+    ok(await sb.memory(dev, ["add", "pattern", "Later"]));
+    ok(await sb.memory(dev, ["save"]));
+    expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
+    expect(onRemote(sb, origin, "memory").sort()).toEqual(["From ops", "Later"]);
+  });
+});

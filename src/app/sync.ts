@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
 import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, type Upstream } from "../git/remote.js";
-import { ownWriterTracking, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
+import { heldDroppedWriter, ownWriterTracking, recordDroppedWriters, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
 import { checkAttr, droppedTip, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
@@ -144,7 +144,8 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
   if (options.push && options.command === "save" && !options.prepare && !options.alsoFetch && (line.bank || line.branch)) {
     const tracking = await revParse(ws, up.trackingRef);
     const local = line.bank ? await bankTip(line.bank) : await revParse(ws, `refs/heads/${line.branch}`);
-    if (tracking && local && local !== tracking && !(await droppedTip(ws.commonDir, up.trackingRef)) && (await isAncestor(ws.root, tracking, local))) {
+    const refused = !!(await droppedTip(ws.commonDir, up.trackingRef)) || (line.bank !== null && !!(await heldDroppedWriter(ws.root, ws.commonDir, line.ref)));
+    if (tracking && local && local !== tracking && !refused && (await isAncestor(ws.root, tracking, local))) {
       report.attempts++;
       options.progress?.(`pushing to ${report.upstream}`);
       const pushed = await pushIfUnmoved(ws.root, up, timeout, line.ref, tracking);
@@ -163,12 +164,15 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
+    // The writer refs as fetched last time: one that goes without being taken in was deleted by hand (a purge).
+    const known = writers ? await writerTips(ws, writers.remote, writers.branch) : [];
     const also = [...(options.alsoFetch ?? []), ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
     const fetched = await fetchUpstream(ws.root, up, timeout, also, writers !== null);
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
     else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up, line);
     const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
+    if (fetched.kind === "ok" && writers) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, tips);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
@@ -247,6 +251,15 @@ function refuseRewrittenRemote(ws: Workspace, up: Upstream, line: BankLine): nev
  * those are the tracking ref's old tips that are in HEAD and no longer in the remote's history.
  */
 async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: BankLine, tips: readonly WriterTip[]): Promise<void> {
+  // A writer ref deleted by hand, not taken in: the bank branch here must not publish what it held.
+  if (line.bank && (await heldDroppedWriter(ws.root, ws.commonDir, line.ref))) {
+    const remote = `${up.remote}/${up.branch}`;
+    throw new MemoryError(
+      "history-rewritten",
+      `a writer ref was deleted on ${up.remote} without being taken into ${remote} (a purge?), and the bank branch here holds what it held; nothing was merged or pushed`,
+      { upstream: remote, remote: up.remote, branch: up.branch, bank: ws.config.bank, layout: "branch" },
+    );
+  }
   const dropped = await droppedTip(ws.commonDir, up.trackingRef);
   if (!dropped) return;
   if (await holdsDropped(ws.root, dropped, line.ref, up.trackingRef)) refuseRewrittenRemote(ws, up, line);

@@ -68,3 +68,38 @@ export async function writerTips(repo: Pick<RepoPaths, "root" | "commonDir" | "r
 export async function setWriterTracking(root: string, remote: string, branch: string, writer: string, commit: string): Promise<void> {
   await git(["update-ref", "-m", "memory: pushed to the writer ref", `${writerTrackingPrefix(remote, branch)}${writer}`, commit], { cwd: root });
 }
+
+const droppedFile = (commonDir: string): string => join(commonDir, "memory", "dropped-writers");
+
+/**
+ * Writer refs that went from the remote without being taken into its branch: deleted by hand, as a purge
+ * of a secret deletes them. `before` are the tips as fetched last time, `after` as fetched now; what is
+ * gone (or was replaced by a commit that does not hold it) and is not in `trackingRef` is recorded in the
+ * git dir, for every later sync to refuse while the bank branch holds it. One process when nothing went.
+ */
+export async function recordDroppedWriters(root: string, commonDir: string, trackingRef: string, before: readonly WriterTip[], after: readonly WriterTip[]): Promise<void> {
+  const now = new Map(after.map((t) => [t.tracking, t.commit]));
+  const gone = before.filter((t) => now.get(t.tracking) !== t.commit).map((t) => t.commit);
+  if (gone.length === 0) return;
+  const outside = await git(["rev-list", "--count", ...gone, "--not", trackingRef, ...after.map((t) => t.commit), "--"], { cwd: root, okCodes: [128] });
+  if (outside.code !== 0 || outside.stdout.trim() === "0") return;
+  const dropped: string[] = [];
+  for (const commit of gone) {
+    const held = await git(["merge-base", "--is-ancestor", commit, trackingRef], { cwd: root, okCodes: [1, 128] });
+    const kept = held.code === 0 || (await Promise.all(after.map((t) => git(["merge-base", "--is-ancestor", commit, t.commit], { cwd: root, okCodes: [1, 128] })))).some((r) => r.code === 0);
+    if (!kept) dropped.push(commit);
+  }
+  if (dropped.length === 0) return;
+  const known = (await readFile(droppedFile(commonDir), "utf8").catch(() => "")).split("\n").filter(Boolean);
+  await mkdir(dirname(droppedFile(commonDir)), { recursive: true });
+  await writeFile(droppedFile(commonDir), `${[...new Set([...known, ...dropped])].join("\n")}\n`);
+}
+
+/** A recorded dropped writer commit that `ref` still holds, or null (no process while none is recorded). */
+export async function heldDroppedWriter(root: string, commonDir: string, ref: string): Promise<string | null> {
+  const known = (await readFile(droppedFile(commonDir), "utf8").catch(() => "")).split("\n").filter(Boolean);
+  for (const commit of known) {
+    if ((await git(["merge-base", "--is-ancestor", commit, ref], { cwd: root, okCodes: [1, 128] })).code === 0) return commit;
+  }
+  return null;
+}
