@@ -11,7 +11,9 @@ const load = (bundled, plain) =>
 const args = process.argv.slice(2);
 if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
   const { runDriver } = await load("../dist/bundle/driver.js", "../dist/cli/driver.js");
-  process.exitCode = await runDriver(args.slice(1));
+  // Ended at once, once the result is written (writes to stderr are synchronous): a natural exit would first
+  // finish the engine's background work, such as optimizing code that will not run again, and git waits.
+  process.exit(await runDriver(args.slice(1)));
 } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { version } = await load("../dist/bundle/version.js", "../dist/infra/version.js");
   process.stdout.write(`${version()}\n`);

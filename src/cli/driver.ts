@@ -4,15 +4,10 @@
  */
 import { mergeDriverCommand } from "../commands/merge-driver.js";
 
-/**
- * Merges and ends the process with the driver's exit code. Ending it here, once the result is written (and any
- * problem said: writes to stderr are synchronous), spares git's wait for the engine's background work, such as
- * optimizing code that will not run again, which a natural exit finishes first.
- */
-export async function runDriver(args: readonly string[]): Promise<never> {
-  const code = await mergeDriverCommand(args, async () => {
+/** Merges, and returns the driver's exit code (0 merged, 1 conflict, 2 usage) for the entry point to end with. */
+export async function runDriver(args: readonly string[]): Promise<number> {
+  return mergeDriverCommand(args, async () => {
     const { createOutput, processIo } = await import("../ui/output.js");
     return createOutput(processIo());
   });
-  process.exit(code);
 }
