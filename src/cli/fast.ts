@@ -7,7 +7,8 @@
 import type { Io } from "../ui/output.js";
 import { createOutput } from "../ui/output.js";
 import { ExitCode } from "./exit-codes.js";
-import { hookEnv, reportError } from "./boundary.js";
+import { reportError } from "./boundary.js";
+import { contextHookAction, saveAction } from "./actions.js";
 
 const FLAGS: Record<string, readonly string[]> = {
   status: ["--json"],
@@ -33,13 +34,9 @@ export async function fastMain(argv: readonly string[], io: Io): Promise<number 
       const { startCommand } = await import("../commands/start.js");
       await startCommand({ ...where, retryNow: has("--retry-now") }, out, has("--json"));
     } else if (command === "save") {
-      const { saveCommand } = await import("../commands/save.js");
-      if (has("--hook")) await io.readStdin(); // the agent's payload: nothing in it changes a save
-      const env = has("--hook") ? hookEnv(io.env) : io.env;
-      await saveCommand({ ...where, env, push: !has("--no-push"), allowSecret: has("--allow-secret"), retryNow: has("--retry-now") }, out, has("--json"));
+      await saveAction(out, { push: !has("--no-push"), allowSecret: has("--allow-secret"), json: has("--json"), hook: has("--hook"), retryNow: has("--retry-now") });
     } else if (command === "context") {
-      const { contextHookCommand } = await import("../commands/context.js");
-      await contextHookCommand({ ...where, env: hookEnv(io.env), budget: 2000 }, out, await io.readStdin());
+      await contextHookAction(out, {}); // the briefing's default budget
     }
     return ExitCode.Ok;
   } catch (err) {

@@ -8,7 +8,8 @@ import { MemoryError } from "../core/errors.js";
 import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
 import { ExitCode } from "./exit-codes.js";
-import { hookEnv, reportError } from "./boundary.js";
+import { reportError } from "./boundary.js";
+import { contextHookAction, saveAction } from "./actions.js";
 import { declareHooks } from "./hooks.js";
 import { declareTeam } from "./team.js";
 import { example } from "./help.js";
@@ -99,10 +100,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--retry-now", "try the remote even if it was unreachable a moment ago")
     .addHelpText("after", example('memory save -m "caching decisions"', "memory save --no-push"))
     .action(async (o: { message?: string; push: boolean; allowSecret?: boolean; persona?: string; json?: boolean; hook?: boolean; retryNow?: boolean }) => {
-      const { saveCommand } = await import("../commands/save.js");
-      if (o.hook) await io.readStdin(); // the agent's payload: nothing in it changes a save
-      const env = o.hook ? hookEnv(io.env) : io.env;
-      await saveCommand({ ...where, env, message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona, retryNow: !!o.retryNow }, out, !!o.json);
+      await saveAction(out, { message: o.message, push: o.push, allowSecret: !!o.allowSecret, persona: o.persona, json: !!o.json, hook: !!o.hook, retryNow: !!o.retryNow });
     });
 
   program
@@ -237,11 +235,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
     .option("--hook", "run from an agent's hook: reads its JSON on stdin, syncs first at a session start, answers in the agent's format")
     .addHelpText("after", example('memory context --task "fix the flaky checkout test"', "memory context --budget 800", "memory context --json | jq .estimate"))
     .action(async (o: { task?: string; budget: number; persona?: string; json?: boolean; hook?: boolean }) => {
-      if (o.hook) {
-        const { contextHookCommand } = await import("../commands/context.js");
-        await contextHookCommand({ ...where, env: hookEnv(io.env), task: o.task, budget: o.budget, persona: o.persona }, out, await io.readStdin());
-        return;
-      }
+      if (o.hook) return contextHookAction(out, { task: o.task, budget: o.budget, persona: o.persona });
       const { contextCommand } = await import("../commands/context.js");
       await contextCommand({ ...where, task: o.task, budget: o.budget, persona: o.persona }, out, !!o.json);
     });

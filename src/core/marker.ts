@@ -4,6 +4,7 @@
  * quotes or `=`. Pure.
  */
 import { ParseError } from "./errors.js";
+import { isSpaceCode } from "./text.js";
 
 /** The attributes of a `<!-- <word> k=v … -->` line; a ParseError naming the file and line when it cannot be read. */
 export function readMarker(line: string, word: string, lineNo: number, file: string): Map<string, string> {
@@ -18,7 +19,7 @@ export function readMarker(line: string, word: string, lineNo: number, file: str
   let pos = 0;
   for (;;) {
     const start = pos;
-    while (pos < end && isSpace(inner.charCodeAt(pos))) pos++;
+    while (pos < end && isSpaceCode(inner.charCodeAt(pos))) pos++;
     if (pos === end) break;
     const keyStart = pos;
     let c = inner.charCodeAt(pos);
@@ -44,7 +45,7 @@ export function readMarker(line: string, word: string, lineNo: number, file: str
         }
       } else {
         const valueStart = pos;
-        while (pos < end && !isSpace(inner.charCodeAt(pos)) && inner.charCodeAt(pos) !== 34) pos++;
+        while (pos < end && !isSpaceCode(inner.charCodeAt(pos)) && inner.charCodeAt(pos) !== 34) pos++;
         ok = pos > valueStart;
         if (ok) value = inner.slice(valueStart, pos);
       }
@@ -58,10 +59,6 @@ export function readMarker(line: string, word: string, lineNo: number, file: str
   return attrs;
 }
 
-/** What `\s` matches (white space and line terminators, as a regular expression's). */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** `[\w-]`: letters, digits, `_` and `-`. */

@@ -50,8 +50,7 @@ export function countBufferOnce(source: string, options: { file?: string } = {})
   const hit = counted.get(source);
   if (hit) return { ...hit };
   const counts = countBuffer(source, options);
-  counted.set(source, counts);
-  if (counted.size > KEPT) counted.delete(counted.keys().next().value!);
+  rememberCounts(source, counts);
   return { ...counts };
 }
 

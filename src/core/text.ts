@@ -32,6 +32,11 @@ export function joinLines(lines: readonly string[], shape: TextShape): string {
 
 export const isBlank = (line: string): boolean => line.trim() === "";
 
+/** A character code `trim()` and `\s` take for white space (line terminators included). */
+export function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** Drops blank lines at the end of a list (returns a new array). */
 export function trimTrailingBlank(lines: readonly string[]): string[] {
   let end = lines.length;

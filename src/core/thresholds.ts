@@ -3,6 +3,7 @@ import { countLines, type BufferDoc } from "./entries.js";
 import type { BufferConfig, BufferName, Unit } from "./config.js";
 import { unmarkedSections } from "./unmarked.js";
 import { scanBuffer } from "./scan.js";
+import { isSpaceCode } from "./text.js";
 
 export interface BufferStatus {
   name: BufferName;
@@ -49,17 +50,13 @@ export function countBuffer(text: string, options: { file?: string } = {}): Buff
       if (c === 10) {
         if (filled) lines++;
         filled = false;
-      } else if (!filled && !isSpace(c)) filled = true;
+      } else if (!filled && !isSpaceCode(c)) filled = true;
     }
     if (filled) lines++;
   }
   return { lines, items: scanned.entries.length, unmarked: unmarkedSections({ shape: scanned.shape, header: scanned.header, entries: [] }).length };
 }
 
-/** What `String.prototype.trim` takes away: white space and line terminators. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
 
 export function bufferStatus(
   name: BufferName,

@@ -66,8 +66,11 @@ const env = (b: BankRef) => ({ GIT_INDEX_FILE: b.index });
 
 /** The bank branch's commit, or null before its first commit. */
 export async function bankTip(b: Pick<BankRef, "root" | "ref" | "commonDir" | "refFiles">): Promise<string | null> {
-  return readRef({ root: b.root, commonDir: b.commonDir ?? "", refFiles: b.refFiles === true && b.commonDir !== undefined }, b.ref);
+  return readRef(refsOf(b), b.ref);
 }
+
+/** Where `readRef` finds refs for this bank branch (files only when the clone was found to keep them so). */
+const refsOf = (b: Pick<BankRef, "root" | "commonDir" | "refFiles">) => ({ root: b.root, commonDir: b.commonDir ?? "", refFiles: b.refFiles === true && b.commonDir !== undefined });
 
 /**
  * Records every file under `paths` as it is in the work tree (new, changed, deleted; ignore rules do
@@ -306,23 +309,23 @@ const FOLD_GRAPH_LIMIT = 50_000;
  */
 async function foldHeads(b: BankRef, ours: string, targets: readonly string[], message: string, mergePath: PathMerger, options: MergeOptions): Promise<Advance | null> {
   if (targets.length === 0) return { kind: "moved", to: ours, fastForward: true };
-  const repo = { root: b.root, commonDir: b.commonDir ?? "", refFiles: b.refFiles === true && b.commonDir !== undefined };
-  const resolved = await Promise.all(targets.map(async (t) => (/^[0-9a-f]{40}$/.test(t) ? t : await readRef(repo, t))));
+  const resolved = await Promise.all(targets.map(async (t) => (/^[0-9a-f]{40}$/.test(t) ? t : await readRef(refsOf(b), t))));
   if (resolved.some((r) => r === null)) return null;
   const heads = [...new Set([ours, ...(resolved as string[])])];
-  const names = (t: string) => t.replace(/^refs\/(heads|remotes)\//, "");
-  if (heads.length === 1) return { kind: "moved", to: ours, fastForward: true };
+  // A head as the user knows it: the ref it came from (`origin/memory`), or its commit.
+  const nameOf = (commit: string) => (targets[resolved.indexOf(commit)] ?? commit).replace(/^refs\/(heads|remotes)\//, "");
+  // One head holds all the others: nothing to merge, or a fast-forward to it.
+  const takeAll = async (top: string): Promise<Advance> => {
+    if (top === ours) return { kind: "moved", to: ours, fastForward: true };
+    await refuseForeignBank(b, top, nameOf(top));
+    return (await writeStep(b, ours, top)) ?? { kind: "moved", to: top, fastForward: true };
+  };
+  if (heads.length === 1) return takeAll(ours);
   const octopus = await git(["merge-base", "--octopus", ...heads], { cwd: b.root, okCodes: [1] });
   const boundary = octopus.stdout.trim() || null;
   // The commonest case: one head holds all the others (nothing came, or only a fast-forward); no graph needed.
   const above = heads.filter((h) => h !== boundary);
-  if (above.length <= 1 && boundary !== null) {
-    const top = above[0] ?? boundary;
-    if (top === ours) return { kind: "moved", to: ours, fastForward: true };
-    await refuseForeignBank(b, top, names(targets[resolved.indexOf(top)] ?? top));
-    const step = await writeStep(b, ours, top);
-    return step ?? { kind: "moved", to: top, fastForward: true };
-  }
+  if (above.length <= 1 && boundary !== null) return takeAll(above[0] ?? boundary);
   const listed = await git(["rev-list", "--parents", ...heads, ...(boundary ? ["--not", boundary] : []), "--"], { cwd: b.root });
   const commits = listed.stdout.split("\n").filter(Boolean).map((line) => {
     const [oid, ...parents] = line.split(" ");
@@ -331,13 +334,7 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   if (commits.length > FOLD_GRAPH_LIMIT) return null;
   const plan = planFold(commits, heads, boundary);
   if (plan.crissCross) return null; // git's merges, two at a time, merge the bases into a virtual one
-  if (plan.heads.length === 1) {
-    const [only] = plan.heads;
-    if (only === ours) return { kind: "moved", to: ours, fastForward: true };
-    await refuseForeignBank(b, only!, names(targets[resolved.indexOf(only!)] ?? only!));
-    const step = await writeStep(b, ours, only!);
-    return step ?? { kind: "moved", to: only!, fastForward: true };
-  }
+  if (plan.heads.length === 1) return takeAll(plan.heads[0]!);
   await options.beforeMerge?.();
   const objects = gitObjects(b.root);
   try {
@@ -351,7 +348,7 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
       for (const { commit, prefix, tree } of level) {
         if (!tree) return null;
         const entries = parseTree(tree.data);
-        if (prefix === "" && plan.heads.includes(commit) && commit !== ours) refuseForeignNames(b, entries.map((e) => e.name), names(targets[resolved.indexOf(commit)] ?? commit));
+        if (prefix === "" && plan.heads.includes(commit) && commit !== ours) refuseForeignNames(b, entries.map((e) => e.name), nameOf(commit));
         for (const e of entries) {
           if (e.mode === "40000") next.push({ commit, prefix: `${prefix}${e.name}/`, oid: e.oid });
           else trees.get(commit)!.set(`${prefix}${e.name}`, { oid: e.oid, mode: e.mode });
