@@ -239,6 +239,29 @@ describe("writer refs", () => {
     expect(onRemote(sb, origin, "memory").sort()).toEqual(byGit);
   });
 
+  it("a server without atomic pushes gets the branch alone: the writer refs stay until a later landing, nothing lost", async () => {
+    const { sb, origin } = world();
+    sb.git(origin, "config", "receive.advertiseAtomic", "false");
+    const [dev, qa] = [sb.clone(origin, "dev"), sb.clone(origin, "qa")];
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["add", "pattern", "From qa"]));
+    ok(await sb.memory(qa, ["save", "--no-push"]));
+    sb.git(qa, "push", "-q", "origin", `refs/heads/memory:${WRITERS}qa-1`);
+    ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
+    onceBeforePush(dev, "true"); // (no tracking ref: dev fetches first, and takes qa's ref in)
+    const saved = JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync;
+    expect(saved).toMatchObject({ pushed: true, writerRef: null });
+    expect(onRemote(sb, origin, "memory").sort()).toEqual(["From dev", "From qa"]);
+    expect(writerRefs(sb, origin)).toEqual([`${WRITERS}qa-1`]);
+    // Already in the branch, the ref costs nothing: a fresh clone sees each entry once.
+    const fresh = sb.clone(origin, "fresh");
+    ok(await sb.memory(fresh, ["init", "--persona", "lead"]));
+    ok(await sb.memory(fresh, ["start"]));
+    expect(titles(sb.read(fresh, PATTERNS)).sort()).toEqual(["From dev", "From qa"]);
+  });
+
   it("eight clones saving at once all succeed within three pushes; a fresh clone sees every entry and every clone ends alike", async () => {
     const { sb, origin } = world();
     const first = sb.clone(origin, "first");
