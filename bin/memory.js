@@ -17,6 +17,10 @@ if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h
 } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { version } = await load("../dist/bundle/version.js", "../dist/infra/version.js");
   process.stdout.write(`${version()}\n`);
+} else if (args[0] === "status" && (args.length === 1 || (args.length === 2 && args[1] === "--json"))) {
+  // A bare status loads only its own code (src/cli/status-entry.ts).
+  const { run } = await load("../dist/bundle/status.js", "../dist/cli/status-entry.js");
+  process.exitCode = await run(process.argv);
 } else {
   const { run } = await load("../dist/bundle/cli.js", "../dist/cli/entry.js");
   process.exitCode = await run(process.argv);

@@ -13,3 +13,5 @@ await build({ ...common, entryPoints: { cli: "dist/cli/entry.js", main: "dist/cl
 // loads in half the time of the eight modules it is made of. What it loads only to report a problem (the
 // output, the words) is in it too, evaluated only then.
 await build({ ...common, entryPoints: { driver: "dist/cli/driver.js" }, splitting: false });
+// A bare `status` the same way: the one file holds what it runs, where the CLI's chunks would take a dozen.
+await build({ ...common, entryPoints: { status: "dist/cli/status-entry.js" }, splitting: false });

@@ -4,7 +4,6 @@
  * scanning megabytes again. Small buffers are scanned, which costs less than hashing and the file. A text
  * that does not read is never kept, so its error is found, with its line, every time.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { countBufferOnce, rememberCounts } from "../core/parse-once.js";
@@ -20,6 +19,7 @@ const checkedFile = (gitDir: string): string => join(gitDir, "memory", "checked.
 /** Checks a buffer's text as a parse would (throwing its errors) and counts it, once per text across commands. */
 export async function checkedCounts(gitDir: string, text: string, file: string): Promise<BufferCounts> {
   if (text.length < WORTH) return countBufferOnce(text, { file });
+  const { createHash } = await import("node:crypto"); // only here: loading it costs several ms
   const key = createHash("sha1").update(text).digest("hex");
   const kept = await readChecked(gitDir);
   const hit = kept.get(key);

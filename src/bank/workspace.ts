@@ -42,7 +42,7 @@ export async function openWorkspace(cwd: string = process.cwd(), env: NodeJS.Pro
       if (err.code === "ENOENT") return null;
       throw new MemoryError("config", `cannot read ${CONFIG_FILE}: ${err.message}`);
     }),
-    readGitConfig(repo.root),
+    readGitConfig(repo.root, repo),
   ]);
   const config = configText === null ? defaultConfig() : parseConfig(configText);
   const codeBranch = (await readHead(repo.gitDir)).branch;

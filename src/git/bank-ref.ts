@@ -336,7 +336,7 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   if (plan.crissCross) return null; // git's merges, two at a time, merge the bases into a virtual one
   if (plan.heads.length === 1) return takeAll(plan.heads[0]!);
   await options.beforeMerge?.();
-  const objects = gitObjects(b.root);
+  const objects = await gitObjects(b.root);
   try {
     const trees = new Map<string, Map<string, FileVersion>>();
     const wanted = [...new Set([...plan.heads, ...plan.bases.filter((x): x is string => x !== null)])];

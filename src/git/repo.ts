@@ -1,4 +1,5 @@
 /** Small read-mostly git queries, each one git process (or none, where a file read answers). */
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
@@ -122,15 +123,114 @@ export async function readHead(gitDir: string): Promise<Head> {
 /** All git config visible here, keys as git prints them (section and name lowercased). Last value wins. */
 export type GitConfig = Map<string, string>;
 
-export async function readGitConfig(cwd: string): Promise<GitConfig> {
-  const { stdout } = await git(["config", "--list", "-z"], { cwd, okCodes: [1], drivers: false });
+/**
+ * git's config as `git config --list` prints it. In a plain repository (see `findRepo`) the answer is kept in
+ * `.git/memory/git-config.json` with the identity of every file it came from and of the files that could add
+ * to it (the clone's, the user's, the system's): while none of them changed, no process is started. The
+ * keeping is skipped where git would read something else: a `GIT_CONFIG*` variable, an include.
+ */
+export async function readGitConfig(cwd: string, repo?: RepoPaths): Promise<GitConfig> {
+  const kept = repo?.refFiles && repo.gitDir === repo.commonDir ? keptConfigPlace(repo.commonDir, process.env) : null;
+  if (kept) {
+    const text = readKept(kept);
+    if (text !== null) return configMap(text, false);
+  }
+  const before = kept ? stampFiles(kept.candidates) : null;
+  const { stdout } = await git(["config", "--list", "-z", ...(kept ? ["--show-origin"] : [])], { cwd, okCodes: [1], drivers: false });
+  if (!kept || !before) return configMap(stdout, false);
+  const map = configMap(stdout, true);
+  keepConfig(kept, stdout, before, cwd);
+  return map;
+}
+
+function configMap(stdout: string, withOrigins: boolean): GitConfig {
   const map: GitConfig = new Map();
-  for (const item of stdout.split("\0")) {
-    if (item === "") continue;
+  const items = stdout.split("\0");
+  for (let i = 0; i < items.length; i++) {
+    if (withOrigins) i++; // the origin comes first, then the item
+    const item = items[i];
+    if (item === undefined || item === "") continue;
     const nl = item.indexOf("\n");
     map.set(nl < 0 ? item : item.slice(0, nl), nl < 0 ? "true" : item.slice(nl + 1));
   }
   return map;
+}
+
+interface KeptConfig {
+  /** Where the answer is kept. */
+  file: string;
+  /** Files that add to git's config whether or not they exist now. */
+  candidates: string[];
+}
+
+function keptConfigPlace(commonDir: string, env: NodeJS.ProcessEnv): KeptConfig | null {
+  if (Object.keys(env).some((k) => k.startsWith("GIT_CONFIG") || k === "GIT_DIR")) return null;
+  const home = env.HOME;
+  if (!home) return null;
+  const xdg = env.XDG_CONFIG_HOME ? join(env.XDG_CONFIG_HOME, "git", "config") : join(home, ".config", "git", "config");
+  return { file: join(commonDir, "memory", "git-config.json"), candidates: [join(commonDir, "config"), join(commonDir, "config.worktree"), xdg, join(home, ".gitconfig"), "/etc/gitconfig"] };
+}
+
+/** A file's identity: a write through a lock file (as git does) changes its inode, an edit in place its times. */
+function stamp(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return "-";
+  }
+}
+
+function stampFiles(paths: readonly string[]): Record<string, string> {
+  return Object.fromEntries(paths.map((p) => [p, stamp(p)]));
+}
+
+interface KeptFile {
+  version: 1;
+  stamps: Record<string, string>;
+  list: string;
+}
+
+function readKept(kept: KeptConfig): string | null {
+  let data: KeptFile;
+  try {
+    data = JSON.parse(readFileSync(kept.file, "utf8")) as KeptFile;
+  } catch {
+    return null;
+  }
+  if (data?.version !== 1 || typeof data.list !== "string" || typeof data.stamps !== "object" || data.stamps === null) return null;
+  for (const p of kept.candidates) if (!Object.hasOwn(data.stamps, p)) return null;
+  for (const [p, s] of Object.entries(data.stamps)) if (stamp(p) !== s) return null;
+  return data.list;
+}
+
+/**
+ * Keeps the answer when nothing moved while git read it and git read only files: an include (whose target
+ * may come and go) or another origin (a blob, the command line) is asked of git every time.
+ */
+function keepConfig(kept: KeptConfig, stdout: string, before: Record<string, string>, cwd: string): void {
+  const items = stdout.split("\0");
+  const files = new Set(kept.candidates);
+  const list: string[] = [];
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    const origin = items[i]!;
+    const item = items[i + 1]!;
+    if (!origin.startsWith("file:") || /^include(if\.|\.)/i.test(item)) return;
+    files.add(resolvePath(cwd, origin.slice(5)));
+    list.push(item);
+  }
+  const stamps = { ...before, ...stampFiles([...files].filter((f) => !Object.hasOwn(before, f))) };
+  const after = stampFiles(Object.keys(stamps));
+  for (const [p, s] of Object.entries(stamps)) if (after[p] !== s) return; // changed while git read it
+  if (!existsSync(dirname(kept.file))) return; // a bank that is not set up here: nothing is written
+  const data: KeptFile = { version: 1, stamps, list: list.map((l) => `${l}\0`).join("") };
+  const tmp = `${kept.file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, kept.file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** Sets a value in this clone's own config (`.git/config`), never the user's global one. */

@@ -6,7 +6,7 @@
  * `-c merge.<name>.driver=…`, which every sync call passes; and importing it costs ~23 ms per process.
  * A plain spawn with an argument array (never a shell string) gives exact exit codes and nothing else.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { MemoryError } from "../core/errors.js";
 import { driverArgs } from "./drivers.js";
 
@@ -70,6 +70,14 @@ export function indexLockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
 
 let drivers: string[] | undefined;
 
+// Loaded at the first git process, not at start-up: a command that needs none (a status that reads its refs
+// from files) does not pay for the module.
+let childProcess: typeof import("node:child_process") | undefined;
+async function startGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ChildProcessWithoutNullStreams> {
+  childProcess ??= await import("node:child_process");
+  return childProcess.spawn("git", args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+}
+
 const NETWORK = new Set(["fetch", "push", "ls-remote"]);
 
 /**
@@ -80,8 +88,7 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
   const { cwd, okCodes = [], input, timeoutMs = 60_000, env } = options;
   drivers ??= driverArgs();
   const full = options.drivers === false ? args : [...drivers, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", full, { cwd, env: gitEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+  return startGit(full, cwd, gitEnv(env)).then((child) => new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -115,7 +122,7 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     });
     child.stdin.on("error", () => {}); // git may exit before reading its input; its exit code says what happened
     child.stdin.end(input ?? "");
-  });
+  }));
 }
 
 /** git's reason in one line: its first `fatal:` line if there is one, else its last line. */
@@ -134,8 +141,8 @@ export interface GitObject {
  * One `git cat-file --batch` kept open for many rounds of reads (a tree, then its subtrees, then the blobs):
  * each round writes its names and reads the answers in order. `close()` ends the process.
  */
-export function gitObjects(cwd: string): { read: (names: readonly string[]) => Promise<Array<GitObject | null>>; close: () => void } {
-  const child = spawn("git", ["cat-file", "--batch"], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+export async function gitObjects(cwd: string): Promise<{ read: (names: readonly string[]) => Promise<Array<GitObject | null>>; close: () => void }> {
+  const child = await startGit(["cat-file", "--batch"], cwd, gitEnv());
   let buffer: Buffer = Buffer.alloc(0);
   let failed: Error | null = null;
   const waiting: Array<{ resolve: (o: GitObject | null) => void; reject: (e: Error) => void }> = [];

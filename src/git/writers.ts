@@ -5,7 +5,6 @@
  * them through the drivers; the next push that lands on the branch takes them in and deletes them, each
  * only if it still points where it was fetched.
  */
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { git } from "./run.js";
@@ -32,7 +31,7 @@ export async function writerName(commonDir: string, persona: string): Promise<st
   if (kept) return kept;
   const file = writerFile(commonDir);
   const slug = persona.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 24) || "writer";
-  const name = `${slug}-${randomBytes(4).toString("hex")}`;
+  const name = `${slug}-${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString("hex")}`;
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${name}\n`);
   return name;
