@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Kept tiny: git runs the merge driver once per conflicted bank file, so it (and --version) loads a small
-// bundle of its own. Everything else goes to the CLI's entry, where status, start, save and the agents'
-// hooks skip the command-line parser (src/cli/fast.ts).
+// bundle of its own. So do a bare status, and status, start, save and context (the agents' hooks), which skip
+// the command-line parser (src/cli/fast.ts). Everything else goes to the CLI's entry and its parser.
 // Each entry point comes from its bundle (dist/bundle, built by `npm run build`), else from tsc's output.
 const load = (bundled, plain) =>
   import(bundled).catch((err) => {
@@ -20,6 +20,10 @@ if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h
 } else if (args[0] === "status" && (args.length === 1 || (args.length === 2 && args[1] === "--json"))) {
   // A bare status loads only its own code (src/cli/status-entry.ts).
   const { run } = await load("../dist/bundle/status.js", "../dist/cli/status-entry.js");
+  process.exitCode = await run(process.argv);
+} else if (["status", "start", "save", "context"].includes(args[0])) {
+  // The commands agents and their hooks run all day: one file with the fast path (src/cli/fast-entry.ts).
+  const { run } = await load("../dist/bundle/fast.js", "../dist/cli/fast-entry.js");
   process.exitCode = await run(process.argv);
 } else {
   const { run } = await load("../dist/bundle/cli.js", "../dist/cli/entry.js");

@@ -15,3 +15,4 @@ await build({ ...common, entryPoints: { cli: "dist/cli/entry.js", main: "dist/cl
 await build({ ...common, entryPoints: { driver: "dist/cli/driver.js" }, splitting: false });
 // A bare `status` the same way: the one file holds what it runs, where the CLI's chunks would take a dozen.
 await build({ ...common, entryPoints: { status: "dist/cli/status-entry.js" }, splitting: false });
+await build({ ...common, entryPoints: { fast: "dist/cli/fast-entry.js" }, splitting: false });

@@ -41,7 +41,7 @@ export async function save(options: SaveOptions = {}): Promise<SaveResult> {
         changes.paths.length > 0 ? logLine(isoSeconds(now(ws.env)), persona, "save", options.message ?? describeAdded(changes.added, stamped)) : undefined,
     });
     const before = commit ?? (await lineTip(ws));
-    const sync = options.push === false ? null : await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "save", retryNow: options.retryNow, onlyIfAhead: !commit });
+    const sync = options.push === false ? null : await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "save", retryNow: options.retryNow, onlyIfAhead: !commit, ...(commit ? { made: { commit, on: status.tip } } : {}) });
     if (sync) await finishPendingDocs(session, options.progress);
     const context = session.files.find((f) => f.key === "context")!;
     const contextReplaced =

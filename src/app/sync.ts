@@ -72,6 +72,8 @@ export interface SyncOptions {
   alsoFetch?: string[];
   /** Try the remote even while the breaker says it was unreachable a moment ago. */
   retryNow?: boolean;
+  /** The commit the caller just made and the commit it was made on top of: the ancestry needs no look-up. */
+  made?: { commit: string; on: string | null };
 }
 
 /**
@@ -145,7 +147,8 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     const tracking = await revParse(ws, up.trackingRef);
     const local = line.bank ? await bankTip(line.bank) : await revParse(ws, `refs/heads/${line.branch}`);
     const refused = !!(await droppedTip(ws.commonDir, up.trackingRef)) || (line.bank !== null && !!(await heldDroppedWriter(ws.root, ws.commonDir, line.ref)));
-    if (tracking && local && local !== tracking && !refused && (await isAncestor(ws.root, tracking, local))) {
+    const known = options.made !== undefined && options.made.commit === local && options.made.on === tracking;
+    if (tracking && local && local !== tracking && !refused && (known || (await isAncestor(ws.root, tracking, local)))) {
       report.attempts++;
       options.progress?.(`pushing to ${report.upstream}`);
       const pushed = await pushIfUnmoved(ws.root, up, timeout, line.ref, tracking);
