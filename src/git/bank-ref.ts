@@ -6,7 +6,7 @@
  * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
  * only changes files that still hold what the bank branch had.
  */
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";
@@ -77,6 +77,57 @@ const refsOf = (b: Pick<BankRef, "root" | "commonDir" | "refFiles">) => ({ root:
  * not hide the bank's own files) and returns the paths that differ from `tip`. Two processes.
  */
 export async function stageBank(b: BankRef, tip: string | null, paths: readonly string[]): Promise<string[]> {
+  // Nothing touched since a look that found nothing to record: the same answer, without git.
+  const clean = cleanFile(b);
+  const before = tip ? await stampBank(b, tip, paths) : null;
+  if (before && (await readFile(clean, "utf8").catch(() => "")) === before.key) return [];
+  const changed = await recordBank(b, tip, paths);
+  if (before && changed.length === 0) {
+    const after = await stampBank(b, tip!, paths);
+    // Kept only when nothing moved meanwhile and every bank file is older than the coarsest clock a file
+    // system keeps (2 s): a later edit of the same size then always shows in its times.
+    if (after?.key === before.key && after.newest < Date.now() - 2000) await writeFile(clean, after.key).catch(() => undefined);
+  }
+  return changed;
+}
+
+const cleanFile = (b: BankRef): string => join(dirname(b.index), "bank-clean");
+
+/**
+ * What `git add` reads to find a bank unchanged, as one string: the branch's tip, the paths, the private
+ * index's identity and every file's (inode, size, modification and change times, to the nanosecond). Null
+ * when a file cannot be looked at.
+ */
+async function stampBank(b: BankRef, tip: string, paths: readonly string[]): Promise<{ key: string; newest: number } | null> {
+  const parts = [`tip ${tip}`, `paths ${JSON.stringify(paths)}`];
+  let newest = 0;
+  const add = (name: string, s: import("node:fs").BigIntStats) => {
+    parts.push(`${name} ${s.mode}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
+    newest = Math.max(newest, Number(s.mtimeMs), Number(s.ctimeMs));
+  };
+  try {
+    // (git writes the index through a lock file: a new inode each time, whatever the clock.)
+    const index = await lstat(b.index, { bigint: true });
+    parts.push(`index ${index.ino}:${index.size}:${index.mtimeNs}:${index.ctimeNs}`);
+    for (const p of paths) {
+      const top = await lstat(join(b.root, p), { bigint: true }).catch(() => null);
+      if (!top) {
+        parts.push(`absent ${p}`);
+        continue;
+      }
+      add(p, top);
+      if (!top.isDirectory()) continue;
+      const listed = await readdir(join(b.root, p), { recursive: true });
+      for (const rel of listed.sort()) add(`${p}/${rel.split(sep).join("/")}`, await lstat(join(b.root, p, rel), { bigint: true }));
+    }
+  } catch {
+    return null;
+  }
+  return { key: `${parts.join("\n")}\n`, newest };
+}
+
+/** `git add` of the bank's paths into the private index, and the paths that differ from `tip`. Two processes. */
+async function recordBank(b: BankRef, tip: string | null, paths: readonly string[]): Promise<string[]> {
   // A pathspec that matches nothing (a config file not written yet) would fail the whole add.
   const present = await existing(b.root, paths);
   await mkdir(dirname(b.index), { recursive: true });

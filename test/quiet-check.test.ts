@@ -1,0 +1,59 @@
+/**
+ * A bank found unchanged is not handed to git again while none of its files, the private index or the branch
+ * moved (`.git/memory/bank-clean`): a start or save with nothing new then runs no `git add`. Any edit, even
+ * one that keeps a file's size, or a new file in the bank folder is still seen and saved.
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BANK, Sandbox } from "./helpers.js";
+import { ok } from "./fixtures.js";
+
+const PATTERNS = `${BANK}/patterns-buffer.md`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The git subcommands a run of memory started (GIT_TRACE2_EVENT), and its JSON output. */
+async function traced(sb: Sandbox, cwd: string, args: string[]): Promise<{ gits: string[]; out: { commit: string | null } }> {
+  const trace = join(sb.dir, "trace.json");
+  rmSync(trace, { force: true });
+  const run = ok(await sb.memory(cwd, [...args, "--json"], { env: { GIT_TRACE2_EVENT: trace } }));
+  const starts = existsSync(trace) ? readFileSync(trace, "utf8").split("\n").filter((l) => l.includes('"event":"start"')) : [];
+  // The subcommand: the first argument after git's own `-c` options (children of git are left out: they name no `-c`).
+  const gits = starts.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((a) => a[0] === "git").map((a) => a.filter((_, i) => a[i - 1] !== "-c" && a[i] !== "-c")[1] ?? "");
+  return { gits, out: JSON.parse(run.stdout) as { commit: string | null } };
+}
+
+describe("a bank found unchanged", () => {
+  it("is not staged again until something in it changes, and every change is still saved", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["add", "pattern", "Keep ids", "-m", "ids, not positions"]));
+    ok(await sb.memory(dev, ["save"]));
+    await sleep(2100); // files written in the last 2 s are always looked at again
+
+    // The first look records it; from then on nothing is staged.
+    for (let i = 0; i < 2; i++) ok(await sb.memory(dev, ["save", "--no-push"]));
+    const quiet = await traced(sb, dev, ["save", "--no-push"]);
+    expect(quiet.out.commit).toBeNull();
+    expect(quiet.gits).not.toContain("add");
+    expect((await traced(sb, dev, ["start"])).gits).not.toContain("add");
+
+    // An edit that keeps the file's size.
+    const text = sb.read(dev, PATTERNS);
+    writeFileSync(join(dev, PATTERNS), text.replace("ids, not positions", "IDS, not positions"));
+    const edited = await traced(sb, dev, ["save"]);
+    expect(edited.gits).toContain("add");
+    expect(edited.out.commit).not.toBeNull();
+    expect(sb.git(origin, "show", `memory:${PATTERNS}`)).toContain("IDS, not positions");
+
+    // A new file in the bank folder.
+    await sleep(2100);
+    for (let i = 0; i < 2; i++) ok(await sb.memory(dev, ["save", "--no-push"]));
+    expect((await traced(sb, dev, ["save", "--no-push"])).gits).not.toContain("add");
+    writeFileSync(join(dev, BANK, "notes.md"), "# Notes\n\nshared\n");
+    expect((await traced(sb, dev, ["save"])).out.commit).not.toBeNull();
+    expect(sb.git(origin, "show", `memory:${BANK}/notes.md`)).toContain("shared");
+  }, 20_000);
+});
