@@ -84,11 +84,21 @@ export async function stageBank(b: BankRef, tip: string | null, paths: readonly 
   const changed = await recordBank(b, tip, paths);
   if (before && changed.length === 0) {
     const after = await stampBank(b, tip!, paths);
-    // Kept only when nothing moved meanwhile and every bank file is older than the coarsest clock a file
-    // system keeps (2 s): a later edit of the same size then always shows in its times.
-    if (after?.key === before.key && after.newest < Date.now() - 2000) await writeFile(clean, after.key).catch(() => undefined);
+    if (after?.key === before.key) await keepClean(clean, after).catch(() => undefined);
   }
   return changed;
+}
+
+/**
+ * Keeps a clean look only when every bank file's times are older than the tick the file system is in now
+ * (git's "racily clean" care): an edit in the same tick as a file's last change, keeping its size, would
+ * keep its times too. The tick is read off the kept file's own time once written. A file system whose
+ * times have no fraction of a second (FAT, HFS+, ext3) also waits 2 s, the coarsest such clock.
+ */
+async function keepClean(file: string, stamp: { key: string; newestNs: bigint; coarse: boolean }): Promise<void> {
+  if (stamp.coarse && stamp.newestNs / 1_000_000n >= BigInt(Date.now() - 2000)) return;
+  await writeFile(file, stamp.key);
+  if ((await lstat(file, { bigint: true })).mtimeNs <= stamp.newestNs) await rm(file, { force: true });
 }
 
 const cleanFile = (b: BankRef): string => join(dirname(b.index), "bank-clean");
@@ -98,12 +108,14 @@ const cleanFile = (b: BankRef): string => join(dirname(b.index), "bank-clean");
  * index's identity and every file's (inode, size, modification and change times, to the nanosecond). Null
  * when a file cannot be looked at.
  */
-async function stampBank(b: BankRef, tip: string, paths: readonly string[]): Promise<{ key: string; newest: number } | null> {
+async function stampBank(b: BankRef, tip: string, paths: readonly string[]): Promise<{ key: string; newestNs: bigint; coarse: boolean } | null> {
   const parts = [`tip ${tip}`, `paths ${JSON.stringify(paths)}`];
-  let newest = 0;
+  let newestNs = 0n;
+  let coarse = false;
   const add = (name: string, s: import("node:fs").BigIntStats) => {
     parts.push(`${name} ${s.mode}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
-    newest = Math.max(newest, Number(s.mtimeMs), Number(s.ctimeMs));
+    for (const t of [s.mtimeNs, s.ctimeNs]) if (t > newestNs) newestNs = t;
+    if (s.mtimeNs % 1_000_000_000n === 0n) coarse = true;
   };
   try {
     // (git writes the index through a lock file: a new inode each time, whatever the clock.)
@@ -123,7 +135,7 @@ async function stampBank(b: BankRef, tip: string, paths: readonly string[]): Pro
   } catch {
     return null;
   }
-  return { key: `${parts.join("\n")}\n`, newest };
+  return { key: `${parts.join("\n")}\n`, newestNs, coarse };
 }
 
 /** `git add` of the bank's paths into the private index, and the paths that differ from `tip`. Two processes. */

@@ -1,11 +1,12 @@
-import { access, chmod, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
+import { readFileSync, realpathSync } from "node:fs";
+import { access, chmod, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { isAlive } from "./process.js";
 
 /** Reads a text file, or returns null when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | null> {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8"); // (small local files: a thread-pool round trip costs more than the read)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw withPath(err, path);
@@ -57,7 +58,7 @@ export async function realTarget(path: string): Promise<string> {
   let p = path;
   for (;;) {
     try {
-      const real = await realpath(p);
+      const real = realpathSync(p);
       return missing.length ? [real, ...missing].join(sep) : real;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
