@@ -8,7 +8,7 @@ import { headCommit } from "../git/repo.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
-import { defaultDocsRef, readItems, readItemsWithDefaultDocs } from "../bank/query.js";
+import { defaultDocsRef, readDigest, readItems, readItemsWithDefaultDocs } from "../bank/query.js";
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
@@ -102,12 +102,12 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
     // Nothing moved since this clone last looked (the commonest start): nothing to read back.
     const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
-    const [then, now_] = unchanged
-      ? [[], []]
-      : await Promise.all([
-          since ? readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true, ...(head ? { sameAs: head } : {}) }) : Promise.resolve([]),
-          readItemsWithDefaultDocs(ws, docsTip),
-        ]);
+    // (Read in proportion to what changed: the entries the two versions of a buffer share are left unread.)
+    const { then, now: now_ } = unchanged
+      ? { then: [], now: [] }
+      : since
+        ? await readDigest(ws, since, docsSince, head, docsTip)
+        : { then: [], now: await readItemsWithDefaultDocs(ws, docsTip) };
     const changes = diffItems(then, now_);
     const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
     const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));

@@ -6,9 +6,11 @@
 import { join } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
-import { changedBetween, listFiles, readBlobs, revParse } from "../git/repo.js";
+import { changedBetween, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
-import { readFilesAt } from "../git/blobs.js";
+import { listTree } from "../git/blobs.js";
+import { digestItems, type FileVersions } from "../core/digest.js";
+import { soundAlready } from "../core/parse-once.js";
 import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
@@ -41,45 +43,119 @@ async function unchangedPaths(root: string, a: string, b: string, paths: readonl
   return new Set(paths.filter((p) => !changed.has(p)));
 }
 
-/** Every item at a moment: bank entries in buffer order, then the archive's (when asked), then docs by target and name. */
-export async function readItems(ws: Workspace, at: Moment = "worktree", options: ReadOptions = {}): Promise<Item[]> {
+/** Which files a reading takes: the buffers (in their order), the archive, the reference files and the doc folders. */
+interface Reading {
+  buffers: ReturnType<typeof bufferFiles>;
+  archive: string | null;
+  references: string[];
+  folders: Array<{ dir: string; type: string }>;
+}
+
+function readingOf(ws: Workspace, options: ReadOptions): Reading {
   const withDocs = options.docs !== false;
-  const archive = options.archive ? archiveFile(ws).rel : null;
-  const buffers = bufferFiles(ws).filter((f) => !options.buffers || options.buffers.includes(f.buffer));
-  const references = withDocs ? harvestTargets(ws, "reference") : [];
-  const folders = withDocs ? docFolders(ws) : [];
+  return {
+    buffers: bufferFiles(ws).filter((f) => !options.buffers || options.buffers.includes(f.buffer)),
+    archive: options.archive ? archiveFile(ws).rel : null,
+    references: withDocs ? harvestTargets(ws, "reference") : [],
+    folders: withDocs ? docFolders(ws) : [],
+  };
+}
+
+/** The bank files' and docs' texts in the work tree. */
+async function worktreeTexts(ws: Workspace, r: Reading): Promise<Map<string, string | null>> {
   const texts = new Map<string, string | null>();
-  if (at === "worktree") {
-    for (const path of [...buffers.map((f) => f.rel), ...(archive ? [archive] : []), ...references]) texts.set(path, await readTextIfExists(join(ws.root, path)));
-    for (const { dir } of folders) {
-      for (const [name, text] of await readFolder(join(ws.root, dir))) texts.set(`${dir}/${name}`, text);
-    }
-  } else {
-    const docsAt = at.docs ?? at.commit;
-    const inFolders = folders.length ? await listFiles(ws.root, docsAt, folders.map((f) => f.dir)) : [];
-    const docs = [...references, ...inFolders.filter((p) => folders.some((f) => isDirectChild(p, f.dir)))];
-    const own = [...buffers.map((f) => f.rel), ...(archive ? [archive] : [])];
-    const same = options.sameAs && options.sameAs !== at.commit ? await unchangedPaths(ws.root, at.commit, options.sameAs, own) : new Set(options.sameAs ? own : []);
-    const fromGit = own.filter((p) => !same.has(p));
-    // The docs by blob id (`readFilesAt`): a `<commit>:<path>` name per doc costs the square of a folder's size.
-    const [blobs, docTexts] = await Promise.all([readBlobs(ws.root, fromGit.map((p) => `${at.commit}:${p}`)), readFilesAt(ws.root, docsAt, docs)]);
-    for (const p of fromGit) texts.set(p, blobs.get(`${at.commit}:${p}`) ?? null);
-    for (const p of same) texts.set(p, await readTextIfExists(join(ws.root, p)));
-    for (const p of docs) texts.set(p, docTexts.get(p) ?? null);
+  for (const path of [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : []), ...r.references]) texts.set(path, await readTextIfExists(join(ws.root, path)));
+  for (const { dir } of r.folders) {
+    for (const [name, text] of await readFolder(join(ws.root, dir))) texts.set(`${dir}/${name}`, text);
   }
+  return texts;
+}
+
+/**
+ * The texts of `own` (bank files) at `commit` and of the docs at `docsAt`: the docs' folders listed by one
+ * `ls-tree`, and everything read by one `cat-file` (the docs by blob id: a `<commit>:<path>` name per doc
+ * costs the square of a folder's size).
+ */
+async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly string[], docsAt: string): Promise<Map<string, string | null>> {
+  const texts = new Map<string, string | null>();
+  const ids = new Map<string, string>();
+  if (r.references.length || r.folders.length) {
+    // A file at the top is named itself (its folder, the root, would list the whole tree).
+    const specs = [...new Set([...r.references.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)), ...r.folders.map((f) => f.dir)])];
+    const listed = await listTree(ws.root, docsAt, specs);
+    const docs = [...r.references, ...[...(listed?.keys() ?? [])].filter((p) => r.folders.some((f) => isDirectChild(p, f.dir)))];
+    for (const p of docs) {
+      texts.set(p, null);
+      const entry = listed?.get(p);
+      if (entry?.type === "blob") ids.set(p, entry.id);
+    }
+  }
+  const blobs = await readBlobs(ws.root, [...own.map((p) => `${commit}:${p}`), ...new Set(ids.values())]);
+  for (const p of own) texts.set(p, blobs.get(`${commit}:${p}`) ?? null);
+  for (const [p, id] of ids) texts.set(p, blobs.get(id) ?? null);
+  return texts;
+}
+
+/** The items of the texts read: bank entries in buffer order, then the archive's, then docs by target and name. */
+function itemsOf(ws: Workspace, r: Reading, texts: ReadonlyMap<string, string | null>): Item[] {
   const items: Item[] = [];
-  for (const f of buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
-  if (archive) items.push(...archiveItems(texts.get(archive) ?? null, archive));
-  for (const path of references) {
+  for (const f of r.buffers) items.push(...bufferItems(texts.get(f.rel) ?? null, f.rel, f.buffer, defaultType(ws.config, f.buffer)));
+  if (r.archive) items.push(...archiveItems(texts.get(r.archive) ?? null, r.archive));
+  for (const path of r.references) {
     const owner = bufferFiles(ws).find((f) => bufferConfig(ws.config, f.buffer).target.replace(/\/+$/, "") === path);
     const type = owner ? defaultType(ws.config, owner.buffer) : "pattern";
     items.push(...bufferItems(texts.get(path) ?? null, path, "", type, "docs"));
   }
-  for (const { dir, type } of folders) {
+  for (const { dir, type } of r.folders) {
     const paths = [...texts.keys()].filter((p) => isDirectChild(p, dir) && p.endsWith(".md")).sort();
     for (const p of paths) items.push(docItem(texts.get(p) ?? "", p, type));
   }
   return items;
+}
+
+/** Every item at a moment: bank entries in buffer order, then the archive's (when asked), then docs by target and name. */
+export async function readItems(ws: Workspace, at: Moment = "worktree", options: ReadOptions = {}): Promise<Item[]> {
+  const r = readingOf(ws, options);
+  if (at === "worktree") return itemsOf(ws, r, await worktreeTexts(ws, r));
+  const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
+  const same = options.sameAs && options.sameAs !== at.commit ? await unchangedPaths(ws.root, at.commit, options.sameAs, own) : new Set(options.sameAs ? own : []);
+  const texts = await textsAt(ws, r, at.commit, own.filter((p) => !same.has(p)), at.docs ?? at.commit);
+  for (const p of same) texts.set(p, await readTextIfExists(join(ws.root, p)));
+  return itemsOf(ws, r, texts);
+}
+
+/**
+ * What `start`'s digest compares: the bank and docs at `since` (the docs at `docsSince`), and as this clone sees
+ * them now (`readItemsWithDefaultDocs`), read in proportion to what changed: of the buffers that changed since,
+ * the entries the two versions do not share; of the others, nothing (core/digest.ts). Diffed, and their handoffs
+ * and tasks listed, they give what the two full readings give; when that cannot be told, they are those readings.
+ * `head`: the bank's tip, which the work tree holds.
+ */
+export async function readDigest(ws: Workspace, since: string, docsSince: string | undefined, head: string, docsTip: string): Promise<{ then: Item[]; now: Item[] }> {
+  const r = readingOf(ws, { archive: true });
+  const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
+  const changed = head ? (head === since ? [] : await changedBetween(ws.root, since, head, own)) : own;
+  const docsAt = docsSince ?? since;
+  const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt)]);
+  for (const p of own) if (!changed.includes(p)) thenTexts.set(p, here.get(p) ?? null);
+  const docsOnly: Reading = { ...r, buffers: [], archive: null };
+  const docsThen = itemsOf(ws, docsOnly, thenTexts);
+  // The docs on the default branch: those read for `then` when it is the same commit.
+  const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip));
+  const files: FileVersions[] = [...r.buffers.map((f) => ({ f, type: defaultType(ws.config, f.buffer) })).map(({ f, type }) => versions(f.rel, f.buffer, type, "bank", thenTexts, here, WHOLE.includes(f.buffer) || WHOLE.includes(type)))];
+  if (r.archive) files.push(versions(r.archive, "", "note", "archive", thenTexts, here, false));
+  const digest = digestItems(files, { then: docsThen, now: itemsOf(ws, docsOnly, here), there });
+  if (digest) return digest;
+  const [then, now] = await Promise.all([readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true, ...(head ? { sameAs: head } : {}) }), readItemsWithDefaultDocs(ws, docsTip)]);
+  return { then, now };
+}
+
+/** The buffers the digest reads whole on both sides: it lists their entries as they are. */
+const WHOLE = ["handoffs", "tasks", "handoff", "task"];
+
+function versions(file: string, buffer: string, type: string, source: FileVersions["source"], then: ReadonlyMap<string, string | null>, now: ReadonlyMap<string, string | null>, whole: boolean): FileVersions {
+  const before = then.get(file) ?? null;
+  return { file, buffer, defaultType: type, source, then: before, now: now.get(file) ?? null, thenSound: before === null || soundAlready(before), whole };
 }
 
 /** Items at a moment that a filter lets through, newest first. */

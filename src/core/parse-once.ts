@@ -59,3 +59,8 @@ export function rememberCounts(source: string, counts: BufferCounts): void {
   counted.set(source, { ...counts });
   if (counted.size > KEPT) counted.delete(counted.keys().next().value!);
 }
+
+/** Whether `source` was found to read in this command already (parsed, or checked and counted): nothing is parsed. */
+export function soundAlready(source: string): boolean {
+  return kept.has(source) || counted.has(source);
+}

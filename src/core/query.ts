@@ -4,6 +4,7 @@
  * Pure: items in, items out. Reading them from files or commits is bank/query.ts.
  */
 import { readEntriesOnce } from "./parse-once.js";
+import type { Entry } from "./entries.js";
 import { MemoryError } from "./errors.js";
 import { sourceIds } from "./docs.js";
 import { splitLines } from "./text.js";
@@ -140,7 +141,12 @@ export function diffItems(before: readonly Item[], after: readonly Item[]): Item
 
 /** The items of a buffer's text (none when it does not parse: an old or broken version). */
 export function bufferItems(text: string | null, file: string, buffer: string, defaultType: string, source: Item["source"] = "bank"): Item[] {
-  return readEntriesOnce(text, defaultType).map((e) => ({
+  return entryItems(readEntriesOnce(text, defaultType), file, buffer, source);
+}
+
+/** Parsed entries as items; `lines`: line breaks before the text they were parsed from (a part of the file). */
+export function entryItems(entries: readonly Entry[], file: string, buffer: string, source: Item["source"] = "bank", lines = 0): Item[] {
+  return entries.map((e) => ({
     id: e.id,
     type: e.type,
     author: e.author,
@@ -150,7 +156,7 @@ export function bufferItems(text: string | null, file: string, buffer: string, d
     body: e.body,
     source,
     file,
-    line: e.line,
+    line: e.line + lines,
     ...(source === "bank" ? { buffer } : {}),
     text: e.lines.join("\n"),
     ...(e.supersedes?.length ? { supersedes: e.supersedes } : {}),

@@ -601,3 +601,43 @@ function readHead(attrs: ReadonlyMap<string, string>, file: string, line: () => 
   }
   return { id, at, time };
 }
+
+/**
+ * Entry marker lines as scanBuffer finds them, without reading them: from the first entry's (`from` -1) or from
+ * the line after the marker line starting at `from`, each start to `each` until it returns false. `text` has no BOM.
+ */
+export function walkMarkers(text: string, from: number, each: (start: number) => boolean): void {
+  const lines = new StructureLines(text);
+  let s = lines.nextMarker(from < 0 ? frontmatterEnd(text) : nextLine(text, from));
+  while (s >= 0 && each(s)) s = lines.nextMarker(nextLine(text, s));
+}
+
+/**
+ * The start of the last entry marker line whose line, with its break, ends before `limit`; -1 for none. Without
+ * a fence before `limit` every marker line after the frontmatter is an entry's, found from `limit` backwards;
+ * else the lines are walked from the top, as a scan walks them. `text` has no BOM.
+ */
+export function lastMarkerBefore(text: string, limit: number): number {
+  const ticks = text.indexOf("```");
+  const tildes = text.indexOf("~~~");
+  if ((ticks < 0 || ticks >= limit) && (tildes < 0 || tildes >= limit)) {
+    const top = frontmatterEnd(text);
+    for (let at = limit; at > 0; ) {
+      const k = text.lastIndexOf("\n<!--", at - 1);
+      const s = k >= 0 ? k + 1 : text.startsWith("<!--") ? 0 : -1;
+      if (s < top) return -1;
+      const nl = text.indexOf("\n", s);
+      if (nl >= 0 && nl < limit && isMarkerLine(text.slice(s, lineEnd(text, s)))) return s;
+      at = k;
+    }
+    return -1;
+  }
+  let last = -1;
+  walkMarkers(text, -1, (s) => {
+    const nl = text.indexOf("\n", s);
+    if (nl < 0 || nl >= limit) return false;
+    last = s;
+    return true;
+  });
+  return last;
+}

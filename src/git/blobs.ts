@@ -36,6 +36,21 @@ export async function writeBlobs(root: string, gitDir: string, contents: readonl
   }
 }
 
+/** Every file under `specs` (folders, listed to the bottom, or files) in `commit`, by path: its type and object id; null when there is no such commit. */
+export async function listTree(root: string, commit: string, specs: readonly string[]): Promise<Map<string, { type: string; id: string }> | null> {
+  const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root, okCodes: [128] });
+  if (listed.code !== 0) return null;
+  const out = new Map<string, { type: string; id: string }>();
+  for (const record of listed.stdout.split("\0")) {
+    // `<mode> <type> <id>\t<path>`
+    const tab = record.indexOf("\t");
+    if (tab < 0) continue;
+    const [, type, id] = record.slice(0, tab).split(" ");
+    out.set(record.slice(tab + 1), { type: type!, id: id! });
+  }
+  return out;
+}
+
 /**
  * The text of each of `paths` in `commit` (null where it has none). Listed with `ls-tree`, then read by blob
  * id: a `<commit>:<path>` name makes git search the path's folder entry by entry, which for thousands of
@@ -46,17 +61,10 @@ export async function readFilesAt(root: string, commit: string, paths: readonly 
   if (paths.length === 0) return out;
   // A file at the top is named itself (its folder, the root, would list the whole tree).
   const specs = [...new Set(paths.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)))];
-  const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root, okCodes: [128] });
-  if (listed.code !== 0) return out; // no such commit: it holds none of them
+  const listed = await listTree(root, commit, specs);
+  if (!listed) return out; // no such commit: it holds none of them
   const ids = new Map<string, string>();
-  for (const record of listed.stdout.split("\0")) {
-    // `<mode> blob <id>\t<path>`
-    const tab = record.indexOf("\t");
-    if (tab < 0) continue;
-    const [, type, id] = record.slice(0, tab).split(" ");
-    const path = record.slice(tab + 1);
-    if (type === "blob" && out.has(path)) ids.set(path, id!);
-  }
+  for (const [path, { type, id }] of listed) if (type === "blob" && out.has(path)) ids.set(path, id);
   const texts = await readBlobs(root, [...new Set(ids.values())]);
   for (const [path, id] of ids) out.set(path, texts.get(id) ?? null);
   return out;
