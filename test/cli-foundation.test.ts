@@ -1,10 +1,11 @@
 /** init, add, status, doctor, config and the command line, run in-process; e2e.test.ts runs each as a process. */
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
+import { checkedBuffer } from "../src/bank/checked.js";
 
 describe("memory init", () => {
   it("changes nothing the second time", async () => {
@@ -263,5 +264,29 @@ describe("a big buffer checked once", () => {
     const broken = await sb.memory(repo, ["save"]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/patterns-buffer\.md:\d+: entry 01M8K000000000000000000345 has at="yesterday"/);
+  });
+
+  it("is not even read while its file is the one found sound, and is read again once the file changes in any way", async () => {
+    const { sb, repo } = await initialized();
+    const rel = `${BANK}/patterns-buffer.md`;
+    const path = join(repo, rel);
+    const entries = Array.from({ length: 700 }, (_, k) =>
+      `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
+    writeFileSync(path, `${sb.read(repo, rel)}\n${entries.join("\n")}`);
+    const gitDir = join(repo, ".git");
+    // A file changed in the last 2 s is always read: a same-size edit could keep its times on a coarse clock.
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull(); // found sound: its identity kept
+    const again = (await checkedBuffer(gitDir, path, rel))!;
+    expect(again).toEqual({ text: null, counts: { lines: 2100, items: 700, unmarked: 0 } });
+    // Edited in place, the same size: read, checked and counted again.
+    writeFileSync(path, readFileSync(path, "utf8").replace("## Pattern 345\n", "## Pattern 34X\n"));
+    expect((await checkedBuffer(gitDir, path, rel))!.text).toContain("## Pattern 34X");
+    writeFileSync(path, readFileSync(path, "utf8").replace("at=2026-11-22T10:00:00Z -->\n## Pattern 346\n", "at=yesterday -->\n## Pattern 346\n"));
+    await expect(checkedBuffer(gitDir, path, rel)).rejects.toThrow(/entry 01M8K000000000000000000346 has at="yesterday"/);
+    rmSync(path);
+    expect(await checkedBuffer(gitDir, path, rel)).toBeNull();
   });
 });

@@ -12,7 +12,7 @@ import { exists, readTextIfExists, removeStaleTemps, writeTextAtomic } from "../
 import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
 import { recoverHarvest } from "./harvest-journal.js";
-import { inspectBankFile } from "../bank/files.js";
+import { checkBankFile } from "../bank/files.js";
 import { archiveFile, bankFiles, harvestTargets, openWorkspace, requireBank, requirePersona, type BankFile, type Workspace } from "../bank/workspace.js";
 import { countBufferOnce } from "../core/parse-once.js";
 
@@ -80,7 +80,7 @@ export async function checkBank(session: Session): Promise<BankStatus> {
     throw new MemoryError("unmerged", `${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge`);
   }
   for (const f of files) {
-    const { problem } = await inspectBankFile(ws, f);
+    const problem = await checkBankFile(ws, f);
     // A deleted bank file: committing the deletion would push it to every clone, and block their next merge.
     if (problem?.kind === "missing") throw new MemoryError("missing-file", `${f.rel} is missing`, { file: f.rel });
     if (problem) throw problem.error;

@@ -1,50 +1,98 @@
 /**
- * Big buffers found sound before, by the hash of their text, kept in the git dir (`.git/memory/checked.json`,
- * this clone's only): a command that finds a buffer as it was when last checked takes its counts instead of
- * scanning megabytes again. Small buffers are scanned, which costs less than hashing and the file. A text
- * that does not read is never kept, so its error is found, with its line, every time.
+ * Big buffers found sound before, kept in the git dir (`.git/memory/checked.json`, this clone's only): by the
+ * hash of their text, and by the identity of the file that held it (inode, size, modification and change
+ * times). A command that finds a buffer's file as it was when last checked takes its counts without reading
+ * it; one that finds the same text in another file takes them without scanning megabytes again. Small
+ * buffers are scanned, which costs less than hashing and the file. A text that does not read is never
+ * kept, so its error is found, with its line, every time.
  */
-import { readFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { countBufferOnce, rememberCounts } from "../core/parse-once.js";
+import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
 import type { BufferCounts } from "../core/thresholds.js";
-import { writeTextAtomic } from "../infra/fs.js";
+import { readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 
 /** Below this many characters a scan is cheaper than the hash and the file. */
 const WORTH = 64 * 1024;
 const KEPT = 32;
+/** The coarsest clock a file system keeps its times by (FAT): a file changed more recently may change again unseen. */
+const SETTLED_MS = 2000;
 
 const checkedFile = (gitDir: string): string => join(gitDir, "memory", "checked.json");
 
+interface Kept {
+  /** By the sha1 of the text. */
+  texts: Map<string, BufferCounts>;
+  /** By the file's path: its identity when it held a text found sound, and that text's counts. */
+  files: Map<string, { id: string } & BufferCounts>;
+}
+
+/** A file's identity, and whether it is old enough to be kept by it; null when it does not exist. */
+async function identity(abs: string): Promise<{ id: string; settled: boolean } | null> {
+  const s = await lstat(abs, { bigint: true }).catch(() => null);
+  if (!s) return null;
+  const newest = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
+  return { id: `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, settled: newest / 1_000_000n < BigInt(Date.now() - SETTLED_MS) };
+}
+
+/**
+ * A buffer file's text and counts, checked as a parse would (throwing its errors); null when there is no
+ * such file. When the file is the one last found sound (the same identity), the counts come without reading
+ * it, and `text` is null.
+ */
+export async function checkedBuffer(gitDir: string, abs: string, rel: string): Promise<{ text: string | null; counts: BufferCounts } | null> {
+  const before = await identity(abs);
+  if (before?.settled) {
+    const hit = (await readChecked(gitDir)).files.get(rel);
+    if (hit && hit.id === before.id) return { text: null, counts: { lines: hit.lines, items: hit.items, unmarked: hit.unmarked } };
+  }
+  const bytes = await readBytesIfExists(abs);
+  if (bytes === null) return null;
+  const text = bytes.toString("utf8");
+  // (Kept by identity only when the file did not change while it was read.)
+  const after = before?.settled ? await identity(abs) : null;
+  return { text, counts: await checkedCounts(gitDir, text, rel, after && after.id === before!.id ? before : null) };
+}
+
 /** Checks a buffer's text as a parse would (throwing its errors) and counts it, once per text across commands. */
-export async function checkedCounts(gitDir: string, text: string, file: string): Promise<BufferCounts> {
+export async function checkedCounts(gitDir: string, text: string, file: string, held: { id: string; settled: boolean } | null = null): Promise<BufferCounts> {
   if (text.length < WORTH) return countBufferOnce(text, { file });
+  const already = countedAlready(text);
+  if (already && !held?.settled) return already;
   const { createHash } = await import("node:crypto"); // only here: loading it costs several ms
   const key = createHash("sha1").update(text).digest("hex");
   const kept = await readChecked(gitDir);
-  const hit = kept.get(key);
-  if (hit) {
-    rememberCounts(text, hit);
-    return { ...hit };
-  }
-  const counts = countBufferOnce(text, { file });
-  kept.delete(key);
-  kept.set(key, counts);
-  const recent = [...kept].slice(-KEPT);
-  await writeTextAtomic(checkedFile(gitDir), `${JSON.stringify(Object.fromEntries(recent))}\n`).catch(() => undefined);
+  const hit = kept.texts.get(key);
+  const counts = hit ? { ...hit } : countBufferOnce(text, { file });
+  if (hit) rememberCounts(text, hit);
+  const known = kept.files.get(file);
+  const byFile = held?.settled && known?.id !== held.id;
+  if (hit && !byFile) return counts;
+  kept.texts.delete(key);
+  kept.texts.set(key, counts);
+  if (held?.settled) kept.files.set(file, { id: held.id, ...counts });
+  const data = { ...Object.fromEntries([...kept.texts].slice(-KEPT)), files: Object.fromEntries(kept.files) };
+  await writeTextAtomic(checkedFile(gitDir), `${JSON.stringify(data)}\n`).catch(() => undefined);
   return counts;
 }
 
-async function readChecked(gitDir: string): Promise<Map<string, BufferCounts>> {
+const isCounts = (v: Partial<BufferCounts> | null): v is BufferCounts => !!v && [v.lines, v.items, v.unmarked].every((n) => Number.isInteger(n) && n! >= 0);
+
+async function readChecked(gitDir: string): Promise<Kept> {
+  const out: Kept = { texts: new Map(), files: new Map() };
   try {
     const parsed = JSON.parse(await readFile(checkedFile(gitDir), "utf8")) as Record<string, unknown>;
-    const out = new Map<string, BufferCounts>();
     for (const [key, value] of Object.entries(parsed)) {
       const v = value as Partial<BufferCounts> | null;
-      if (/^[0-9a-f]{40}$/.test(key) && v && [v.lines, v.items, v.unmarked].every((n) => Number.isInteger(n) && n! >= 0)) out.set(key, { lines: v.lines!, items: v.items!, unmarked: v.unmarked! });
+      if (/^[0-9a-f]{40}$/.test(key) && isCounts(v)) out.texts.set(key, { lines: v.lines, items: v.items, unmarked: v.unmarked });
     }
-    return out;
+    const files = parsed.files as Record<string, (Partial<BufferCounts> & { id?: unknown }) | null> | undefined;
+    for (const [rel, v] of Object.entries(files && typeof files === "object" ? files : {})) {
+      const id = v?.id;
+      if (isCounts(v) && typeof id === "string") out.files.set(rel, { id, lines: v.lines, items: v.items, unmarked: v.unmarked });
+    }
   } catch {
-    return new Map(); // none yet, or unreadable: everything is scanned (and the file written anew)
+    // none yet, or unreadable: everything is scanned (and the file written anew)
   }
+  return out;
 }

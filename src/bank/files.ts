@@ -3,12 +3,12 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BufferDoc } from "../core/entries.js";
 import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";
-import { checkedCounts } from "./checked.js";
+import { checkedBuffer, checkedCounts } from "./checked.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
-import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
+import { bufferStatus, type BufferCounts, type BufferStatus } from "../core/thresholds.js";
 import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
@@ -42,10 +42,14 @@ export async function loadBuffer(ws: Workspace, name: BufferName, vars?: Templat
 /** How full a buffer is: from the parse the command already made of it, else counted without building its entries. */
 export async function loadBufferStatus(ws: Workspace, name: BufferName): Promise<BufferStatus> {
   const file = bankFile(ws, name);
-  const text = (await readBytesIfExists(file.abs))?.toString("utf8") ?? (await renderTemplate(ws, name, { persona: "", now: "" }));
   const cfg = bufferConfig(ws.config, name);
-  const parsed = parsedAlready(text, defaultType(ws.config, name));
-  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, parsed ?? (await checkedCounts(ws.gitDir, text, file.rel)), ws.config.near);
+  const counts = async (): Promise<BufferDoc | BufferCounts> => {
+    const found = await checkedBuffer(ws.gitDir, file.abs, file.rel);
+    if (found) return found.counts;
+    const text = await renderTemplate(ws, name, { persona: "", now: "" });
+    return parsedAlready(text, defaultType(ws.config, name)) ?? (await checkedCounts(ws.gitDir, text, file.rel));
+  };
+  return bufferStatus(name, bufferLabel(cfg), file.rel, cfg, await counts(), ws.config.near);
 }
 
 export interface TemplateVars {
@@ -75,6 +79,25 @@ export type FileProblem = { kind: "missing"; file: string } | { kind: "markers" 
  */
 export async function inspectBankFile(ws: Workspace, f: BankFile): Promise<{ text: string | null; problem?: FileProblem }> {
   const text = await readTextIfExists(f.abs);
+  return inspectText(ws, f, text);
+}
+
+/**
+ * As `inspectBankFile`, for the checks before a sync, which need no text: a big buffer whose file is the one
+ * last found sound is not read again (`checkedBuffer`).
+ */
+export async function checkBankFile(ws: Workspace, f: BankFile): Promise<FileProblem | undefined> {
+  if (!f.buffer) return (await inspectBankFile(ws, f)).problem;
+  try {
+    const found = await checkedBuffer(ws.gitDir, f.abs, f.rel);
+    return found ? undefined : { kind: "missing", file: f.rel };
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    return { kind: err.kind === "markers" ? "markers" : "parse", file: f.rel, error: err };
+  }
+}
+
+async function inspectText(ws: Workspace, f: BankFile, text: string | null): Promise<{ text: string | null; problem?: FileProblem }> {
   if (text === null) return { text, problem: { kind: "missing", file: f.rel } };
   // A buffer is checked as a parse checks it (conflict markers first), without building its entries: a
   // command that needs them parses then.

@@ -54,6 +54,12 @@ export function countBufferOnce(source: string, options: { file?: string } = {})
   return { ...counts };
 }
 
+/** The counts of `source` if this command counted it already, else undefined: nothing is scanned. */
+export function countedAlready(source: string): BufferCounts | undefined {
+  const hit = counted.get(source);
+  return hit ? { ...hit } : undefined;
+}
+
 /** Records counts found elsewhere for `source` (a check made by an earlier command of the same text). */
 export function rememberCounts(source: string, counts: BufferCounts): void {
   counted.set(source, { ...counts });
