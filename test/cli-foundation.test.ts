@@ -227,10 +227,9 @@ describe("the commonest calls skip the argument parser", () => {
       expect(parser(modulesLoaded(sb, dev, args, "{}")), args.join(" ")).toBe(false);
     }
     // A bare status loads one file of ours, and neither the process module nor crypto while its refs and
-    // git's config are read from files (the config is kept once git was asked, with no GIT_CONFIG_* set).
-    const ownConfig = { GIT_CONFIG_GLOBAL: undefined, GIT_CONFIG_NOSYSTEM: undefined };
-    modulesLoaded(sb, dev, ["status"], "", ownConfig);
-    const status = modulesLoaded(sb, dev, ["status"], "", ownConfig);
+    // git's config are read from files (the config is kept once git was asked).
+    modulesLoaded(sb, dev, ["status"]);
+    const status = modulesLoaded(sb, dev, ["status"]);
     expect(status.match(/\/dist\/[^\n]*/g)).toEqual([expect.stringMatching(/\/dist\/bundle\/status\.js$/)]);
     expect(status).not.toMatch(/node:(child_process|crypto)/);
     expect(parser(modulesLoaded(sb, dev, ["list"]))).toBe(true);

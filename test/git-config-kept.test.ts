@@ -1,6 +1,7 @@
 // git's config is kept between commands (`.git/memory/git-config.json`) while no file it comes from changes.
-// These runs leave the user's and the system's config files to git's defaults (no GIT_CONFIG_* variable,
-// which turns the keeping off), with HOME in the sandbox, and count git's processes with GIT_TRACE2_EVENT.
+// These runs leave the user's and the system's config files to git's defaults (no GIT_CONFIG_GLOBAL or
+// GIT_CONFIG_NOSYSTEM as the other tests set), with HOME in the sandbox, and count git's processes with
+// GIT_TRACE2_EVENT.
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -70,5 +71,19 @@ describe("git's config, kept between commands", () => {
     const env = { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "memory.persona", GIT_CONFIG_VALUE_0: "from-env" };
     expect(statusOf(sb, dev, env)).toEqual({ persona: "from-env", gits: 1 });
     expect(statusOf(sb, dev).persona).toBe("dev");
+  });
+
+  it("follows GIT_CONFIG_GLOBAL and GIT_CONFIG_NOSYSTEM: another choice of files is another answer", async () => {
+    const { sb, dev } = await solo();
+    writeFileSync(join(sb.home, ".gitconfig"), USER_CONFIG);
+    sb.git(dev, "config", "--unset", "memory.persona");
+    const mine = join(sb.dir, "mine.gitconfig");
+    writeFileSync(mine, `${USER_CONFIG}[memory]\n\tpersona = mine\n`);
+    const chosen = { GIT_CONFIG_GLOBAL: mine, GIT_CONFIG_NOSYSTEM: "1" };
+    expect(statusOf(sb, dev, chosen)).toEqual({ persona: "mine", gits: 1 });
+    expect(statusOf(sb, dev, chosen)).toEqual({ persona: "mine", gits: 0 });
+    expect(statusOf(sb, dev).persona).not.toBe("mine"); // the user's own ~/.gitconfig again
+    writeFileSync(mine, `${USER_CONFIG}[memory]\n\tpersona = changed\n`);
+    expect(statusOf(sb, dev, chosen)).toEqual({ persona: "changed", gits: 1 });
   });
 });

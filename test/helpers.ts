@@ -221,7 +221,7 @@ export const BANK = ".claude/memory-bank";
  * Every module the built CLI loads for `args` in `cwd` (one URL a line), seen by a module hook, and its run.
  * A command's cost in imports, as a user's process pays it.
  */
-export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = "", env: NodeJS.ProcessEnv = {}): string {
+export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = ""): string {
   const hooks = join(sb.dir, "probe-hooks.mjs");
   if (!existsSync(hooks)) {
     writeFileSync(hooks, [
@@ -236,7 +236,7 @@ export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = 
   }
   const out = join(sb.dir, `loaded-${args.join("-").replace(/[^a-z0-9-]/gi, "")}.txt`);
   writeFileSync(out, "");
-  const run = sb.memoryCli(cwd, args, { input, env: { ...env, NODE_OPTIONS: `--import=${join(sb.dir, "probe.mjs")}`, PROBE_OUT: out } });
+  const run = sb.memoryCli(cwd, args, { input, env: { NODE_OPTIONS: `--import=${join(sb.dir, "probe.mjs")}`, PROBE_OUT: out } });
   if (run.code !== 0) throw new Error(`memory ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
   return readFileSync(out, "utf8");
 }

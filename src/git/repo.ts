@@ -126,8 +126,9 @@ export type GitConfig = Map<string, string>;
 /**
  * git's config as `git config --list` prints it. In a plain repository (see `findRepo`) the answer is kept in
  * `.git/memory/git-config.json` with the identity of every file it came from and of the files that could add
- * to it (the clone's, the user's, the system's): while none of them changed, no process is started. The
- * keeping is skipped where git would read something else: a `GIT_CONFIG*` variable, an include.
+ * to it (the clone's, the user's, the system's, and those GIT_CONFIG_GLOBAL or GIT_CONFIG_SYSTEM name): while
+ * none of them changed, no process is started. The keeping is skipped where git would read values that are
+ * not in files (`git -c`, GIT_CONFIG_COUNT) or a file it cannot see (an include).
  */
 export async function readGitConfig(cwd: string, repo?: RepoPaths): Promise<GitConfig> {
   const kept = repo?.refFiles && repo.gitDir === repo.commonDir ? keptConfigPlace(repo.commonDir, process.env) : null;
@@ -161,14 +162,24 @@ interface KeptConfig {
   file: string;
   /** Files that add to git's config whether or not they exist now. */
   candidates: string[];
+  /** The variables that choose the files, as a string: an answer kept under others is not this one. */
+  places: string;
 }
 
+/** Variables that say which config files git reads: part of the key of a kept answer. */
+const CONFIG_PLACES = ["HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"] as const;
+
 function keptConfigPlace(commonDir: string, env: NodeJS.ProcessEnv): KeptConfig | null {
-  if (Object.keys(env).some((k) => k.startsWith("GIT_CONFIG") || k === "GIT_DIR")) return null;
-  const home = env.HOME;
-  if (!home) return null;
-  const xdg = env.XDG_CONFIG_HOME ? join(env.XDG_CONFIG_HOME, "git", "config") : join(home, ".config", "git", "config");
-  return { file: join(commonDir, "memory", "git-config.json"), candidates: [join(commonDir, "config"), join(commonDir, "config.worktree"), xdg, join(home, ".gitconfig"), "/etc/gitconfig"] };
+  // Values given on the command line or in variables (`git -c`, GIT_CONFIG_COUNT…), or another repository.
+  if (Object.keys(env).some((k) => k === "GIT_DIR" || k === "GIT_CONFIG" || k === "GIT_CONFIG_PARAMETERS" || /^GIT_CONFIG_(COUNT|KEY_|VALUE_)/.test(k))) return null;
+  // Every file git may read is watched, whichever of them these variables turn off: one more look costs nothing.
+  const candidates = [join(commonDir, "config"), join(commonDir, "config.worktree"), "/etc/gitconfig"];
+  if (env.GIT_CONFIG_SYSTEM) candidates.push(resolvePath(env.GIT_CONFIG_SYSTEM));
+  if (env.GIT_CONFIG_GLOBAL) candidates.push(resolvePath(env.GIT_CONFIG_GLOBAL));
+  if (env.XDG_CONFIG_HOME) candidates.push(join(env.XDG_CONFIG_HOME, "git", "config"));
+  if (env.HOME) candidates.push(join(env.HOME, ".config", "git", "config"), join(env.HOME, ".gitconfig"));
+  const places = Object.fromEntries(CONFIG_PLACES.map((k) => [k, env[k] ?? null]));
+  return { file: join(commonDir, "memory", "git-config.json"), candidates, places: JSON.stringify(places) };
 }
 
 /** A file's identity: a write through a lock file (as git does) changes its inode, an edit in place its times. */
@@ -187,6 +198,7 @@ function stampFiles(paths: readonly string[]): Record<string, string> {
 
 interface KeptFile {
   version: 1;
+  places: string;
   stamps: Record<string, string>;
   list: string;
 }
@@ -198,7 +210,7 @@ function readKept(kept: KeptConfig): string | null {
   } catch {
     return null;
   }
-  if (data?.version !== 1 || typeof data.list !== "string" || typeof data.stamps !== "object" || data.stamps === null) return null;
+  if (data?.version !== 1 || data.places !== kept.places || typeof data.list !== "string" || typeof data.stamps !== "object" || data.stamps === null) return null;
   for (const p of kept.candidates) if (!Object.hasOwn(data.stamps, p)) return null;
   for (const [p, s] of Object.entries(data.stamps)) if (stamp(p) !== s) return null;
   return data.list;
@@ -223,7 +235,7 @@ function keepConfig(kept: KeptConfig, stdout: string, before: Record<string, str
   const after = stampFiles(Object.keys(stamps));
   for (const [p, s] of Object.entries(stamps)) if (after[p] !== s) return; // changed while git read it
   if (!existsSync(dirname(kept.file))) return; // a bank that is not set up here: nothing is written
-  const data: KeptFile = { version: 1, stamps, list: list.map((l) => `${l}\0`).join("") };
+  const data: KeptFile = { version: 1, places: kept.places, stamps, list: list.map((l) => `${l}\0`).join("") };
   const tmp = `${kept.file}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, JSON.stringify(data));
