@@ -81,7 +81,12 @@ export async function commitBank(session: Session, status: BankStatus, options: 
   let commit: string | null;
   try {
     if (known.size === 0) commit = null;
-    else if (ws.line.bank) commit = await commitBankIndex(ws.line.bank, base, [...known], options.message, { sign: signsCommits(ws) });
+    // (On the bank branch the changed paths are staged already: only what was written since is recorded again,
+    // so a big buffer is not hashed twice.)
+    else if (ws.line.bank) {
+      const written = [...(contextStamped ? [ctx.rel] : []), ...(line ? [log.rel] : []), ...(attributes ? [".gitattributes"] : [])];
+      commit = await commitBankIndex(ws.line.bank, base, written, options.message, { sign: signsCommits(ws) });
+    }
     else commit = await commitOnly(ws.root, bankPaths(session), options.message, [...known]);
   } catch (err) {
     // Nothing was committed: the log goes back to what it was, so the lines are not written twice next time.
