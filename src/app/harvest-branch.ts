@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";
-import { settleHarvested, type HarvestedDocs, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
+import { harvestedTexts, settleHarvested, type HarvestedDocs, type HarvestInput, type HarvestPlan } from "../core/harvest.js";
 import { logLine } from "../core/merge.js";
 import { headCommit, isAncestor, revParse } from "../git/repo.js";
 import { defaultBranch, fetchHarvestBranches, HARVEST_BRANCH_PREFIX, pushCommit } from "../git/remote.js";
@@ -21,7 +21,7 @@ import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readHarvestedDocsAt } from "../bank/docs.js";
 import { defaultDocsRef } from "../bank/query.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { bankFiles, bufferFiles, openWorkspace, requireBank, requirePersona, signsCommits, type Workspace } from "../bank/workspace.js";
+import { bankFiles, bufferFiles, harvestTargets, openWorkspace, requireBank, requirePersona, signsCommits, type Workspace } from "../bank/workspace.js";
 import { inspectBankFile } from "../bank/files.js";
 import { commitBank } from "./bank-commit.js";
 import { land } from "./harvest-journal.js";
@@ -223,7 +223,17 @@ export async function settleBank(session: Session, push: boolean, network = true
   for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
   const key = `${tip} ${Object.values(buffers).map((b) => b.text.length).join(",")}`;
   if ((await readTextIfExists(state))?.trim() === key) return [];
-  const changes = settleHarvested(ws.config, buffers, await readHarvestedDocsAt(ws, tip));
+  // Docs at a commit never change: when those at this tip harvested no entry at all (no harvest yet), nothing
+  // can leave the buffers whatever they hold, and the docs are not read again until the tip moves.
+  const none = `${ws.gitDir}/memory/settled-none`;
+  const noneKey = `${tip} ${JSON.stringify([harvestTargets(ws, "reference"), harvestTargets(ws, "post-mortem"), harvestTargets(ws, "adr")])}`;
+  if ((await readTextIfExists(none))?.trim() === noneKey) {
+    await writeTextAtomic(state, `${key}\n`);
+    return [];
+  }
+  const harvested = await readHarvestedDocsAt(ws, tip);
+  if (harvestedTexts(harvested).size === 0) await writeTextAtomic(none, `${noneKey}\n`);
+  const changes = settleHarvested(ws.config, buffers, harvested);
   if (changes.length > 0) {
     for (const c of changes) await writeTextAtomic(`${ws.root}/${c.path}`, c.content);
     const removed = changes.flatMap((c) => c.removed);
