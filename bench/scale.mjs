@@ -19,7 +19,7 @@
 // (parseBuffer, counted by a module hook) and the time in parseBuffer (the inspector's CPU profile, sampled
 // every 100 µs).
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -244,7 +244,8 @@ function parseTime(p) {
 function gitProcesses(file) {
   const procs = new Map();
   const children = [];
-  for (const line of readFileSync(file, "utf8").split("\n")) {
+  // (No file: the command started no git process.)
+  for (const line of (existsSync(file) ? readFileSync(file, "utf8") : "").split("\n")) {
     if (!line) continue;
     const e = JSON.parse(line);
     if (e.event === "start") procs.set(e.sid, { top: !e.sid.includes("/"), name: e.argv.slice(1).find((a, i, all) => !a.startsWith("-") && all[i - 1] !== "-c" && all[i - 1] !== "-C") ?? e.argv[0], ms: 0 });
