@@ -2,7 +2,7 @@
  * Setting a clone up, shared by `init` (which does all of it) and `doctor --fix` (which repairs a part):
  * bank files from templates, the merge attributes, the drivers in this clone's git config, the persona.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { ensureAttributes, type AttributesChange } from "../core/attributes.js";
 import { isoSeconds, now } from "../core/clock.js";

@@ -4,7 +4,7 @@
  * up to 30 min), so an offline laptop's hooks cost milliseconds instead of a network timeout each. A sync
  * that reaches the remote closes it; `--retry-now` tries regardless.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { writeTextAtomic } from "../infra/fs.js";
 

@@ -6,7 +6,7 @@
  * buffers are scanned, which costs less than hashing and the file. A text that does not read is never
  * kept, so its error is found, with its line, every time.
  */
-import { lstat, readFile } from "node:fs/promises";
+import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
 import type { BufferCounts } from "../core/thresholds.js";

@@ -1,5 +1,5 @@
 /** Reading and writing the bank's files: the edge between the pure core and the disk. */
-import { readFile } from "node:fs/promises";
+import { readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import type { BufferDoc } from "../core/entries.js";
 import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";

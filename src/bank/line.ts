@@ -7,7 +7,7 @@
  * on the bank branch says so in `.git/info/exclude`, which is what keeps the bank's files out of the code
  * branches; reading that file is all most commands pay to know the mode.
  */
-import { readFile } from "node:fs/promises";
+import { readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_BANK_BRANCH, type Config } from "../core/config.js";
 import { bankIndexFile, type BankRef } from "../git/bank-ref.js";

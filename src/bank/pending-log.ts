@@ -3,7 +3,7 @@
  * records its line here (in the git dir, never committed) instead of making a commit, and the next commit
  * that writes the log takes them, in order. So a day of starts adds no commit to anyone's history.
  */
-import { readFile, unlink } from "node:fs/promises";
+import { readFile, unlink } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { writeTextAtomic } from "../infra/fs.js";
 

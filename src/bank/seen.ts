@@ -1,5 +1,5 @@
 /** Where this clone last looked (for start's digest): kept in the git dir, never committed. */
-import { readFile } from "node:fs/promises";
+import { readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { writeTextAtomic } from "../infra/fs.js";
 

@@ -1,5 +1,5 @@
 /** Everything a command needs to know about the clone it runs in, read once at the boundary. */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { ARCHIVE_FILE, bufferConfig, bufferNames, CONFIG_FILE, defaultConfig, OTHER_FILES_MERGE, parseConfig, type BufferName, type Config, type HarvestKind, type MergeStrategy } from "../core/config.js";
 import { referenceMerge } from "../core/entries.js";

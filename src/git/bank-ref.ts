@@ -6,7 +6,7 @@
  * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
  * only changes files that still hold what the bank branch had.
  */
-import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from "../infra/quick-fs.js";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";

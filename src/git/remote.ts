@@ -1,5 +1,5 @@
 /** Which remote and branch a clone syncs with, from git config alone (no process). */
-import { readFile } from "node:fs/promises";
+import { readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { readRef, type GitConfig, type RepoPaths } from "./repo.js";
 import { MemoryError } from "../core/errors.js";

@@ -1,6 +1,6 @@
 /** Small read-mostly git queries, each one git process (or none, where a file read answers). */
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile } from "../infra/quick-fs.js";
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError } from "./run.js";

@@ -5,7 +5,7 @@
  * them through the drivers; the next push that lands on the branch takes them in and deletes them, each
  * only if it still points where it was fetched.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "../infra/quick-fs.js";
 import { dirname, join } from "node:path";
 import { git } from "./run.js";
 import { readRefsUnder, type RepoPaths } from "./repo.js";

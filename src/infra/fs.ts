@@ -1,12 +1,11 @@
-import { readFileSync, realpathSync } from "node:fs";
-import { access, chmod, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "./quick-fs.js";
 import { basename, dirname, join, sep } from "node:path";
 import { isAlive } from "./process.js";
 
 /** Reads a text file, or returns null when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | null> {
   try {
-    return readFileSync(path, "utf8"); // (small local files: a thread-pool round trip costs more than the read)
+    return await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw withPath(err, path);
@@ -58,7 +57,7 @@ export async function realTarget(path: string): Promise<string> {
   let p = path;
   for (;;) {
     try {
-      const real = realpathSync(p);
+      const real = await realpath(p);
       return missing.length ? [real, ...missing].join(sep) : real;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

@@ -12,7 +12,8 @@
  * - Something at the lock's name that is not a lock file (a folder) is an error, never a busy loop.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { link, open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from "./quick-fs.js";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { isAlive } from "./process.js";
