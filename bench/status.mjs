@@ -14,19 +14,20 @@ const runs = Number(process.env.RUNS ?? 15);
 const nodeStart = median(() => run(repo, process.execPath, ["-e", ""]), runs);
 const gitStatus = median(() => git(repo, "status", "--porcelain"), runs);
 const status = median(() => memory(repo, "status"), runs);
-// The least a status written in node can do: load as a module, one git process (the config: remote and
-// persona) spawned as memory spawns it, read the five buffers, print. What is left over it is memory's own.
+// The least a status written in node can do: load as a module, read what status reads (git's config, HEAD,
+// the branch's ref, the five buffers), print. No git process: memory keeps git's config between commands
+// (ADR-021). What is left over it is memory's own.
 const least = median(() => run(repo, process.execPath, ["--input-type=module", "-e", [
-  "import { spawn } from 'node:child_process'; import { readFile } from 'node:fs/promises';",
-  "const c = spawn('git', ['config', '--list', '-z']); let o = ''; c.stdout.on('data', (d) => (o += d));",
-  "await new Promise((r) => c.on('close', r));",
-  "for (const f of ['patterns-buffer', 'lessons-buffer', 'decisions-inbox', 'handoffs', 'tasks']) await readFile(`.claude/memory-bank/${f}.md`, 'utf8').catch(() => '');",
-  "process.stdout.write(`${o.length}\\n`);",
+  "import { readFileSync } from 'node:fs';",
+  "const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };",
+  "let n = read('.git/config').length + read('.git/HEAD').length + read('.git/refs/heads/memory').length;",
+  "for (const f of ['patterns-buffer', 'lessons-buffer', 'decisions-inbox', 'handoffs', 'tasks']) n += read(`.claude/memory-bank/${f}.md`).length;",
+  "process.stdout.write(`${n}\\n`);",
 ].join(" ")]), runs);
 const floor = nodeStart + gitStatus;
 console.log(`node start       ${fmt(nodeStart)}`);
 console.log(`git status       ${fmt(gitStatus)}`);
 console.log(`memory status    ${fmt(status)}`);
-console.log(`least in node    ${fmt(least)}   (${(least / floor).toFixed(2)}x: one git process, five reads, no work)`);
+console.log(`least in node    ${fmt(least)}   (${(least / floor).toFixed(2)}x: no git process, eight reads, no work)`);
 console.log(`ratio            ${(status / floor).toFixed(2)}x the floor (node start + git status), median of ${runs}`);
 rmSync(root, { recursive: true, force: true });

@@ -1,31 +1,51 @@
 #!/usr/bin/env node
-// Kept tiny: git runs the merge driver once per conflicted bank file, so it (and --version) loads a small
-// bundle of its own. So do a bare status, and status, start, save and context (the agents' hooks), which skip
-// the command-line parser (src/cli/fast.ts). Everything else goes to the CLI's entry and its parser.
+// Kept tiny, and CommonJS (bin/package.json): node starts a CommonJS entry ~3 ms sooner than a module, and
+// every command pays that. git runs the merge driver once per conflicted bank file, so it (and --version)
+// loads a small bundle of its own. So do a bare status, and status, start, save and context (the agents'
+// hooks), which skip the command-line parser (src/cli/fast.ts). Everything else goes to the CLI's entry
+// (a module, with its chunks) and its parser.
 // Each entry point comes from its bundle (dist/bundle, built by `npm run build`), else from tsc's output.
-const load = (bundled, plain) =>
+"use strict";
+const load = (bundled, plain) => {
+  try {
+    return Promise.resolve(require(bundled));
+  } catch (err) {
+    // (Only the bundle itself missing: a module it needs that is missing is an error of its own.)
+    if (err?.code !== "MODULE_NOT_FOUND" || !String(err.message).split("\n")[0].includes("dist/bundle/")) throw err;
+    return import(plain);
+  }
+};
+const importing = (bundled, plain) =>
   import(bundled).catch((err) => {
     if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("dist/bundle")) throw err;
     return import(plain);
   });
-const args = process.argv.slice(2);
-if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
-  const { runDriver } = await load("../dist/bundle/driver.js", "../dist/cli/driver.js");
-  // Ended at once, once the result is written (writes to stderr are synchronous): a natural exit would first
-  // finish the engine's background work, such as optimizing code that will not run again, and git waits.
-  process.exit(await runDriver(args.slice(1)));
-} else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { version } = await load("../dist/bundle/version.js", "../dist/infra/version.js");
-  process.stdout.write(`${version()}\n`);
-} else if (args[0] === "status" && (args.length === 1 || (args.length === 2 && args[1] === "--json"))) {
-  // A bare status loads only its own code (src/cli/status-entry.ts).
-  const { run } = await load("../dist/bundle/status.js", "../dist/cli/status-entry.js");
-  process.exitCode = await run(process.argv);
-} else if (["status", "start", "save", "context"].includes(args[0])) {
-  // The commands agents and their hooks run all day: one file with the fast path (src/cli/fast-entry.ts).
-  const { run } = await load("../dist/bundle/fast.js", "../dist/cli/fast-entry.js");
-  process.exitCode = await run(process.argv);
-} else {
-  const { run } = await load("../dist/bundle/cli.js", "../dist/cli/entry.js");
-  process.exitCode = await run(process.argv);
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === "merge-driver" && !args.includes("--help") && !args.includes("-h")) {
+    const { runDriver } = await load("../dist/bundle/driver.cjs", "../dist/cli/driver.js");
+    // Ended at once, once the result is written (writes to stderr are synchronous): a natural exit would
+    // first finish the engine's background work, such as optimizing code that will not run again, and git waits.
+    process.exit(await runDriver(args.slice(1)));
+  } else if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    const { version } = await load("../dist/bundle/version.cjs", "../dist/infra/version.js");
+    process.stdout.write(`${version()}\n`);
+  } else if (args[0] === "status" && (args.length === 1 || (args.length === 2 && args[1] === "--json"))) {
+    // A bare status loads only its own code (src/cli/status-entry.ts).
+    const { run } = await load("../dist/bundle/status.cjs", "../dist/cli/status-entry.js");
+    process.exitCode = await run(process.argv);
+  } else if (["status", "start", "save", "context"].includes(args[0])) {
+    // The commands agents and their hooks run all day: one file with the fast path (src/cli/fast-entry.ts).
+    const { run } = await load("../dist/bundle/fast.cjs", "../dist/cli/fast-entry.js");
+    process.exitCode = await run(process.argv);
+  } else {
+    const { run } = await importing("../dist/bundle/cli.js", "../dist/cli/entry.js");
+    process.exitCode = await run(process.argv);
+  }
 }
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exitCode = 70;
+});

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
-// One bundle per entry point (the CLI, the merge driver), built from tsc's output by esbuild: a command
-// loads a few files instead of one per module. Dependencies stay outside (node_modules), and what a command
-// imports lazily stays in chunks of its own, loaded only by that command.
+// Bundles of the entry points, built from tsc's output by esbuild: a command loads a few files instead of one
+// per module. Dependencies stay outside (node_modules), and what a command imports lazily stays in chunks
+// of its own, loaded only by that command.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist/bundle", { recursive: true, force: true }); // chunks of an earlier build are named by their hashes
 
-const common = { outdir: "dist/bundle", bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", logLevel: "warning" };
-await build({ ...common, entryPoints: { cli: "dist/cli/entry.js", main: "dist/cli/main.js", version: "dist/infra/version.js" }, splitting: true });
-// git starts the driver once per conflicted bank file: one file of its own, shared with no chunk of the CLI's,
-// loads in half the time of the eight modules it is made of. What it loads only to report a problem (the
-// output, the words) is in it too, evaluated only then.
-await build({ ...common, entryPoints: { driver: "dist/cli/driver.js" }, splitting: false });
-// A bare `status` the same way: the one file holds what it runs, where the CLI's chunks would take a dozen.
-await build({ ...common, entryPoints: { status: "dist/cli/status-entry.js" }, splitting: false });
-await build({ ...common, entryPoints: { fast: "dist/cli/fast-entry.js" }, splitting: false });
+const common = { outdir: "dist/bundle", bundle: true, platform: "node", target: "node20", packages: "external", logLevel: "warning" };
+// The CLI's entry for the less frequent commands, and the full parser: modules, split into shared chunks.
+await build({ ...common, format: "esm", entryPoints: { cli: "dist/cli/entry.js", main: "dist/cli/main.js" }, splitting: true });
+// The hot entries, one CommonJS file each (bin/memory.js is CommonJS: node starts it ~3 ms sooner than a
+// module). git starts the driver once per conflicted bank file; a bare status, and the fast path (status,
+// start, save, context) are what agents and their hooks run all day. Each file holds all it runs, shared with
+// no chunk; what it loads only now and then (chalk, the parser) is imported when needed. `import.meta.url`
+// becomes the file's own URL.
+const hot = {
+  ...common,
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  define: { "import.meta.url": "__fileUrl" },
+  banner: { js: 'const __fileUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+await build({ ...hot, entryPoints: { driver: "dist/cli/driver.js", version: "dist/infra/version.js", status: "dist/cli/status-entry.js", fast: "dist/cli/fast-entry.js" } });

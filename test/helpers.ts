@@ -232,7 +232,19 @@ export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = 
       "  return found;",
       "}",
     ].join("\n"));
-    writeFileSync(join(sb.dir, "probe.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+    // Modules through the module hook above; CommonJS files (bin/memory.js and the hot bundles) through require.
+    writeFileSync(join(sb.dir, "probe.mjs"), [
+      'import Module, { register } from "node:module";',
+      'import { appendFileSync } from "node:fs";',
+      `register(${JSON.stringify(`file://${hooks}`)});`,
+      "const load = Module._load;",
+      "Module._load = function (request, parent, isMain) {",
+      "  let id = request;",
+      '  try { id = Module.isBuiltin(request) ? (request.startsWith("node:") ? request : `node:${request}`) : `file://${Module._resolveFilename(request, parent, isMain)}`; } catch {}',
+      '  appendFileSync(process.env.PROBE_OUT, id + "\\n");',
+      "  return load.apply(this, arguments);",
+      "};",
+    ].join("\n"));
   }
   const out = join(sb.dir, `loaded-${args.join("-").replace(/[^a-z0-9-]/gi, "")}.txt`);
   writeFileSync(out, "");

@@ -53,6 +53,9 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const created = await createMissingBankFiles(ws, persona.name);
   const attributes = await ensureBankAttributes(ws);
   const configured = await registerDrivers(ws, [["memory.persona", persona.name]]);
+  // The clone's own state (never committed) lives here; with it in place, answers can be kept from the first
+  // command on (git's config among them, ADR-021).
+  await mkdir(join(ws.commonDir, "memory"), { recursive: true });
   await startLooking(ws);
   const ci = options.ci ? await writeWorkflow(ws) : null;
   const sync = { mode: ws.line.mode, branch: ws.line.branch, attributesFile: ws.line.bank ? ".git/info/attributes" : ".gitattributes" };
