@@ -7,6 +7,7 @@
  * A plain spawn with an argument array (never a shell string) gives exact exit codes and nothing else.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { createRequire } from "node:module";
 import { MemoryError } from "../core/errors.js";
 import { driverArgs } from "./drivers.js";
 
@@ -71,10 +72,11 @@ export function indexLockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
 let drivers: string[] | undefined;
 
 // Loaded at the first git process, not at start-up: a command that needs none (a status that reads its refs
-// from files) does not pay for the module.
+// from files) does not pay for the module. Required, not imported: from the CommonJS bundles an import()
+// would first start node's module loader, 2–3 ms.
 let childProcess: typeof import("node:child_process") | undefined;
 async function startGit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ChildProcessWithoutNullStreams> {
-  childProcess ??= await import("node:child_process");
+  childProcess ??= createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
   return childProcess.spawn("git", args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
 }
 
