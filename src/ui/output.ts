@@ -3,6 +3,8 @@
  * warnings, errors) goes to stderr. Colour only on a terminal and never with NO_COLOR; chalk is loaded
  * only then, since hooks and CI (no TTY) run most often. A closed stdout (`memory … | head -1`) ends quietly.
  */
+import { fstatSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /** Where a run of the CLI reads and writes: the real process, or a test's strings. */
 export interface Io {
@@ -59,23 +61,54 @@ async function paint(on: boolean): Promise<Paint> {
   return new Chalk({ level: 1 });
 }
 
+/** Whether `fd` is a terminal. Only a character device can be one, and only then is node's terminal module loaded. */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(fd);
+}
+
 /**
- * A process stream that goes quiet once its reader is gone (`memory … | head -1`): the command still
- * finishes its work (a save is never cut short by a closed pipe), it just stops writing.
+ * stdout or stderr written with the file system's own writes, so a command that starts no git process (a
+ * status) never loads node's stream and network modules (about 2 ms). A reader that is gone makes it go
+ * quiet; a pipe that would block (its buffer full, its reader slow) hands over to node's stream, in order.
  */
-function quietWhenClosed(stream: NodeJS.WriteStream): Stream {
+export function processStream(fd: 1 | 2, stream: () => NodeJS.WriteStream, write: typeof writeSync = writeSync): Stream {
   let closed = false;
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") closed = true;
-    else throw err;
-  });
+  let handed: NodeJS.WriteStream | undefined;
+  let terminal: boolean | undefined;
+  const handOver = (): NodeJS.WriteStream => {
+    if (handed) return handed;
+    handed = stream();
+    handed.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") closed = true;
+      else throw err;
+    });
+    return handed;
+  };
   return {
-    write: (text) => void (closed || stream.write(text)),
+    write: (text) => {
+      if (closed) return;
+      if (handed) return void handed.write(text);
+      const bytes = Buffer.from(text, "utf8");
+      let done = 0;
+      try {
+        while (done < bytes.length) done += write(fd, bytes, done);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") closed = true;
+        else if (code === "EAGAIN") handOver().write(bytes.subarray(done));
+        else throw err;
+      }
+    },
     get isTTY() {
-      return stream.isTTY;
+      return (terminal ??= isTerminal(fd));
     },
     get columns() {
-      return stream.columns;
+      return this.isTTY ? handOver().columns : undefined;
     },
   };
 }
@@ -84,9 +117,9 @@ export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: quietWhenClosed(process.stdout),
-    stderr: quietWhenClosed(process.stderr),
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdout: processStream(1, () => process.stdout),
+    stderr: processStream(2, () => process.stderr),
+    stdinIsTTY: isTerminal(0),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
