@@ -1,8 +1,9 @@
 /** init, add, status, doctor, config and the command line, run in-process; e2e.test.ts runs each as a process. */
 import { describe, expect, it } from "vitest";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { BANK, Sandbox, modulesLoaded } from "./helpers.js";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { basename, join } from "node:path";
+import { BANK, ROOT, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
 import { checkedBuffer } from "../src/bank/checked.js";
@@ -242,6 +243,39 @@ describe("the commonest calls skip the argument parser", () => {
     expect(json.persona).toBe("dev");
     // Names an object has of its own kind are no commands.
     for (const name of ["constructor", "toString", "__proto__"]) expect(sb.memoryCli(dev, [name], { input: "{}" }).code).toBe(2);
+  });
+});
+
+describe("the hot bundles' code cache", () => {
+  it("is written beside the bundle after a first run, used after, and a damaged one is refused and written anew", async () => {
+    const { sb, repo } = await initialized();
+    // A copy of the package's entry and the status bundle: this test damages caches the other tests use.
+    const pkg = join(sb.dir, "pkg");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
+    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+    copyFileSync(join(ROOT, "dist", "bundle", "status.cjs"), join(pkg, "dist", "bundle", "status.cjs"));
+    const status = () => {
+      const res = spawnSync(process.execPath, [join(pkg, "bin", "memory.js"), "status", "--json"], { cwd: repo, env: sb.env(), encoding: "utf8" });
+      expect(res.status, res.stderr).toBe(0);
+      return JSON.parse(res.stdout) as { persona: string };
+    };
+    const caches = () => readdirSync(join(pkg, "dist", "bundle")).filter((f) => f.endsWith(".cache"));
+    expect(caches()).toEqual([]);
+    expect(status().persona).toBe("dev");
+    expect(caches()).toEqual([expect.stringMatching(/^status\.cjs\.\d+-\d+-\d+\.cache$/)]);
+    const cache = join(pkg, "dist", "bundle", caches()[0]!);
+    const made = readFileSync(cache);
+    expect(status().persona).toBe("dev");
+    expect(readFileSync(cache).equals(made)).toBe(true); // used, not written again
+    writeFileSync(cache, Buffer.alloc(made.length, 7));
+    expect(status().persona).toBe("dev");
+    expect(readFileSync(cache).equals(Buffer.alloc(made.length, 7))).toBe(false);
+    // A rebuilt bundle (another size or time) never meets the old cache: it gets its own, and the old one goes.
+    appendFileSync(join(pkg, "dist", "bundle", "status.cjs"), "\n// rebuilt\n");
+    expect(status().persona).toBe("dev");
+    expect(caches()).toHaveLength(1);
+    expect(caches()[0]).not.toBe(basename(cache));
   });
 });
 

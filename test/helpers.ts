@@ -232,7 +232,7 @@ export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = 
       "  return found;",
       "}",
     ].join("\n"));
-    // Modules through the module hook above; CommonJS files (bin/memory.js and the hot bundles) through require.
+    // Modules through the module hook above; CommonJS files (bin/memory.js) through require.
     writeFileSync(join(sb.dir, "probe.mjs"), [
       'import Module, { register } from "node:module";',
       'import { appendFileSync } from "node:fs";',
@@ -243,6 +243,15 @@ export function modulesLoaded(sb: Sandbox, cwd: string, args: string[], input = 
       '  try { id = Module.isBuiltin(request) ? (request.startsWith("node:") ? request : `node:${request}`) : `file://${Module._resolveFilename(request, parent, isMain)}`; } catch {}',
       '  appendFileSync(process.env.PROBE_OUT, id + "\\n");',
       "  return load.apply(this, arguments);",
+      "};",
+      // The hot bundles are compiled through node:vm, with V8's code cache (bin/memory.js).
+      'import vm from "node:vm";',
+      "const Script = vm.Script;",
+      "vm.Script = class extends Script {",
+      "  constructor(code, options) {",
+      "    super(code, options);",
+      '    if (options?.filename) appendFileSync(process.env.PROBE_OUT, `file://${options.filename}\\n`);',
+      "  }",
       "};",
     ].join("\n"));
   }
