@@ -111,7 +111,7 @@ export async function harvestBesideTheBank(session: Session, options: BesideOpti
       planned = await options.plan(pending);
       if (planned.files.length === 0) break;
       const name = await freeBranchName(ws, up.remote, isoSeconds(now(ws.env)).slice(0, 10));
-      const parent = (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${up.remote}/${base}`], { cwd: ws.root, okCodes: [1] })).stdout.trim() || (await headCommit(ws.root));
+      const parent = (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${up.remote}/${base}`], { cwd: ws.root, okCodes: [1] })).stdout.trim() || (await headCommit(ws));
       const snapshot = await commitFiles(ws.root, ws.gitDir, parent, await docFiles(session, planned), message(persona, planned), { sign: signsCommits(ws) });
       options.progress?.(`${up.remote}/${up.branch} refuses pushes; pushing the docs to ${name}`);
       const pushed = await pushCommit(ws.root, up.remote, snapshot.commit, name, timeout);
@@ -197,7 +197,7 @@ async function docFiles(session: Session, plan: HarvestPlan): Promise<FileConten
 async function landDocs(session: Session, plan: HarvestPlan): Promise<string> {
   const { ws } = session;
   const files = await docFiles(session, plan);
-  const head = await headCommit(ws.root);
+  const head = await headCommit(ws);
   const msg = message(session.persona, plan);
   const { commit, blobs } = await commitFiles(ws.root, ws.gitDir, head, files, msg, { sign: signsCommits(ws) });
   await land(ws, { from: head, to: commit, message: msg, files: [...blobs] }, new Map(files.map((f) => [f.path, f.content])));

@@ -88,7 +88,7 @@ export async function recoverHarvest(ws: Workspace): Promise<void> {
   } catch {
     return;
   }
-  const head = await headCommit(ws.root);
+  const head = await headCommit(ws);
   if (head !== journal.from && head !== journal.to) {
     await unlink(journalFile(ws.gitDir)).catch(() => {});
     return;

@@ -194,7 +194,7 @@ async function apply(session: Session, plan: HarvestPlan): Promise<string> {
   const attributes = await plannedAttributes(ws);
   if (attributes !== null) files.push({ path: ".gitattributes", content: attributes });
   await refuseUnwritable(ws.root, files.map((f) => f.path));
-  const head = await headCommit(ws.root);
+  const head = await headCommit(ws);
   const message = `${HARVEST_SUBJECT}${persona}): ${summary}`;
   const sign = signsCommits(ws);
   const { commit, blobs } = await commitFiles(ws.root, ws.gitDir, head, files, message, { sign });

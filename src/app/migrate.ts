@@ -126,7 +126,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   const persona = requirePersona(ws, options.persona).name;
   await refuseBadState(ws.gitDir, (await readHead(ws.gitDir)).branch, indexLockWaitMs(ws.env));
   return locked(ws, options, async () => {
-    const head = await headCommit(ws.root);
+    const head = await headCommit(ws);
     if (!head) throw new MemoryError("no-commits", "this branch has no commit yet, so the migration has nothing to build on");
     const built = await plan(ws, persona, options);
     if (!built.plan.empty) await refuseSecrets(ws, built, options);

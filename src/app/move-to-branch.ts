@@ -40,7 +40,7 @@ export async function moveToBranch(ws: Workspace, persona: string, options: { dr
   }
   const branch = ws.config.sync.branch && ws.config.sync.branch !== "current" ? ws.config.sync.branch : DEFAULT_BANK_BRANCH;
   const bankDir = ws.config.bank.replace(/\/+$/, "");
-  const tip = await headCommit(ws.root);
+  const tip = await headCommit(ws);
   const files = tip ? await listFiles(ws.root, tip, [bankDir]) : [];
   if (files.length === 0) throw new MemoryError("no-bank", `no memory bank is committed at ${bankDir} on this branch`);
   const result: MoveResult = { branch, files, bankCommit: null, codeCommit: null, bankSync: null, codeSync: null, codeRefused: null };
@@ -50,7 +50,7 @@ export async function moveToBranch(ws: Workspace, persona: string, options: { dr
   // What the other clones saved on this branch comes first, so the move takes it along and its commit
   // merges cleanly wherever the branch goes.
   if (options.push !== false) await syncWithRemote(ws, ws.line, { persona, push: true, command: "migrate" });
-  const head = await headCommit(ws.root);
+  const head = await headCommit(ws);
 
   // The config says "current"? It stops saying so (the rest of it stays as it is).
   const config = await readTextIfExists(`${ws.root}/${CONFIG_FILE}`);

@@ -117,7 +117,7 @@ async function bankStatus(session: Session): Promise<BankStatus> {
 
 /** The commit the bank is at: the bank branch's tip, or HEAD's ("" before either has one). */
 export async function lineTip(ws: Workspace): Promise<string> {
-  return ws.line.bank ? ((await bankTip(ws.line.bank)) ?? "") : headCommit(ws.root);
+  return ws.line.bank ? ((await bankTip(ws.line.bank)) ?? "") : headCommit(ws);
 }
 
 /** Appends one line to the session log, keeping its line endings. */

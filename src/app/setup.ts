@@ -73,7 +73,7 @@ async function writeWorkflow(ws: Workspace): Promise<string | null> {
 /** Records the current commit as where this clone started looking, so its first start reports all it missed. */
 async function startLooking(ws: Workspace): Promise<void> {
   if (await readSeen(ws.gitDir)) return;
-  const code = await headCommit(ws.root);
+  const code = await headCommit(ws);
   const head = ws.line.bank ? ((await bankTip(ws.line.bank)) ?? "") : code;
   if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}) });
 }

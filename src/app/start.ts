@@ -84,7 +84,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const docsRef = await defaultDocsRef(ws);
     const alsoFetch = docsRef ? [`+refs/heads/${docsRef.branch}:${docsRef.ref}`] : undefined;
     // What the default branch held before this fetch: the docs a clone that never looked compares with.
-    const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws, docsRef.ref) : "") || (await headCommit(ws.root)) : "";
+    const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws, docsRef.ref) : "") || (await headCommit(ws)) : "";
     const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow });
 
     // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
@@ -98,7 +98,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // On the bank's own branch the docs are on the code branch: they are compared with the code commit
     // this clone last looked at.
     // (The default branch's as fetched, else this branch's.)
-    const code = ws.line.bank ? docsTip || (await headCommit(ws.root)) : head;
+    const code = ws.line.bank ? docsTip || (await headCommit(ws)) : head;
     const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
     // Nothing moved since this clone last looked (the commonest start): nothing to read back.
     const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);

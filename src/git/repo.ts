@@ -316,7 +316,18 @@ export async function remoteCounts(cwd: string, remote: string, trackingRef: str
 }
 
 /** The commit HEAD points at, or "" on a branch with no commits yet. */
-export async function headCommit(cwd: string): Promise<string> {
+/**
+ * HEAD's commit, "" before the first. Read from the files where refs are files (HEAD naming a branch, or a
+ * detached commit), else asked of git.
+ */
+export async function headCommit(repo: string | Pick<RepoPaths, "root" | "gitDir" | "commonDir" | "refFiles">): Promise<string> {
+  if (typeof repo !== "string" && repo.refFiles) {
+    const text = (await readFile(join(repo.gitDir, "HEAD"), "utf8").catch(() => "")).trim();
+    const branch = /^ref: (refs\/heads\/\S+)$/.exec(text)?.[1];
+    if (branch) return (await readRef(repo, branch)) ?? "";
+    if (/^[0-9a-f]{40}$/.test(text)) return text;
+  }
+  const cwd = typeof repo === "string" ? repo : repo.root;
   return (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, okCodes: [1] })).stdout.trim();
 }
 
