@@ -1,7 +1,8 @@
 /**
- * A bank found unchanged is not handed to git again while none of its files, the private index or the branch
- * moved (`.git/memory/bank-clean`): a start or save with nothing new then runs no `git add`. Any edit, even
- * one that keeps a file's size, or a new file in the bank folder is still seen and saved.
+ * A bank found unchanged is not handed to git again while none of its files, the index or the commit it was
+ * compared with moved (`bank-clean` and `worktree-clean` in `.git/memory/`): a start or save with nothing new
+ * then runs no `git add` (the bank on its own branch) or `git status` (on the checked-out branch). Any edit,
+ * even one that keeps a file's size, or a new file in the bank folder is still seen and saved.
  */
 import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,9 +24,12 @@ async function traced(sb: Sandbox, cwd: string, args: string[]): Promise<{ gits:
   return { gits, out: JSON.parse(run.stdout) as { commit: string | null } };
 }
 
-describe("a bank found unchanged", () => {
-  it("is not staged again until something in it changes, and every change is still saved", async () => {
-    const sb = new Sandbox({ layout: "branch" });
+describe.each([
+  { layout: "branch" as const, branch: "memory", look: "add" },
+  { layout: "current" as const, branch: "main", look: "status" },
+])("a bank found unchanged, synced on $branch", ({ layout, branch, look }) => {
+  it("is not looked at by git again until something in it changes, and every change is still saved", async () => {
+    const sb = new Sandbox({ layout });
     const origin = sb.origin();
     const dev = sb.clone(origin, "dev");
     ok(await sb.memory(dev, ["init", "--persona", "dev"]));
@@ -37,23 +41,28 @@ describe("a bank found unchanged", () => {
     for (let i = 0; i < 2; i++) ok(await sb.memory(dev, ["save", "--no-push"]));
     const quiet = await traced(sb, dev, ["save", "--no-push"]);
     expect(quiet.out.commit).toBeNull();
-    expect(quiet.gits).not.toContain("add");
-    expect((await traced(sb, dev, ["start"])).gits).not.toContain("add");
+    expect(quiet.gits).not.toContain(look);
+    expect((await traced(sb, dev, ["start"])).gits).not.toContain(look);
 
     // An edit that keeps the file's size.
     const text = sb.read(dev, PATTERNS);
     writeFileSync(join(dev, PATTERNS), text.replace("ids, not positions", "IDS, not positions"));
     const edited = await traced(sb, dev, ["save"]);
-    expect(edited.gits).toContain("add");
+    expect(edited.gits).toContain(look);
     expect(edited.out.commit).not.toBeNull();
-    expect(sb.git(origin, "show", `memory:${PATTERNS}`)).toContain("IDS, not positions");
+    expect(sb.git(origin, "show", `${branch}:${PATTERNS}`)).toContain("IDS, not positions");
 
     // A new file in the bank folder.
     await sleep(2100);
     for (let i = 0; i < 2; i++) ok(await sb.memory(dev, ["save", "--no-push"]));
-    expect((await traced(sb, dev, ["save", "--no-push"])).gits).not.toContain("add");
+    expect((await traced(sb, dev, ["save", "--no-push"])).gits).not.toContain(look);
     writeFileSync(join(dev, BANK, "notes.md"), "# Notes\n\nshared\n");
-    expect((await traced(sb, dev, ["save"])).out.commit).not.toBeNull();
-    expect(sb.git(origin, "show", `memory:${BANK}/notes.md`)).toContain("shared");
+    const added = await traced(sb, dev, ["save"]);
+    expect(added.gits).toContain(look);
+    // (On the checked-out branch a file of the team's own in the bank folder is theirs to add, as any file.)
+    if (layout === "branch") {
+      expect(added.out.commit).not.toBeNull();
+      expect(sb.git(origin, "show", `${branch}:${BANK}/notes.md`)).toContain("shared");
+    }
   }, 20_000);
 });

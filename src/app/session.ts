@@ -8,6 +8,7 @@ import { git } from "../git/run.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
 import { pathStatus, type PathStatus } from "../git/worktree.js";
+import { keepClean, lookedClean, stampLook } from "../git/clean-look.js";
 import { exists, readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
 import { dirname, join } from "node:path";
 import { withLock } from "../infra/lock.js";
@@ -105,7 +106,18 @@ export interface BankStatus extends PathStatus {
 async function bankStatus(session: Session): Promise<BankStatus> {
   const { ws } = session;
   const bank = ws.line.bank;
-  if (!bank) return { ...(await pathStatus(ws.root, bankPaths(session))), tip: "HEAD" };
+  if (!bank) {
+    // As on the bank's own branch (stageBank): a look that found nothing is kept while nothing it read moved.
+    const paths = bankPaths(session);
+    const head = ws.refFiles && !ws.env.GIT_INDEX_FILE && !process.env.GIT_INDEX_FILE ? await headCommit(ws) : "";
+    const clean = join(ws.gitDir, "memory", "worktree-clean");
+    const look = () => (head ? stampLook(ws.root, join(ws.gitDir, "index"), head, paths) : Promise.resolve(null));
+    const before = await look();
+    if (await lookedClean(clean, before)) return { unmerged: [], untracked: [], ignored: [], changed: [], tip: "HEAD" };
+    const found = await pathStatus(ws.root, paths);
+    if (Object.values(found).every((list) => list.length === 0)) await keepClean(clean, before, await look());
+    return { ...found, tip: "HEAD" };
+  }
   // Compared with what this work tree's files were last synced to: another work tree may have moved the branch.
   const tip = await bankBase(bank);
   // A config the code branch tracks is the code branch's (a team set sync.branch there): not the bank's.

@@ -6,7 +6,7 @@
  * attributes from `.git/info/attributes`, and the merged files are written with `read-tree -m -u`, which
  * only changes files that still hold what the bank branch had.
  */
-import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from "../infra/quick-fs.js";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "../infra/quick-fs.js";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";
@@ -14,6 +14,7 @@ import { foldFiles, planFold, type FileVersion, type PathMerger } from "../core/
 import type { MergeOptions, MergeResult } from "./merge.js";
 import { bankCommitFailed } from "./worktree.js";
 import { readRef } from "./repo.js";
+import { keepClean, lookedClean, stampLook } from "./clean-look.js";
 
 export interface BankRef {
   root: string;
@@ -78,64 +79,12 @@ const refsOf = (b: Pick<BankRef, "root" | "commonDir" | "refFiles">) => ({ root:
  */
 export async function stageBank(b: BankRef, tip: string | null, paths: readonly string[]): Promise<string[]> {
   // Nothing touched since a look that found nothing to record: the same answer, without git.
-  const clean = cleanFile(b);
-  const before = tip ? await stampBank(b, tip, paths) : null;
-  if (before && (await readFile(clean, "utf8").catch(() => "")) === before.key) return [];
+  const clean = join(dirname(b.index), "bank-clean");
+  const before = tip ? await stampLook(b.root, b.index, tip, paths) : null;
+  if (await lookedClean(clean, before)) return [];
   const changed = await recordBank(b, tip, paths);
-  if (before && changed.length === 0) {
-    const after = await stampBank(b, tip!, paths);
-    if (after?.key === before.key) await keepClean(clean, after).catch(() => undefined);
-  }
+  if (tip && changed.length === 0) await keepClean(clean, before, await stampLook(b.root, b.index, tip, paths));
   return changed;
-}
-
-/**
- * Keeps a clean look only when every bank file's times are older than the tick the file system is in now
- * (git's "racily clean" care): an edit in the same tick as a file's last change, keeping its size, would
- * keep its times too. The tick is read off the kept file's own time once written. A file system whose
- * times have no fraction of a second (FAT, HFS+, ext3) also waits 2 s, the coarsest such clock.
- */
-async function keepClean(file: string, stamp: { key: string; newestNs: bigint; coarse: boolean }): Promise<void> {
-  if (stamp.coarse && stamp.newestNs / 1_000_000n >= BigInt(Date.now() - 2000)) return;
-  await writeFile(file, stamp.key);
-  if ((await lstat(file, { bigint: true })).mtimeNs <= stamp.newestNs) await rm(file, { force: true });
-}
-
-const cleanFile = (b: BankRef): string => join(dirname(b.index), "bank-clean");
-
-/**
- * What `git add` reads to find a bank unchanged, as one string: the branch's tip, the paths, the private
- * index's identity and every file's (inode, size, modification and change times, to the nanosecond). Null
- * when a file cannot be looked at.
- */
-async function stampBank(b: BankRef, tip: string, paths: readonly string[]): Promise<{ key: string; newestNs: bigint; coarse: boolean } | null> {
-  const parts = [`tip ${tip}`, `paths ${JSON.stringify(paths)}`];
-  let newestNs = 0n;
-  let coarse = false;
-  const add = (name: string, s: import("node:fs").BigIntStats) => {
-    parts.push(`${name} ${s.mode}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
-    for (const t of [s.mtimeNs, s.ctimeNs]) if (t > newestNs) newestNs = t;
-    if (s.mtimeNs % 1_000_000_000n === 0n) coarse = true;
-  };
-  try {
-    // (git writes the index through a lock file: a new inode each time, whatever the clock.)
-    const index = await lstat(b.index, { bigint: true });
-    parts.push(`index ${index.ino}:${index.size}:${index.mtimeNs}:${index.ctimeNs}`);
-    for (const p of paths) {
-      const top = await lstat(join(b.root, p), { bigint: true }).catch(() => null);
-      if (!top) {
-        parts.push(`absent ${p}`);
-        continue;
-      }
-      add(p, top);
-      if (!top.isDirectory()) continue;
-      const listed = await readdir(join(b.root, p), { recursive: true });
-      for (const rel of listed.sort()) add(`${p}/${rel.split(sep).join("/")}`, await lstat(join(b.root, p, rel), { bigint: true }));
-    }
-  } catch {
-    return null;
-  }
-  return { key: `${parts.join("\n")}\n`, newestNs, coarse };
 }
 
 /** `git add` of the bank's paths into the private index, and the paths that differ from `tip`. Two processes. */
