@@ -49,6 +49,9 @@ function parts(text: string | null): Map<string, Part> {
 export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string, head = "HEAD"): Promise<ContextChange | null> {
   const current = parts(await readTextIfExists(abs));
   const commits = await commitsTouching(root, `${since}..${head}`, rel);
+  // No commit since touched it: it is as this clone last saw it, so nothing of it was replaced. (Asked right
+  // after a sync, with the bank committed first: the work tree holds the branch's copy.)
+  if (commits.length === 0) return null;
   const blobs = await readBlobs(root, [since, ...commits].map((c) => `${c}:${rel}`));
   const copies = new Map([since, ...commits].map((c) => [c, parts(blobs.get(`${c}:${rel}`) ?? null)]));
 
