@@ -5,7 +5,7 @@
  * branch. Until then the docs of the pending harvest branches count: their ADR numbers are taken and their
  * entries are not harvested twice.
  */
-import { rm } from "node:fs/promises";
+import { rm } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";

@@ -10,7 +10,7 @@
  * commit removes is only deleted while it still holds the text it had: an edit a person made meanwhile is
  * left as they made it.
  */
-import { readFile, rm, unlink } from "node:fs/promises";
+import { readFile, rm, unlink } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { headCommit, readBlobs } from "../git/repo.js";
 import { readFilesAt } from "../git/blobs.js";

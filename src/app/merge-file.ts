@@ -3,7 +3,7 @@
  * Writes the merge into %A. If a side cannot be read, it writes both sides between conflict markers (so
  * nothing is lost and `memory doctor` finds it) and says so, which git reports as a conflict.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "../infra/quick-fs.js";
 import { MERGERS } from "../core/merge.js";
 import type { MergeStrategy } from "../core/config.js";
 

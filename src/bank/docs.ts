@@ -1,5 +1,5 @@
 /** Reading the harvested docs and their templates. */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { describeAdrDoc, splitFrontmatter, type AdrDoc } from "../core/adr.js";
 import type { HarvestedDocs, Templates } from "../core/harvest.js";

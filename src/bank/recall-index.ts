@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "../infra/quick-fs.js";
 import { join, relative, sep } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, docItem, type Item } from "../core/query.js";

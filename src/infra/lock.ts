@@ -12,7 +12,6 @@
  * - Something at the lock's name that is not a lock file (a folder) is an error, never a busy loop.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { open } from "node:fs/promises";
 import { link, readdir, readFile, rename, stat, unlink, writeFile } from "./quick-fs.js";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
@@ -116,8 +115,8 @@ async function readHolder(path: string): Promise<Holder | undefined> {
 async function takeOver(path: string, dead: Holder, mine: string): Promise<boolean> {
   const gate = `${path}.takeover`;
   // A new file (not a link to our token, whose time is when we started waiting): its time is the gate's age.
-  const opened = await open(gate, "wx").then(
-    async (h) => (await h.close(), true),
+  const opened = await writeFile(gate, "", { flag: "wx" }).then(
+    () => true,
     (err: NodeJS.ErrnoException) => {
       if (err.code === "EEXIST") return false;
       throw err;
