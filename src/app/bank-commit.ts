@@ -78,6 +78,11 @@ export async function commitBank(session: Session, status: BankStatus, options: 
     ...(line ? [log.rel] : []),
     ...(attributes ? [".gitattributes"] : []),
   ]);
+  // A commit of only the attribute lines: its message was not looked at with the changes (there were none).
+  if (known.size > 0 && changes.paths.length === 0 && !options.allowSecret) {
+    const hit = findSecrets(options.message)[0];
+    if (hit) throw new MemoryError("secret", `the commit message (line ${hit.line}): ${hit.kind} looks like a secret`);
+  }
   let commit: string | null;
   try {
     if (known.size === 0) commit = null;
@@ -114,6 +119,8 @@ export interface BankChanges {
 async function describeChanges(session: Session, paths: string[], message: string, base: string | null): Promise<BankChanges> {
   const { ws, files } = session;
   const changes: BankChanges = { paths: [...new Set(paths)], added: {}, contextChanged: false, secrets: [] };
+  // (Nothing changed: no commit, so the message goes nowhere.)
+  if (changes.paths.length === 0) return changes;
   for (const hit of findSecrets(message)) changes.secrets.push(`the commit message (line ${hit.line}): ${hit.kind}`);
   const bank = `${ws.config.bank}/`;
   const scanned = changes.paths.filter((p) => p.startsWith(bank) || files.some((f) => f.rel === p) || p === CONFIG_FILE || p === ".gitattributes");
