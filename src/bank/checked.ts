@@ -15,8 +15,14 @@ import { readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 /** Below this many characters a scan is cheaper than the hash and the file. */
 const WORTH = 64 * 1024;
 const KEPT = 32;
-/** The coarsest clock a file system keeps its times by (FAT): a file changed more recently may change again unseen. */
-const SETTLED_MS = 2000;
+/**
+ * How long after its last change a file is kept by its identity. An edit of the same size in the same tick
+ * of the file system's clock keeps a file's times, so the tick must be over. Times with a fraction of a second
+ * come from the kernel's coarse clock (a tick of 10 ms at most): 100 ms leaves room. Times in whole seconds
+ * (FAT keeps two) wait 2 s.
+ */
+const SETTLED_MS = 100;
+const SETTLED_COARSE_MS = 2000;
 
 const checkedFile = (gitDir: string): string => join(gitDir, "memory", "checked.json");
 
@@ -32,7 +38,8 @@ async function identity(abs: string): Promise<{ id: string; settled: boolean } |
   const s = await lstat(abs, { bigint: true }).catch(() => null);
   if (!s) return null;
   const newest = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
-  return { id: `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, settled: newest / 1_000_000n < BigInt(Date.now() - SETTLED_MS) };
+  const wait = s.mtimeNs % 1_000_000_000n === 0n || s.ctimeNs % 1_000_000_000n === 0n ? SETTLED_COARSE_MS : SETTLED_MS;
+  return { id: `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, settled: newest / 1_000_000n < BigInt(Date.now() - wait) };
 }
 
 /**
