@@ -11,6 +11,7 @@ import { defaultBranch } from "../git/remote.js";
 import { listTree } from "../git/blobs.js";
 import { digestItems, type FileVersions } from "../core/digest.js";
 import { soundAlready } from "../core/parse-once.js";
+import { soundBefore } from "./checked.js";
 import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
@@ -142,8 +143,14 @@ export async function readDigest(ws: Workspace, since: string, docsSince: string
   const docsThen = itemsOf(ws, docsOnly, thenTexts);
   // The docs on the default branch: those read for `then` when it is the same commit.
   const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip));
-  const files: FileVersions[] = [...r.buffers.map((f) => ({ f, type: defaultType(ws.config, f.buffer) })).map(({ f, type }) => versions(f.rel, f.buffer, type, "bank", thenTexts, here, WHOLE.includes(f.buffer) || WHOLE.includes(type)))];
-  if (r.archive) files.push(versions(r.archive, "", "note", "archive", thenTexts, here, false));
+  // Earlier texts found sound by an earlier command (the checks before the sync took their files' kept counts).
+  const sound = new Set<string>();
+  for (const p of changed) {
+    const text = thenTexts.get(p);
+    if (text && (await soundBefore(ws.gitDir, text))) sound.add(p);
+  }
+  const files: FileVersions[] = [...r.buffers.map((f) => ({ f, type: defaultType(ws.config, f.buffer) })).map(({ f, type }) => versions(f.rel, f.buffer, type, "bank", thenTexts, here, WHOLE.includes(f.buffer) || WHOLE.includes(type), sound))];
+  if (r.archive) files.push(versions(r.archive, "", "note", "archive", thenTexts, here, false, sound));
   const digest = digestItems(files, { then: docsThen, now: itemsOf(ws, docsOnly, here), there });
   if (digest) return digest;
   const [then, now] = await Promise.all([readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true, ...(head ? { sameAs: head } : {}) }), readItemsWithDefaultDocs(ws, docsTip)]);
@@ -153,9 +160,9 @@ export async function readDigest(ws: Workspace, since: string, docsSince: string
 /** The buffers the digest reads whole on both sides: it lists their entries as they are. */
 const WHOLE = ["handoffs", "tasks", "handoff", "task"];
 
-function versions(file: string, buffer: string, type: string, source: FileVersions["source"], then: ReadonlyMap<string, string | null>, now: ReadonlyMap<string, string | null>, whole: boolean): FileVersions {
+function versions(file: string, buffer: string, type: string, source: FileVersions["source"], then: ReadonlyMap<string, string | null>, now: ReadonlyMap<string, string | null>, whole: boolean, sound: ReadonlySet<string>): FileVersions {
   const before = then.get(file) ?? null;
-  return { file, buffer, defaultType: type, source, then: before, now: now.get(file) ?? null, thenSound: before === null || soundAlready(before), whole };
+  return { file, buffer, defaultType: type, source, then: before, now: now.get(file) ?? null, thenSound: before === null || sound.has(file) || soundAlready(before), whole };
 }
 
 /** Items at a moment that a filter lets through, newest first. */
