@@ -5,7 +5,7 @@
  * branch. Until then the docs of the pending harvest branches count: their ADR numbers are taken and their
  * entries are not harvested twice.
  */
-import { rm } from "../infra/quick-fs.js";
+import { rm, stat } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { isoSeconds, now } from "../core/clock.js";
 import { MemoryError } from "../core/errors.js";
@@ -219,9 +219,13 @@ export async function settleBank(session: Session, push: boolean, network = true
   const tip = await revParse(ws, docs?.ref ?? "HEAD");
   if (!tip) return [];
   const state = `${ws.gitDir}/memory/settled`;
-  const buffers: HarvestInput["buffers"] = {};
-  for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
-  const key = `${tip} ${Object.values(buffers).map((b) => b.text.length).join(",")}`;
+  // The buffers as they were when last settled against this tip (each file's identity): nothing to read.
+  const ids: string[] = [];
+  for (const f of bufferFiles(ws)) {
+    const s = await stat(f.abs, { bigint: true }).catch(() => null);
+    ids.push(s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "-");
+  }
+  const key = `${tip} ${ids.join(",")}`;
   if ((await readTextIfExists(state))?.trim() === key) return [];
   // Docs at a commit never change: when those at this tip harvested no entry at all (no harvest yet), nothing
   // can leave the buffers whatever they hold, and the docs are not read again until the tip moves.
@@ -231,6 +235,8 @@ export async function settleBank(session: Session, push: boolean, network = true
     await writeTextAtomic(state, `${key}\n`);
     return [];
   }
+  const buffers: HarvestInput["buffers"] = {};
+  for (const f of bufferFiles(ws)) buffers[f.buffer] = { path: f.rel, text: (await readTextIfExists(f.abs)) ?? "" };
   const harvested = await readHarvestedDocsAt(ws, tip);
   if (harvestedTexts(harvested).size === 0) await writeTextAtomic(none, `${noneKey}\n`);
   const changes = settleHarvested(ws.config, buffers, harvested);
