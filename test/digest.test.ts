@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseBuffer } from "../src/core/entries.js";
 import { bufferItems, diffItems, type Item } from "../src/core/query.js";
-import { changedEntries, commonPrefix, commonSuffix, digestItems, type DocsVersions, type FileVersions } from "../src/core/digest.js";
+import { changedEntries, commonPrefix, commonSuffix, countsAfter, digestItems, type DocsVersions, type FileVersions } from "../src/core/digest.js";
+import { countBuffer } from "../src/core/thresholds.js";
 import { taskOf } from "../src/core/tasks.js";
 
 const entry = (id: string, title: string, body = "text", attrs = "") => `<!-- entry id=${id} type=pattern by=dev at=2026-11-20T10:00:00Z${attrs} -->\n## ${title}\n\n${body}\n`;
@@ -176,6 +177,22 @@ describe("properties", () => {
       { numRuns: 600 },
     );
     expect(partly).toBeGreaterThan(100); // most pairs are read in part
+  });
+
+  it("one buffer: its counts after the change, from its counts before and the window read, are a full count's", () => {
+    let windows = 0;
+    fc.assert(
+      fc.property(twoVersions, ({ then, now }) => {
+        const f = version(then, now);
+        if (!f.thenSound) return;
+        const change = changedEntries(f);
+        if (!change.window) return;
+        windows++;
+        expect(countsAfter(countBuffer(then), change.window)).toEqual(countBuffer(now));
+      }),
+      { numRuns: 800 },
+    );
+    expect(windows).toBeGreaterThan(50); // not left vacuous: many pairs give a window
   });
 
   it("a bank of buffers and docs: the same diff, open handoffs and tasks as reading everything, or none", () => {

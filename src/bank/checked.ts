@@ -8,7 +8,7 @@
  */
 import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
-import { countBufferOnce, countedAlready, rememberCounts, soundAlready } from "../core/parse-once.js";
+import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
 import type { BufferCounts } from "../core/thresholds.js";
 import { readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 
@@ -62,16 +62,18 @@ export async function checkedBuffer(gitDir: string, abs: string, rel: string): P
 }
 
 /**
- * Whether a big buffer's text was found sound before: in this command, or by an earlier one (its hash kept).
- * A buffer whose file is kept by its identity is not read by the checks before a sync, so a command that then
- * needs its earlier text (start's digest) asks here instead of parsing it all. Small texts: false (a parse
- * costs less than the hash).
+ * The counts of a big buffer's text found sound before: in this command, or by an earlier one (its hash
+ * kept); null when it was not. A buffer whose file is kept by its identity is not read by the checks before a
+ * sync, so a command that then needs its earlier text (start's digest) asks here instead of parsing it all.
+ * Small texts: null (a parse costs less than the hash).
  */
-export async function soundBefore(gitDir: string, text: string): Promise<boolean> {
-  if (soundAlready(text)) return true;
-  if (text.length < WORTH) return false;
+export async function countsBefore(gitDir: string, text: string): Promise<BufferCounts | null> {
+  const counted = countedAlready(text);
+  if (counted) return counted;
+  if (text.length < WORTH) return null;
   const { createHash } = await import("node:crypto");
-  return (await readChecked(gitDir)).texts.has(createHash("sha1").update(text).digest("hex"));
+  const hit = (await readChecked(gitDir)).texts.get(createHash("sha1").update(text).digest("hex"));
+  return hit ? { ...hit } : null;
 }
 
 /** Checks a buffer's text as a parse would (throwing its errors) and counts it, once per text across commands. */

@@ -9,9 +9,10 @@ import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, t
 import { changedBetween, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
 import { listTree } from "../git/blobs.js";
-import { digestItems, type FileVersions } from "../core/digest.js";
-import { soundAlready } from "../core/parse-once.js";
-import { soundBefore } from "./checked.js";
+import { countsAfter, digestItems, type FileVersions } from "../core/digest.js";
+import type { BufferCounts } from "../core/thresholds.js";
+import { countedAlready, rememberCounts, soundAlready } from "../core/parse-once.js";
+import { countsBefore } from "./checked.js";
 import { bankUpstream } from "./line.js";
 import { readTextIfExists } from "../infra/fs.js";
 import { readFolder } from "./docs.js";
@@ -144,15 +145,26 @@ export async function readDigest(ws: Workspace, since: string, docsSince: string
   // The docs on the default branch: those read for `then` when it is the same commit.
   const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip));
   // Earlier texts found sound by an earlier command (the checks before the sync took their files' kept counts).
-  const sound = new Set<string>();
+  const before = new Map<string, BufferCounts>();
   for (const p of changed) {
     const text = thenTexts.get(p);
-    if (text && (await soundBefore(ws.gitDir, text))) sound.add(p);
+    const counts = text ? await countsBefore(ws.gitDir, text) : null;
+    if (counts) before.set(p, counts);
   }
+  const sound = new Set(before.keys());
   const files: FileVersions[] = [...r.buffers.map((f) => ({ f, type: defaultType(ws.config, f.buffer) })).map(({ f, type }) => versions(f.rel, f.buffer, type, "bank", thenTexts, here, WHOLE.includes(f.buffer) || WHOLE.includes(type), sound))];
   if (r.archive) files.push(versions(r.archive, "", "note", "archive", thenTexts, here, false, sound));
   const digest = digestItems(files, { then: docsThen, now: itemsOf(ws, docsOnly, here), there });
-  if (digest) return digest;
+  if (digest) {
+    // How full each changed buffer is now, from its counts before and the window the digest read: the check
+    // after the sync then neither scans nor hashes the megabytes the merge just wrote.
+    for (const [file, window] of digest.windows) {
+      const was = before.get(file) ?? countedAlready(thenTexts.get(file) ?? "");
+      const text = here.get(file);
+      if (was && text) rememberCounts(text, countsAfter(was, window));
+    }
+    return { then: digest.then, now: digest.now };
+  }
   const [then, now] = await Promise.all([readItems(ws, { commit: since, ...(docsSince ? { docs: docsSince } : {}) }, { archive: true, ...(head ? { sameAs: head } : {}) }), readItemsWithDefaultDocs(ws, docsTip)]);
   return { then, now };
 }

@@ -11,6 +11,7 @@
 import { parseBufferOnce } from "./parse-once.js";
 import { lastMarkerBefore, lineBreaks, walkMarkers } from "./scan.js";
 import { entryItems, type Item } from "./query.js";
+import { countBuffer, type BufferCounts } from "./thresholds.js";
 
 /** One bank file (a buffer, or the archive) as it was and as it is. */
 export interface FileVersions {
@@ -34,6 +35,11 @@ export interface FileChange {
   now: Item[];
   /** `now`'s text (without a BOM) and the ranges of it that were not read; null when all of it was. */
   unread: { text: string; ranges: Array<[number, number]> } | null;
+  /**
+   * The window read on each side, when it opens at an entry's marker (the header lies in the shared start):
+   * `now`'s counts are then `then`'s less the `then` window's plus the `now` window's (`countsAfter`).
+   */
+  window?: { then: string; now: string };
 }
 
 const BOM = 0xfeff;
@@ -134,7 +140,19 @@ export function changedEntries(f: FileVersions): FileChange {
   // Now's window reads; the whole file does unless one of its ids is used again in the shared part.
   const unread: Array<[number, number]> = [[0, a], [bN, n.length]];
   if (escapedIds(n, unread) || nowItems.some((i) => occursIn(n, unread, i.id))) return readWhole(f);
-  return { then: thenItems, now: nowItems, unread: { text: n, ranges: unread } };
+  return { then: thenItems, now: nowItems, unread: { text: n, ranges: unread }, ...(from >= 0 ? { window: { then: t.slice(a, bT), now: n.slice(a, bN) } } : {}) };
+}
+
+/**
+ * A buffer's counts after a change, from its counts before and the window the change lies in (`FileChange`'s):
+ * lines and items are counted entry by entry, and an entry's span ends where the next marker begins, so the
+ * entries outside the window count the same; the unmarked sections lie in the header, which the window leaves
+ * alone. Pure; the windows parsed already, so they count without an error.
+ */
+export function countsAfter(before: BufferCounts, window: { then: string; now: string }): BufferCounts {
+  const was = countBuffer(window.then);
+  const is = countBuffer(window.now);
+  return { lines: before.lines - was.lines + is.lines, items: before.items - was.items + is.items, unmarked: before.unmarked };
 }
 
 /** Whether a quoted marker value in these ranges may spell an id with escapes (`id="\u0041"`). */
@@ -159,8 +177,9 @@ const SEARCHED = 32;
  * `now` as `readItemsWithDefaultDocs`), or null when that cannot be told without reading everything.
  * `files`: the buffers in their order, then the archive.
  */
-export function digestItems(files: readonly FileVersions[], docs: DocsVersions): { then: Item[]; now: Item[] } | null {
+export function digestItems(files: readonly FileVersions[], docs: DocsVersions): { then: Item[]; now: Item[]; windows: Map<string, { then: string; now: string }> } | null {
   const changes = files.map(changedEntries);
+  const windows = new Map(changes.flatMap((c, i) => (c.window ? [[files[i]!.file, c.window] as const] : [])));
   const then = [...changes.flatMap((c) => c.then), ...docs.then];
   const here = [...changes.flatMap((c) => c.now), ...docs.now];
   const unread = changes.flatMap((c) => (c.unread && c.unread.ranges.some(([a, b]) => b > a) ? [c.unread] : []));
@@ -181,7 +200,7 @@ export function digestItems(files: readonly FileVersions[], docs: DocsVersions):
     const held = new Set(here.map((i) => i.id));
     now = [...here, ...docs.there.filter((i) => i.source === "docs" && !files.has(i.file) && !held.has(i.id))];
   }
-  return { then, now };
+  return { then, now, windows };
 }
 
 /** Every word after `id=` in the unread text: more than its entries' ids, never fewer (escapes are ruled out before). */
