@@ -26,6 +26,13 @@ const SETTLED_COARSE_MS = 2000;
 
 const checkedFile = (gitDir: string): string => join(gitDir, "memory", "checked.json");
 
+/** Texts whose hash this process has kept (or found kept), the last few. */
+const keptHere = new Set<string>();
+function keptNow(text: string): void {
+  keptHere.add(text);
+  if (keptHere.size > KEPT) keptHere.delete(keptHere.values().next().value!);
+}
+
 interface Kept {
   /** By the sha1 of the text. */
   texts: Map<string, BufferCounts>;
@@ -80,12 +87,15 @@ export async function countsBefore(gitDir: string, text: string): Promise<Buffer
 export async function checkedCounts(gitDir: string, text: string, file: string, held: { id: string; settled: boolean } | null = null): Promise<BufferCounts> {
   if (text.length < WORTH) return countBufferOnce(text, { file });
   const already = countedAlready(text);
-  if (already && !held?.settled) return already;
+  if (already && !held?.settled && keptHere.has(text)) return already;
   const { createHash } = await import("node:crypto"); // only here: loading it costs several ms
   const key = createHash("sha1").update(text).digest("hex");
   const kept = await readChecked(gitDir);
   const hit = kept.texts.get(key);
-  const counts = hit ? { ...hit } : countBufferOnce(text, { file });
+  // (Counts found in this command another way, from a digest's window, are kept by the hash too: the next
+  // command finds the text without scanning it.)
+  const counts = hit ? { ...hit } : (already ?? countBufferOnce(text, { file }));
+  keptNow(text);
   if (hit) rememberCounts(text, hit);
   const known = kept.files.get(file);
   const byFile = held?.settled && known?.id !== held.id;
