@@ -25,18 +25,23 @@ function requireBundle(rel) {
   const file = join(__dirname, rel);
   const vm = require("node:vm");
   const Module = require("node:module");
+  const identity = () => {
+    const st = statSync(file);
+    return `${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}`;
+  };
+  const before = identity();
   const source = readFileSync(file, "utf8");
-  const st = statSync(file);
-  const cacheFile = `${file}.${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}.cache`;
+  // (A bundle rebuilt while it was read: this run goes without a cache, and makes none.)
+  const cacheFile = identity() === before ? `${file}.${before}.cache` : null;
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    if (cacheFile) cachedData = readFileSync(cacheFile);
   } catch {}
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   module.loaded = true;
-  if (cachedData === undefined || script.cachedDataRejected) pending.push({ script, file, cacheFile });
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) pending.push({ script, file, cacheFile });
   return module.exports;
 }
 
