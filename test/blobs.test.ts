@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Sandbox } from "./helpers.js";
-import { readFilesAt, writeBlobs } from "../src/git/blobs.js";
+import { listTree, readFilesAt, writeBlobs } from "../src/git/blobs.js";
 
 /** git's own id for these bytes, taken as they are. */
 function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
@@ -103,5 +104,32 @@ describe("readFilesAt", () => {
     expect(texts.get("Docs")).toBeNull(); // a folder is not a file
     expect(texts.get("nowhere/x.md")).toBeNull();
     expect([...(await readFilesAt(repo, "0".repeat(40), ["README.md"])).values()]).toEqual([null]);
+  });
+});
+
+describe("a commit's listing, kept", () => {
+  it("is git's listing; by a commit id it is kept and given again, by a ref name it is asked every time", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    sb.write(repo, "Docs/a.md", "a\n");
+    sb.write(repo, "Docs/sub/b.md", "b\n");
+    sb.git(repo, "add", "Docs");
+    sb.git(repo, "commit", "-q", "-m", "docs");
+    const first = sb.git(repo, "rev-parse", "HEAD").trim();
+    const keep = join(sb.dir, "trees.json");
+    const listed = await listTree(repo, first, ["Docs"], keep);
+    expect([...listed!.keys()].sort()).toEqual(["Docs/a.md", "Docs/sub/b.md"]);
+    expect(existsSync(keep)).toBe(true);
+    // The kept answer is the one given, without git: a repository that lost the commit still lists it.
+    const again = await listTree(join(sb.dir, "nowhere"), first, ["Docs"], keep);
+    expect(again).toEqual(listed);
+    // A ref name is not kept: the branch moves.
+    sb.write(repo, "Docs/c.md", "c\n");
+    sb.git(repo, "add", "Docs");
+    sb.git(repo, "commit", "-q", "-m", "more docs");
+    expect([...(await listTree(repo, "HEAD", ["Docs"], keep))!.keys()].sort()).toEqual(["Docs/a.md", "Docs/c.md", "Docs/sub/b.md"]);
+    // A damaged file of kept listings is asked of git again.
+    writeFileSync(keep, "{ not json");
+    expect(await listTree(repo, first, ["Docs"], keep)).toEqual(listed);
   });
 });

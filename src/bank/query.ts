@@ -84,7 +84,7 @@ async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly 
   if (r.references.length || r.folders.length) {
     // A file at the top is named itself (its folder, the root, would list the whole tree).
     const specs = [...new Set([...r.references.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)), ...r.folders.map((f) => f.dir)])];
-    const listed = await listTree(ws.root, docsAt, specs);
+    const listed = await listTree(ws.root, docsAt, specs, join(ws.gitDir, "memory", "trees.json"));
     const docs = [...r.references, ...[...(listed?.keys() ?? [])].filter((p) => r.folders.some((f) => isDirectChild(p, f.dir)))];
     for (const p of docs) {
       texts.set(p, null);

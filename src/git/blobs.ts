@@ -2,7 +2,7 @@
  * Many contents into the object store at once, and many files of a commit read back by their blob ids: the
  * two ends of a harvest that grow with the number of docs it writes.
  */
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { git } from "./run.js";
 import { readBlobs } from "./repo.js";
@@ -36,12 +36,43 @@ export async function writeBlobs(root: string, gitDir: string, contents: readonl
   }
 }
 
-/** Every file under `specs` (folders, listed to the bottom, or files) in `commit`, by path: its type and object id; null when there is no such commit. */
-export async function listTree(root: string, commit: string, specs: readonly string[]): Promise<Map<string, { type: string; id: string }> | null> {
+/**
+ * Every file under `specs` (folders, listed to the bottom, or files) in `commit`, by path: its type and object
+ * id; null when there is no such commit. A commit named by its id never changes, so with `keep` (a file in the
+ * git dir) the last few listings are kept there and not asked of git again.
+ */
+export async function listTree(root: string, commit: string, specs: readonly string[], keep?: string): Promise<Map<string, { type: string; id: string }> | null> {
+  const key = keep && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) ? `${commit} ${JSON.stringify(specs)}` : null;
+  const kept = key ? await readKeptTrees(keep!) : null;
+  const hit = key ? kept?.[key] : undefined;
+  if (hit) return new Map(hit);
   const listed = await git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...specs], { cwd: root, okCodes: [128] });
   if (listed.code !== 0) return null;
+  const out = parseListing(listed.stdout);
+  if (key) {
+    const entries = Object.entries({ ...kept, [key]: [...out] }).slice(-KEPT_TREES);
+    await writeFile(`${keep}.${process.pid}.tmp`, JSON.stringify(Object.fromEntries(entries)))
+      .then(() => rename(`${keep}.${process.pid}.tmp`, keep!))
+      .catch(() => rm(`${keep}.${process.pid}.tmp`, { force: true }));
+  }
+  return out;
+}
+
+const KEPT_TREES = 8;
+type Listing = Array<[string, { type: string; id: string }]>;
+
+async function readKeptTrees(file: string): Promise<Record<string, Listing>> {
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, Listing>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function parseListing(stdout: string): Map<string, { type: string; id: string }> {
   const out = new Map<string, { type: string; id: string }>();
-  for (const record of listed.stdout.split("\0")) {
+  for (const record of stdout.split("\0")) {
     // `<mode> <type> <id>\t<path>`
     const tab = record.indexOf("\t");
     if (tab < 0) continue;
