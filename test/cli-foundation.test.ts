@@ -1,6 +1,6 @@
 /** init, add, status, doctor, config and the command line, run in-process; e2e.test.ts runs each as a process. */
 import { describe, expect, it } from "vitest";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { BANK, ROOT, Sandbox, modulesLoaded } from "./helpers.js";
@@ -276,6 +276,31 @@ describe("the hot bundles' code cache", () => {
     expect(status().persona).toBe("dev");
     expect(caches()).toHaveLength(1);
     expect(caches()[0]).not.toBe(basename(cache));
+  });
+});
+
+describe("the hot bundles' code cache, where it cannot be written", () => {
+  it("leaves the command as it was: same answer, nothing left behind", async () => {
+    const { sb, repo } = await initialized();
+    const pkg = join(sb.dir, "pkg");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
+    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+    const bundle = join(pkg, "dist", "bundle", "status.cjs");
+    copyFileSync(join(ROOT, "dist", "bundle", "status.cjs"), bundle);
+    // The cache's place is taken by a folder with something in it: the write's rename fails, as in a folder
+    // the user may not write to.
+    const st = statSync(bundle);
+    const place = `${bundle}.${st.size}-${Math.floor(st.mtimeMs)}-${st.ino}.cache`;
+    mkdirSync(place);
+    writeFileSync(join(place, "keep"), "");
+    for (let i = 0; i < 2; i++) {
+      const res = spawnSync(process.execPath, [join(pkg, "bin", "memory.js"), "status", "--json"], { cwd: repo, env: sb.env(), encoding: "utf8" });
+      expect(res.status, res.stderr).toBe(0);
+      expect(res.stderr).toBe("");
+      expect((JSON.parse(res.stdout) as { persona: string }).persona).toBe("dev");
+    }
+    expect(readdirSync(join(pkg, "dist", "bundle")).sort()).toEqual([basename(place), "status.cjs"].sort());
   });
 });
 

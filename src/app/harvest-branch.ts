@@ -17,7 +17,7 @@ import { git, indexLockWaitMs, networkTimeoutMs } from "../git/run.js";
 import { commitFiles, type FileContent } from "../git/snapshot.js";
 import { refuseBadState } from "../git/state.js";
 import { undoLastCommit } from "../git/worktree.js";
-import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { fileIdentity, readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { readHarvestedDocsAt } from "../bank/docs.js";
 import { defaultDocsRef } from "../bank/query.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
@@ -223,7 +223,7 @@ export async function settleBank(session: Session, push: boolean, network = true
   const ids: string[] = [];
   for (const f of bufferFiles(ws)) {
     const s = await stat(f.abs, { bigint: true }).catch(() => null);
-    ids.push(s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "-");
+    ids.push(s ? fileIdentity(s) : "-");
   }
   const key = `${tip} ${ids.join(",")}`;
   if ((await readTextIfExists(state))?.trim() === key) return [];

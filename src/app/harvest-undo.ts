@@ -8,16 +8,15 @@ import { MemoryError } from "../core/errors.js";
 import type { Upstream } from "../git/remote.js";
 import { changedOnOtherSide, commitsNotIn } from "../git/history.js";
 import { revertCommit } from "../git/worktree.js";
-import { headCommit, revParse } from "../git/repo.js";
+import { headIsAt } from "../git/repo.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
 
 /** The subject every harvest commit starts with: how a later sync tells one among the local commits. */
 export const HARVEST_SUBJECT = "memory: harvest (";
 
 export async function undoStaleHarvests(ws: Workspace, up: Upstream): Promise<string[]> {
-  // HEAD where the remote's branch is (read from the ref files): no commit of ours to look at.
-  const head = await headCommit(ws);
-  if (head !== "" && head === (await revParse(ws, up.trackingRef))) return [];
+  // HEAD where the remote's branch is: no commit of ours to look at.
+  if (await headIsAt(ws, up.trackingRef)) return [];
   const local = await commitsNotIn(ws.root, up.trackingRef);
   if (!local) return [];
   const reverted = new Set(local.flatMap((c) => [...c.body.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)));

@@ -11,7 +11,7 @@ import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, typ
 import { heldDroppedWriter, ownWriterTracking, recordDroppedWriters, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { checkAttr, droppedTip, headCommit, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
+import { checkAttr, droppedTip, headIsAt, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -286,9 +286,8 @@ async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona:
   if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, options);
   else {
     report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
-    // HEAD where the remote's branch is (both read from the ref files): nothing to merge, no process asked.
-    const head = await headCommit(ws);
-    merged = head !== "" && head === (await revParse(ws, up.trackingRef)) ? { kind: "up-to-date" as const } : await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, options);
+    // HEAD where the remote's branch is: nothing to merge, no process asked.
+    merged = (await headIsAt(ws, up.trackingRef)) ? { kind: "up-to-date" as const } : await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, options);
   }
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
   else if (merged.kind === "conflict") {
@@ -334,8 +333,7 @@ async function pending(ws: Workspace, up: Upstream, line: BankLine): Promise<num
   // The branch where the remote's is (read from the ref files): nothing waits, and no process asked.
   if (line.bank && (await bankTip(line.bank)) === ((await revParse(ws, up.trackingRef)) || null)) return 0;
   if (line.bank) return (await bankCounts(ws.root, line.ref, up.trackingRef, await ownWriterTracking(ws.commonDir, up.remote, line.branch!))).ahead;
-  const head = await headCommit(ws);
-  if (head !== "" && head === (await revParse(ws, up.trackingRef))) return 0;
+  if (await headIsAt(ws, up.trackingRef)) return 0;
   return (await remoteCounts(ws.root, up.remote, up.trackingRef)).ahead;
 }
 

@@ -10,7 +10,7 @@ import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
 import type { BufferCounts } from "../core/thresholds.js";
-import { readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
+import { coarseTimes, fileIdentity, readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 
 /** Below this many characters a scan is cheaper than the hash and the file. */
 const WORTH = 64 * 1024;
@@ -45,8 +45,8 @@ async function identity(abs: string): Promise<{ id: string; settled: boolean } |
   const s = await lstat(abs, { bigint: true }).catch(() => null);
   if (!s) return null;
   const newest = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
-  const wait = s.mtimeNs % 1_000_000_000n === 0n || s.ctimeNs % 1_000_000_000n === 0n ? SETTLED_COARSE_MS : SETTLED_MS;
-  return { id: `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, settled: newest / 1_000_000n < BigInt(Date.now() - wait) };
+  const wait = coarseTimes(s) ? SETTLED_COARSE_MS : SETTLED_MS;
+  return { id: fileIdentity(s), settled: newest / 1_000_000n < BigInt(Date.now() - wait) };
 }
 
 /**
@@ -65,7 +65,7 @@ export async function checkedBuffer(gitDir: string, abs: string, rel: string): P
   const text = bytes.toString("utf8");
   // (Kept by identity only when the file did not change while it was read.)
   const after = before?.settled ? await identity(abs) : null;
-  return { text, counts: await checkedCounts(gitDir, text, rel, after && after.id === before!.id ? before : null) };
+  return { text, counts: await checkedCounts(gitDir, text, rel, after && after.id === before!.id ? after.id : null) };
 }
 
 /**
@@ -78,18 +78,25 @@ export async function countsBefore(gitDir: string, text: string): Promise<Buffer
   const counted = countedAlready(text);
   if (counted) return counted;
   if (text.length < WORTH) return null;
-  const { createHash } = await import("node:crypto");
-  const hit = (await readChecked(gitDir)).texts.get(createHash("sha1").update(text).digest("hex"));
+  const hit = (await readChecked(gitDir)).texts.get(await textKey(text));
   return hit ? { ...hit } : null;
 }
 
-/** Checks a buffer's text as a parse would (throwing its errors) and counts it, once per text across commands. */
-export async function checkedCounts(gitDir: string, text: string, file: string, held: { id: string; settled: boolean } | null = null): Promise<BufferCounts> {
+/** A big text's key among those kept: its sha1 (node:crypto is loaded here only: it costs several ms). */
+async function textKey(text: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  return createHash("sha1").update(text).digest("hex");
+}
+
+/**
+ * Checks a buffer's text as a parse would (throwing its errors) and counts it, once per text across commands.
+ * `fileId`: the identity of the file the text was read from, when it is old enough to be kept by it.
+ */
+export async function checkedCounts(gitDir: string, text: string, file: string, fileId: string | null = null): Promise<BufferCounts> {
   if (text.length < WORTH) return countBufferOnce(text, { file });
   const already = countedAlready(text);
-  if (already && !held?.settled && keptHere.has(text)) return already;
-  const { createHash } = await import("node:crypto"); // only here: loading it costs several ms
-  const key = createHash("sha1").update(text).digest("hex");
+  if (already && !fileId && keptHere.has(text)) return already;
+  const key = await textKey(text);
   const kept = await readChecked(gitDir);
   const hit = kept.texts.get(key);
   // (Counts found in this command another way, from a digest's window, are kept by the hash too: the next
@@ -97,12 +104,11 @@ export async function checkedCounts(gitDir: string, text: string, file: string, 
   const counts = hit ? { ...hit } : (already ?? countBufferOnce(text, { file }));
   keptNow(text);
   if (hit) rememberCounts(text, hit);
-  const known = kept.files.get(file);
-  const byFile = held?.settled && known?.id !== held.id;
+  const byFile = fileId !== null && kept.files.get(file)?.id !== fileId;
   if (hit && !byFile) return counts;
   kept.texts.delete(key);
   kept.texts.set(key, counts);
-  if (held?.settled) kept.files.set(file, { id: held.id, ...counts });
+  if (fileId) kept.files.set(file, { id: fileId, ...counts });
   const data = { ...Object.fromEntries([...kept.texts].slice(-KEPT)), files: Object.fromEntries(kept.files) };
   await writeTextAtomic(checkedFile(gitDir), `${JSON.stringify(data)}\n`).catch(() => undefined);
   return counts;

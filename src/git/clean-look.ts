@@ -7,6 +7,7 @@
 import { join, sep } from "node:path";
 import type { BigIntStats } from "node:fs";
 import { lstat, readdir, readFile, rm, writeFile } from "../infra/quick-fs.js";
+import { coarseTimes, fileIdentity } from "../infra/fs.js";
 
 export interface LookStamp {
   key: string;
@@ -25,13 +26,13 @@ export async function stampLook(root: string, index: string, commit: string, pat
   let newestNs = 0n;
   let coarse = false;
   const add = (name: string, s: BigIntStats) => {
-    parts.push(`${name} ${s.mode}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
+    parts.push(`${name} ${s.mode}:${fileIdentity(s)}`);
     for (const t of [s.mtimeNs, s.ctimeNs]) if (t > newestNs) newestNs = t;
-    if (s.mtimeNs % 1_000_000_000n === 0n) coarse = true;
+    if (coarseTimes(s)) coarse = true;
   };
   try {
     const ix = await lstat(index, { bigint: true });
-    parts.push(`index ${ix.ino}:${ix.size}:${ix.mtimeNs}:${ix.ctimeNs}`);
+    parts.push(`index ${fileIdentity(ix)}`);
     for (const p of paths) {
       const top = await lstat(join(root, p), { bigint: true }).catch(() => null);
       if (!top) {

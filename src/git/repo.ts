@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { lstat, readdir, readFile } from "../infra/quick-fs.js";
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
+import { fileIdentity } from "../infra/fs.js";
 import { git, GitError } from "./run.js";
 
 export interface RepoPaths {
@@ -185,8 +186,7 @@ function keptConfigPlace(commonDir: string, env: NodeJS.ProcessEnv): KeptConfig 
 /** A file's identity: a write through a lock file (as git does) changes its inode, an edit in place its times. */
 function stamp(path: string): string {
   try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    return fileIdentity(statSync(path, { bigint: true }));
   } catch {
     return "-";
   }
@@ -331,6 +331,12 @@ export async function headCommit(repo: string | Pick<RepoPaths, "root" | "gitDir
   return (await git(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, okCodes: [1] })).stdout.trim();
 }
 
+
+/** Whether HEAD names the commit `ref` names (both read from their files where refs are files): nothing lies between them. */
+export async function headIsAt(repo: Pick<RepoPaths, "root" | "gitDir" | "commonDir" | "refFiles">, ref: string): Promise<boolean> {
+  const head = await headCommit(repo);
+  return head !== "" && head === (await revParse(repo, ref));
+}
 
 /** Paths of the files under `paths` in a commit (recursively), relative to the root; none when it has none. */
 export async function listFiles(cwd: string, commit: string, paths: readonly string[]): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { access, chmod, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "./quick-fs.js";
 import { basename, dirname, join, sep } from "node:path";
+import type { BigIntStats } from "node:fs";
 import { isAlive } from "./process.js";
 
 /** Reads a text file, or returns null when it does not exist. */
@@ -45,6 +46,17 @@ export async function writeBytesAtomic(path: string, bytes: Buffer, mode?: numbe
     throw withPath(err, path);
   }
 }
+
+/**
+ * A file's identity: its inode (a write through a lock file or a rename makes a new one), size, and
+ * modification and change times to the nanosecond (an edit in place moves them). While it is the same, the
+ * bytes are the ones read when it was taken, unless an edit came in the same tick of the file system's clock
+ * (see `coarseTimes`).
+ */
+export const fileIdentity = (s: BigIntStats): string => `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+
+/** Whether a file's times are whole seconds: a file system with a coarse clock (FAT, HFS+, ext3), whose tick may be 2 s. */
+export const coarseTimes = (s: BigIntStats): boolean => s.mtimeNs % 1_000_000_000n === 0n || s.ctimeNs % 1_000_000_000n === 0n;
 
 export const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
