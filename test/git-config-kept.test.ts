@@ -3,9 +3,9 @@
 // GIT_CONFIG_NOSYSTEM as the other tests set), with HOME in the sandbox, and count git's processes with
 // GIT_TRACE2_EVENT.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Sandbox } from "./helpers.js";
+import { gitStarts, type Sandbox } from "./helpers.js";
 import { ok, solo } from "./fixtures.js";
 
 const USER_CONFIG = "[user]\n\tname = Test User\n\temail = test@example.invalid\n";
@@ -15,8 +15,7 @@ function statusOf(sb: Sandbox, cwd: string, extra: NodeJS.ProcessEnv = {}): { pe
   rmSync(trace, { force: true });
   const env = { GIT_CONFIG_GLOBAL: undefined, GIT_CONFIG_NOSYSTEM: undefined, GIT_TRACE2_EVENT: trace, ...extra };
   const run = ok(sb.memoryCli(cwd, ["status", "--json"], { env }));
-  const events = existsSync(trace) ? readFileSync(trace, "utf8").split("\n").filter((l) => l.includes('"event":"start"')) : [];
-  return { persona: (JSON.parse(run.stdout) as { persona: string | null }).persona, gits: events.length };
+  return { persona: (JSON.parse(run.stdout) as { persona: string | null }).persona, gits: gitStarts(trace).length };
 }
 
 describe("git's config, kept between commands", () => {

@@ -217,6 +217,12 @@ export class Sandbox {
 
 export const BANK = ".claude/memory-bank";
 
+/** The argv of every git process a GIT_TRACE2_EVENT file recorded, git's own children too; none without the file (no git ran). */
+export function gitStarts(trace: string): string[][] {
+  if (!existsSync(trace)) return [];
+  return readFileSync(trace, "utf8").split("\n").filter((l) => l.includes('"event":"start"')).map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+}
+
 /**
  * Every module the built CLI loads for `args` in `cwd` (one URL a line), seen by a module hook, and its run.
  * A command's cost in imports, as a user's process pays it.

@@ -5,9 +5,9 @@
  * even one that keeps a file's size, or a new file in the bank folder is still seen and saved.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BANK, Sandbox } from "./helpers.js";
+import { BANK, Sandbox, gitStarts } from "./helpers.js";
 import { ok } from "./fixtures.js";
 
 const PATTERNS = `${BANK}/patterns-buffer.md`;
@@ -18,9 +18,8 @@ async function traced(sb: Sandbox, cwd: string, args: string[]): Promise<{ gits:
   const trace = join(sb.dir, "trace.json");
   rmSync(trace, { force: true });
   const run = ok(await sb.memory(cwd, [...args, "--json"], { env: { GIT_TRACE2_EVENT: trace } }));
-  const starts = existsSync(trace) ? readFileSync(trace, "utf8").split("\n").filter((l) => l.includes('"event":"start"')) : [];
   // The subcommand: the first argument after git's own `-c` options (children of git are left out: they name no `-c`).
-  const gits = starts.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((a) => a[0] === "git").map((a) => a.filter((_, i) => a[i - 1] !== "-c" && a[i] !== "-c")[1] ?? "");
+  const gits = gitStarts(trace).filter((a) => a[0] === "git").map((a) => a.filter((_, i) => a[i - 1] !== "-c" && a[i] !== "-c")[1] ?? "");
   return { gits, out: JSON.parse(run.stdout) as { commit: string | null } };
 }
 
