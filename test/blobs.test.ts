@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Sandbox } from "./helpers.js";
-import { listTree, readFilesAt, writeBlobs } from "../src/git/blobs.js";
+import { listTree, openDiff, readFilesAt, writeBlobs } from "../src/git/blobs.js";
 
 /** git's own id for these bytes, taken as they are. */
 function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
@@ -131,5 +131,37 @@ describe("a commit's listing, kept", () => {
     // A damaged file of kept listings is asked of git again.
     writeFileSync(keep, "{ not json");
     expect(await listTree(repo, first, ["Docs"], keep)).toEqual(listed);
+  });
+});
+
+describe("openDiff", () => {
+  it("tells the paths whose blobs differ between two commits as diff-tree does, and reads texts from the same process", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const files = { "a/same.md": "same\n", "a/changed.md": "before\n", "a/gone.md": "gone\n", "mode.md": "x\n" };
+    for (const [p, text] of Object.entries(files)) sb.write(repo, p, text);
+    sb.git(repo, "add", "-A");
+    sb.git(repo, "commit", "-qm", "one");
+    const one = sb.git(repo, "rev-parse", "HEAD").trim();
+    sb.write(repo, "a/changed.md", "after\r\nno final newline");
+    sb.write(repo, "a/new.md", "new\n");
+    rmSync(join(repo, "a/gone.md"));
+    sb.git(repo, "update-index", "--chmod=+x", "mode.md");
+    sb.git(repo, "add", "-A");
+    sb.git(repo, "commit", "-qm", "two");
+    const two = sb.git(repo, "rev-parse", "HEAD").trim();
+    const paths = ["a/same.md", "a/changed.md", "a/gone.md", "a/new.md", "mode.md", "never.md"];
+    const diff = (await openDiff(repo, one, two, paths))!;
+    try {
+      expect(diff.changed).toEqual(["a/changed.md", "a/gone.md", "a/new.md"]);
+      // (diff-tree also names a change of mode alone; a text's content is all a reading needs)
+      expect(sb.git(repo, "diff-tree", "-r", "--name-only", "--no-renames", one, two, "--", ...paths).split("\n").filter((p) => p !== "" && p !== "mode.md")).toEqual(diff.changed);
+      expect(diff.before.get("a/changed.md")).toBe(sb.git(repo, "rev-parse", `${one}:a/changed.md`).trim());
+      expect(diff.before.has("a/new.md")).toBe(false);
+      const texts = await diff.read([`${one}:a/changed.md`, `${two}:a/changed.md`, `${two}:a/gone.md`, `${one}:a`]);
+      expect([...texts.values()]).toEqual(["before\n", "after\r\nno final newline", null, null]);
+    } finally {
+      diff.close();
+    }
   });
 });

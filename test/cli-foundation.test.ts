@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import { BANK, ROOT, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
-import { checkedBuffer } from "../src/bank/checked.js";
+import { checkedBuffer, countsBefore } from "../src/bank/checked.js";
 
 describe("memory init", () => {
   it("changes nothing the second time", async () => {
@@ -346,5 +346,25 @@ describe("a big buffer checked once", () => {
     await expect(checkedBuffer(gitDir, path, rel)).rejects.toThrow(/entry 01M8K000000000000000000346 has at="yesterday"/);
     rmSync(path);
     expect(await checkedBuffer(gitDir, path, rel)).toBeNull();
+  });
+
+  it("written a moment ago, is kept by its identity once the file system's clock has moved on, under git's own id for its text", async () => {
+    const { sb, repo } = await initialized();
+    const rel = `${BANK}/patterns-buffer.md`;
+    const path = join(repo, rel);
+    const entries = Array.from({ length: 700 }, (_, k) =>
+      `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
+    writeFileSync(path, `${sb.read(repo, rel)}\n${entries.join("\n")}`);
+    const gitDir = join(repo, ".git");
+    await new Promise((r) => setTimeout(r, 30)); // well under the 100 ms a file waits by the clock alone
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+    expect(await checkedBuffer(gitDir, path, rel)).toEqual({ text: null, counts: { lines: 2100, items: 700, unmarked: 0 } });
+    // The text's key is the blob id git gives it: a text read from git is found by the id git names it with.
+    const blob = spawnSync("git", ["hash-object", "--no-filters", path], { cwd: repo, encoding: "utf8" }).stdout.trim();
+    expect(Object.keys(JSON.parse(readFileSync(join(gitDir, "memory", "checked.json"), "utf8")))).toContain(blob);
+    expect(await countsBefore(gitDir, readFileSync(path, "utf8"), blob)).toEqual({ lines: 2100, items: 700, unmarked: 0 });
+    // Changed again, at once: read again.
+    appendFileSync(path, "\n");
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
   });
 });

@@ -5,10 +5,12 @@
  * even one that keeps a file's size, or a new file in the bank folder is still seen and saved.
  */
 import { describe, expect, it } from "vitest";
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox, gitStarts } from "./helpers.js";
 import { ok } from "./fixtures.js";
+import { openWorkspace } from "../src/bank/workspace.js";
+import { lookAfterMerge } from "../src/git/bank-ref.js";
 
 const PATTERNS = `${BANK}/patterns-buffer.md`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,5 +65,66 @@ describe.each([
       expect(added.out.commit).not.toBeNull();
       expect(sb.git(origin, "show", `${branch}:${BANK}/notes.md`)).toContain("shared");
     }
+  }, 20_000);
+});
+
+describe("a start that merged another clone's save (the bank on its own branch)", () => {
+  it("leaves the bank looked at, so the next command hands nothing to git, and an edit after it is still saved", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    const qa = sb.clone(origin, "qa");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["add", "pattern", "Retry with jitter", "-m", "spread the herd"]));
+    ok(await sb.memory(qa, ["save"]));
+
+    const merged = await traced(sb, dev, ["start"]);
+    expect(merged.gits).toContain("read-tree");
+    expect(merged.gits).toContain("ls-files");
+    expect(sb.read(dev, PATTERNS)).toContain("Retry with jitter");
+    const quiet = await traced(sb, dev, ["save", "--no-push"]);
+    expect(quiet.out.commit).toBeNull();
+    expect(quiet.gits).toEqual([]);
+
+    // An edit of the merged file that keeps its size is seen and published.
+    writeFileSync(join(dev, PATTERNS), sb.read(dev, PATTERNS).replace("spread the herd", "SPREAD the herd"));
+    const edited = await traced(sb, dev, ["save"]);
+    expect(edited.gits).toContain("add");
+    expect(sb.git(origin, "show", `memory:${PATTERNS}`)).toContain("SPREAD the herd");
+  }, 20_000);
+
+  it("keeps no look when a bank file differs from what was merged, or a new file came, junk aside", async () => {
+    const sb = new Sandbox({ layout: "branch" });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const ws = await openWorkspace(dev, sb.env());
+    const bank = ws.line.bank!;
+    const paths = [BANK, ".claude/memory.config.json"];
+    const clean = join(dev, ".git", "memory", "bank-clean");
+    const keep = async () => {
+      rmSync(clean, { force: true });
+      await sleep(30); // past the file system's tick
+      const kept = await lookAfterMerge(bank, paths);
+      await kept?.();
+      return kept !== null && existsSync(clean);
+    };
+    expect(await keep()).toBe(true);
+    writeFileSync(join(dev, BANK, ".notes.md.swp"), "editor junk");
+    expect(await keep()).toBe(true);
+    writeFileSync(join(dev, BANK, "notes.md"), "# Notes\n");
+    expect(await keep()).toBe(false);
+    rmSync(join(dev, BANK, "notes.md"));
+    expect(await keep()).toBe(true);
+    const text = sb.read(dev, PATTERNS);
+    writeFileSync(join(dev, PATTERNS), text.replace("# ", "#!"));
+    expect(await keep()).toBe(false);
+    writeFileSync(join(dev, PATTERNS), text);
+    expect(await keep()).toBe(true);
+    rmSync(join(dev, PATTERNS));
+    expect(await keep()).toBe(false);
   }, 20_000);
 });

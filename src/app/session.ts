@@ -97,6 +97,8 @@ export async function checkBank(session: Session): Promise<BankStatus> {
 export interface BankStatus extends PathStatus {
   /** The commit the bank's changes are counted from: the bank branch's tip (null before its first commit), or HEAD's. */
   tip: string | null;
+  /** The paths the bank on its own branch was looked at under (its checks keep their answer for these). */
+  paths?: string[];
 }
 
 /**
@@ -123,8 +125,9 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   // A config the code branch tracks is the code branch's (a team set sync.branch there): not the bank's.
   // (No config file here, none tracked either: the commonest case costs no process.)
   const configOnCode = (await exists(join(ws.root, CONFIG_FILE))) && (await git(["ls-files", "--", CONFIG_FILE], { cwd: ws.root })).stdout.trim() !== "";
-  const changed = await stageBank(bank, tip, configOnCode ? [ws.config.bank] : bankPaths(session));
-  return { unmerged: [], untracked: [], ignored: [], changed, tip };
+  const paths = configOnCode ? [ws.config.bank] : bankPaths(session);
+  const changed = await stageBank(bank, tip, paths);
+  return { unmerged: [], untracked: [], ignored: [], changed, tip, paths };
 }
 
 /** The commit the bank is at: the bank branch's tip, or HEAD's ("" before either has one). */

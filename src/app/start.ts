@@ -5,6 +5,7 @@ import { bufferConfig, bufferLabel, bufferNames } from "../core/config.js";
 import { diffItems, type Item } from "../core/query.js";
 import type { BufferStatus } from "../core/thresholds.js";
 import { headCommit } from "../git/repo.js";
+import { lookAfterMerge } from "../git/bank-ref.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
@@ -92,6 +93,9 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
     await settleBank(session, true, true, docsRef);
     const docsTip = docsRef ? await revParse(ws, docsRef.ref) : "";
+    // The merge wrote the bank's files: whether they are what it merged is asked now, while the digest is read,
+    // and kept, so the next command's checks need not hand the bank to git.
+    const looked = ws.line.bank && status.paths && sync.merged !== "none" ? lookAfterMerge(ws.line.bank, status.paths).catch(() => null) : null;
 
     const since = seenValid ? seen.commit : before;
     const head = await lineTip(ws);
@@ -146,6 +150,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
       assigned: taskNow.filter((t) => t.status !== "done" && t.assignee === persona && before_.get(t.id)?.assignee !== persona && t.author !== persona),
       lost: taskNow.filter((t) => t.lostClaims.some((c) => c.persona === persona) && !before_.get(t.id)?.lostClaims.some((c) => c.persona === persona)),
     };
+    await (await looked)?.();
     return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, archived, newDocs, near, handoffs, tasks };
   });
 }

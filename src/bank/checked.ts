@@ -1,6 +1,6 @@
 /**
  * Big buffers found sound before, kept in the git dir (`.git/memory/checked.json`, this clone's only): by the
- * hash of their text, and by the identity of the file that held it (inode, size, modification and change
+ * blob id git gives their text, and by the identity of the file that held it (inode, size, modification and change
  * times). A command that finds a buffer's file as it was when last checked takes its counts without reading
  * it; one that finds the same text in another file takes them without scanning megabytes again. Small
  * buffers are scanned, which costs less than hashing and the file. A text that does not read is never
@@ -10,7 +10,7 @@ import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
 import type { BufferCounts } from "../core/thresholds.js";
-import { coarseTimes, fileIdentity, readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
+import { coarseTimes, fileIdentity, fileSystemNow, readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 
 /** Below this many characters a scan is cheaper than the hash and the file. */
 const WORTH = 64 * 1024;
@@ -18,8 +18,9 @@ const KEPT = 32;
 /**
  * How long after its last change a file is kept by its identity. An edit of the same size in the same tick
  * of the file system's clock keeps a file's times, so the tick must be over. Times with a fraction of a second
- * come from the kernel's coarse clock (a tick of 10 ms at most): 100 ms leaves room. Times in whole seconds
- * (FAT keeps two) wait 2 s.
+ * come from the kernel's coarse clock (a tick of 10 ms at most): 100 ms leaves room, and a file changed more
+ * recently is kept once a file written now gets a later time (`fileSystemNow`). Times in whole seconds (FAT
+ * keeps two) wait 2 s.
  */
 const SETTLED_MS = 100;
 const SETTLED_COARSE_MS = 2000;
@@ -40,13 +41,21 @@ interface Kept {
   files: Map<string, { id: string } & BufferCounts>;
 }
 
-/** A file's identity, and whether it is old enough to be kept by it; null when it does not exist. */
-async function identity(abs: string): Promise<{ id: string; settled: boolean } | null> {
+/**
+ * A file's identity, and whether it is old enough to be kept by it; null when it does not exist. Called
+ * before the file is read: a file changed before the tick asked here is settled for the read that follows.
+ */
+async function identity(abs: string, gitDir: string): Promise<{ id: string; settled: boolean } | null> {
   const s = await lstat(abs, { bigint: true }).catch(() => null);
   if (!s) return null;
   const newest = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
-  const wait = coarseTimes(s) ? SETTLED_COARSE_MS : SETTLED_MS;
-  return { id: fileIdentity(s), settled: newest / 1_000_000n < BigInt(Date.now() - wait) };
+  const coarse = coarseTimes(s);
+  const wait = coarse ? SETTLED_COARSE_MS : SETTLED_MS;
+  if (newest / 1_000_000n < BigInt(Date.now() - wait)) return { id: fileIdentity(s), settled: true };
+  if (coarse) return { id: fileIdentity(s), settled: false };
+  // Changed a moment ago (the merge a start just made): settled once the file system's clock has moved on.
+  const now = await fileSystemNow(join(gitDir, "memory", "tick"));
+  return { id: fileIdentity(s), settled: now !== null && newest < now };
 }
 
 /**
@@ -55,7 +64,7 @@ async function identity(abs: string): Promise<{ id: string; settled: boolean } |
  * it, and `text` is null.
  */
 export async function checkedBuffer(gitDir: string, abs: string, rel: string): Promise<{ text: string | null; counts: BufferCounts } | null> {
-  const before = await identity(abs);
+  const before = await identity(abs, gitDir);
   if (before?.settled) {
     const hit = (await readChecked(gitDir)).files.get(rel);
     if (hit && hit.id === before.id) return { text: null, counts: { lines: hit.lines, items: hit.items, unmarked: hit.unmarked } };
@@ -64,7 +73,7 @@ export async function checkedBuffer(gitDir: string, abs: string, rel: string): P
   if (bytes === null) return null;
   const text = bytes.toString("utf8");
   // (Kept by identity only when the file did not change while it was read.)
-  const after = before?.settled ? await identity(abs) : null;
+  const after = before?.settled ? await identity(abs, gitDir) : null;
   return { text, counts: await checkedCounts(gitDir, text, rel, after && after.id === before!.id ? after.id : null) };
 }
 
@@ -74,18 +83,23 @@ export async function checkedBuffer(gitDir: string, abs: string, rel: string): P
  * sync, so a command that then needs its earlier text (start's digest) asks here instead of parsing it all.
  * Small texts: null (a parse costs less than the hash).
  */
-export async function countsBefore(gitDir: string, text: string): Promise<BufferCounts | null> {
+export async function countsBefore(gitDir: string, text: string, blob?: string): Promise<BufferCounts | null> {
   const counted = countedAlready(text);
   if (counted) return counted;
   if (text.length < WORTH) return null;
-  const hit = (await readChecked(gitDir)).texts.get(await textKey(text));
+  const kept = (await readChecked(gitDir)).texts;
+  // A text read from git comes with its blob id, which is its key: nothing to hash.
+  const hit = (blob !== undefined ? kept.get(blob) : undefined) ?? kept.get(await textKey(text));
   return hit ? { ...hit } : null;
 }
 
-/** A big text's key among those kept: its sha1 (node:crypto is loaded here only: it costs several ms). */
+/**
+ * A big text's key among those kept: the id git gives a blob of its bytes, so a text read from git is found
+ * by the id git names it with (node:crypto is loaded here only: it costs several ms).
+ */
 async function textKey(text: string): Promise<string> {
   const { createHash } = await import("node:crypto");
-  return createHash("sha1").update(text).digest("hex");
+  return createHash("sha1").update(`blob ${Buffer.byteLength(text, "utf8")}\0`).update(text).digest("hex");
 }
 
 /**

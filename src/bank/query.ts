@@ -8,7 +8,7 @@ import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
 import { changedBetween, readBlobs, revParse } from "../git/repo.js";
 import { defaultBranch } from "../git/remote.js";
-import { listTree } from "../git/blobs.js";
+import { listTree, openDiff, type CommitDiff } from "../git/blobs.js";
 import { countsAfter, digestItems, type FileVersions } from "../core/digest.js";
 import type { BufferCounts } from "../core/thresholds.js";
 import { countedAlready, rememberCounts, soundAlready } from "../core/parse-once.js";
@@ -78,7 +78,7 @@ async function worktreeTexts(ws: Workspace, r: Reading): Promise<Map<string, str
  * `ls-tree`, and everything read by one `cat-file` (the docs by blob id: a `<commit>:<path>` name per doc
  * costs the square of a folder's size).
  */
-async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly string[], docsAt: string): Promise<Map<string, string | null>> {
+async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly string[], docsAt: string, read = (names: readonly string[]) => readBlobs(ws.root, names)): Promise<Map<string, string | null>> {
   const texts = new Map<string, string | null>();
   const ids = new Map<string, string>();
   if (r.references.length || r.folders.length) {
@@ -92,7 +92,8 @@ async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly 
       if (entry?.type === "blob") ids.set(p, entry.id);
     }
   }
-  const blobs = await readBlobs(ws.root, [...own.map((p) => `${commit}:${p}`), ...new Set(ids.values())]);
+  const names = [...own.map((p) => `${commit}:${p}`), ...new Set(ids.values())];
+  const blobs = names.length ? await read(names) : new Map<string, string | null>();
   for (const p of own) texts.set(p, blobs.get(`${commit}:${p}`) ?? null);
   for (const [p, id] of ids) texts.set(p, blobs.get(id) ?? null);
   return texts;
@@ -136,19 +137,29 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
 export async function readDigest(ws: Workspace, since: string, docsSince: string | undefined, head: string, docsTip: string): Promise<{ then: Item[]; now: Item[] }> {
   const r = readingOf(ws, { archive: true });
   const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
-  const changed = head ? (head === since ? [] : await changedBetween(ws.root, since, head, own)) : own;
+  // What changed and its earlier texts, from one git process.
+  const diff = head && head !== since ? await openDiff(ws.root, since, head, own) : null;
+  try {
+    return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff);
+  } finally {
+    diff?.close();
+  }
+}
+
+async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since: string, docsSince: string | undefined, head: string, docsTip: string, diff: CommitDiff | null): Promise<{ then: Item[]; now: Item[] }> {
+  const changed = head ? (head === since ? [] : (diff?.changed ?? (await changedBetween(ws.root, since, head, own)))) : [...own];
   const docsAt = docsSince ?? since;
-  const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt)]);
+  const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt, diff?.read)]);
   for (const p of own) if (!changed.includes(p)) thenTexts.set(p, here.get(p) ?? null);
   const docsOnly: Reading = { ...r, buffers: [], archive: null };
   const docsThen = itemsOf(ws, docsOnly, thenTexts);
   // The docs on the default branch: those read for `then` when it is the same commit.
-  const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip));
+  const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip, diff?.read));
   // Earlier texts found sound by an earlier command (the checks before the sync took their files' kept counts).
   const before = new Map<string, BufferCounts>();
   for (const p of changed) {
     const text = thenTexts.get(p);
-    const counts = text ? await countsBefore(ws.gitDir, text) : null;
+    const counts = text ? await countsBefore(ws.gitDir, text, diff?.before.get(p)) : null;
     if (counts) before.set(p, counts);
   }
   const sound = new Set(before.keys());

@@ -87,6 +87,24 @@ export async function stageBank(b: BankRef, tip: string | null, paths: readonly 
   return changed;
 }
 
+/**
+ * After a merge of ours wrote the bank's files (`read-tree -m -u` from an index that held what the files were
+ * synced to), whether the files are now exactly what the index holds: one `ls-files` of what is modified,
+ * deleted or new (junk aside), which may run while the caller goes on. Returns how to keep that answer as
+ * `stageBank`'s look (called last, so the file system's tick has moved on from the merge's writes), or null
+ * when something differs: the next command's checks then need no `add` and `diff-index`.
+ */
+export async function lookAfterMerge(b: BankRef, paths: readonly string[]): Promise<(() => Promise<void>) | null> {
+  const tip = await bankBase(b);
+  if (!tip) return null;
+  const before = await stampLook(b.root, b.index, tip, paths);
+  if (!before) return null;
+  const listed = await git(["ls-files", "-z", "-m", "-d", "-o", "--", ...paths], { cwd: b.root, env: env(b) });
+  if (listed.stdout.split("\0").some((p) => p !== "" && !JUNK.test(p.slice(p.lastIndexOf("/") + 1)))) return null;
+  const after = await stampLook(b.root, b.index, tip, paths);
+  return () => keepClean(join(dirname(b.index), "bank-clean"), before, after);
+}
+
 /** `git add` of the bank's paths into the private index, and the paths that differ from `tip`. Two processes. */
 async function recordBank(b: BankRef, tip: string | null, paths: readonly string[]): Promise<string[]> {
   // A pathspec that matches nothing (a config file not written yet) would fail the whole add.

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
-import { git } from "./run.js";
+import { git, gitObjects, type GitObjects } from "./run.js";
 import { readBlobs } from "./repo.js";
 
 /**
@@ -99,4 +99,43 @@ export async function readFilesAt(root: string, commit: string, paths: readonly 
   const texts = await readBlobs(root, [...new Set(ids.values())]);
   for (const [path, id] of ids) out.set(path, texts.get(id) ?? null);
   return out;
+}
+
+export interface CommitDiff {
+  /** The paths whose blobs differ between the two commits (a path one of them lacks differs). */
+  changed: string[];
+  /** The blob id of each path at the first commit, where it has one. */
+  before: Map<string, string>;
+  /** Texts by name (`<commit>:<path>`, a blob id), from the same process; null where a name is no blob. */
+  read: (names: readonly string[]) => Promise<Map<string, string | null>>;
+  close: () => void;
+}
+
+/**
+ * Which of `paths` (files) differ between commits `a` and `b`, told by their blob ids, with a reader of texts
+ * from the same `cat-file --batch-command`: one process where `diff-tree` and a `cat-file` are two. Null when
+ * git cannot (older than 2.36): the caller asks those two.
+ */
+export async function openDiff(root: string, a: string, b: string, paths: readonly string[]): Promise<CommitDiff | null> {
+  let objects: GitObjects | null = null;
+  try {
+    objects = await gitObjects(root, { command: true });
+    const ids = await objects.info(paths.flatMap((p) => [`${a}:${p}`, `${b}:${p}`]));
+    const changed = paths.filter((_, i) => ids[2 * i]?.oid !== ids[2 * i + 1]?.oid);
+    const open = objects;
+    const before = new Map<string, string>();
+    paths.forEach((p, i) => ids[2 * i]?.type === "blob" && before.set(p, ids[2 * i]!.oid));
+    return {
+      changed,
+      before,
+      read: async (names) => {
+        const got = await open.read(names);
+        return new Map(names.map((n, i) => [n, got[i]?.type === "blob" ? got[i]!.data.toString("utf8") : null]));
+      },
+      close: () => open.close(),
+    };
+  } catch {
+    objects?.close();
+    return null;
+  }
 }

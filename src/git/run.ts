@@ -139,15 +139,25 @@ export interface GitObject {
   data: Buffer;
 }
 
+export interface GitObjects {
+  /** Each object's id, type and content; null for a name that names nothing. */
+  read: (names: readonly string[]) => Promise<Array<GitObject | null>>;
+  /** Each object's id and type, without its content (`data` is empty); only with `{ command: true }`. */
+  info: (names: readonly string[]) => Promise<Array<GitObject | null>>;
+  close: () => void;
+}
+
 /**
  * One `git cat-file --batch` kept open for many rounds of reads (a tree, then its subtrees, then the blobs):
- * each round writes its names and reads the answers in order. `close()` ends the process.
+ * each round writes its names and reads the answers in order. With `command` it is `--batch-command` (git
+ * 2.36), which also answers `info` (an object's id without its content) in the same process. `close()` ends
+ * the process.
  */
-export async function gitObjects(cwd: string): Promise<{ read: (names: readonly string[]) => Promise<Array<GitObject | null>>; close: () => void }> {
-  const child = await startGit(["cat-file", "--batch"], cwd, gitEnv());
+export async function gitObjects(cwd: string, options: { command?: boolean } = {}): Promise<GitObjects> {
+  const child = await startGit(["cat-file", options.command ? "--batch-command" : "--batch"], cwd, gitEnv());
   let buffer: Buffer = Buffer.alloc(0);
   let failed: Error | null = null;
-  const waiting: Array<{ resolve: (o: GitObject | null) => void; reject: (e: Error) => void }> = [];
+  const waiting: Array<{ body: boolean; resolve: (o: GitObject | null) => void; reject: (e: Error) => void }> = [];
   const fail = (err: Error) => {
     failed = err;
     for (const w of waiting.splice(0)) w.reject(err);
@@ -164,7 +174,12 @@ export async function gitObjects(cwd: string): Promise<{ read: (names: readonly 
       }
       const [oid, type, size] = header.split(" ");
       const length = Number(size);
-      if (!oid || !type || !Number.isInteger(length)) return fail(new MemoryError("git-failed", `git cat-file --batch answered "${header.slice(0, 80)}"`));
+      if (!oid || !type || !Number.isInteger(length)) return fail(new MemoryError("git-failed", `git cat-file answered "${header.slice(0, 80)}"`));
+      if (!waiting[0]!.body) {
+        buffer = buffer.subarray(eol + 1);
+        waiting.shift()!.resolve({ oid, type, data: Buffer.alloc(0) });
+        continue;
+      }
       if (buffer.length < eol + 1 + length + 1) return;
       const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
       buffer = buffer.subarray(eol + 1 + length + 1);
@@ -176,15 +191,18 @@ export async function gitObjects(cwd: string): Promise<{ read: (names: readonly 
     pump();
   });
   child.on("error", (e) => fail(new MemoryError("git-missing", `cannot run git (${e.message})`)));
-  child.on("close", () => fail(new MemoryError("git-failed", "git cat-file --batch ended early")));
+  child.on("close", () => fail(new MemoryError("git-failed", "git cat-file ended early")));
   child.stdin.on("error", () => {});
+  const ask = (names: readonly string[], body: boolean): Promise<Array<GitObject | null>> => {
+    if (failed) return Promise.reject(failed);
+    const answers = names.map(() => new Promise<GitObject | null>((resolve, reject) => waiting.push({ body, resolve, reject })));
+    const verb = options.command ? (body ? "contents " : "info ") : "";
+    child.stdin.write(names.map((n) => `${verb}${n}\n`).join(""));
+    return Promise.all(answers);
+  };
   return {
-    read: (names) => {
-      if (failed) return Promise.reject(failed);
-      const answers = names.map(() => new Promise<GitObject | null>((resolve, reject) => waiting.push({ resolve, reject })));
-      child.stdin.write(names.map((n) => `${n}\n`).join(""));
-      return Promise.all(answers);
-    },
+    read: (names) => ask(names, true),
+    info: (names) => (options.command ? ask(names, false) : Promise.reject(new Error("info needs { command: true }"))),
     close: () => {
       child.removeAllListeners("close");
       child.stdin.end();

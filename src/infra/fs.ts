@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "./quick-fs.js";
+import { access, chmod, lstat, mkdir, readdir, readFile, realpath, rename, unlink, writeFile } from "./quick-fs.js";
 import { basename, dirname, join, sep } from "node:path";
 import type { BigIntStats } from "node:fs";
 import { isAlive } from "./process.js";
@@ -57,6 +57,21 @@ export const fileIdentity = (s: BigIntStats): string => `${s.ino}:${s.size}:${s.
 
 /** Whether a file's times are whole seconds: a file system with a coarse clock (FAT, HFS+, ext3), whose tick may be 2 s. */
 export const coarseTimes = (s: BigIntStats): boolean => s.mtimeNs % 1_000_000_000n === 0n || s.ctimeNs % 1_000_000_000n === 0n;
+
+/**
+ * The time the file system gives a file written now (the tick its clock is in), by writing `probe`; null
+ * when it cannot be written or its clock is coarse. A file whose times are older than this cannot be edited
+ * from now on without its times moving: its identity stands for the bytes read after this call.
+ */
+export async function fileSystemNow(probe: string): Promise<bigint | null> {
+  try {
+    await writeFile(probe, "");
+    const s = await lstat(probe, { bigint: true });
+    return coarseTimes(s) ? null : s.mtimeNs;
+  } catch {
+    return null;
+  }
+}
 
 export const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
