@@ -7,6 +7,7 @@ import { BANK, ROOT, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
 import { checkedBuffer, countsBefore } from "../src/bank/checked.js";
+import { countBuffer } from "../src/core/thresholds.js";
 
 describe("memory init", () => {
   it("changes nothing the second time", async () => {
@@ -366,5 +367,36 @@ describe("a big buffer checked once", () => {
     // Changed again, at once: read again.
     appendFileSync(path, "\n");
     expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+  });
+
+  it("with entries appended after the text found sound, is counted as a full count does, and an appended error is named with its line", async () => {
+    const { sb, repo } = await initialized();
+    const rel = `${BANK}/patterns-buffer.md`;
+    const path = join(repo, rel);
+    const marker = (k: number, at = "2026-11-22T10:00:00Z") => `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=${at} -->`;
+    const entry = (k: number, at?: string) => `${marker(k, at)}\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`;
+    writeFileSync(path, `${sb.read(repo, rel)}\n${Array.from({ length: 700 }, (_, k) => entry(k)).join("\n")}`);
+    const gitDir = join(repo, ".git");
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    await settle();
+    expect((await checkedBuffer(gitDir, path, rel))!.counts.items).toBe(700);
+    const full = () => countBuffer(readFileSync(path, "utf8"));
+    // One entry, then two more, each appended after what was found sound.
+    appendFileSync(path, `\n${entry(700)}`);
+    await settle();
+    expect((await checkedBuffer(gitDir, path, rel))!.counts).toEqual({ ...full(), items: 701 });
+    appendFileSync(path, `\n${entry(701)}\n${entry(702)}`);
+    await settle();
+    expect((await checkedBuffer(gitDir, path, rel))!.counts).toEqual({ ...full(), items: 703 });
+    // An appended entry that reuses an id, or whose time does not read: refused, naming the line in the file.
+    const good = readFileSync(path, "utf8");
+    appendFileSync(path, `\n${entry(5)}`);
+    await expect(checkedBuffer(gitDir, path, rel)).rejects.toThrow(/id 01M8K000000000000000000005/);
+    writeFileSync(path, good);
+    await settle();
+    await checkedBuffer(gitDir, path, rel);
+    appendFileSync(path, `\n${entry(703, "yesterday")}`);
+    const line = readFileSync(path, "utf8").split("\n").indexOf(marker(703, "yesterday")) + 1;
+    await expect(checkedBuffer(gitDir, path, rel)).rejects.toThrow(new RegExp(`patterns-buffer\\.md:${line}: entry 01M8K000000000000000000703 has at="yesterday"`));
   });
 });

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { parseBuffer } from "../src/core/entries.js";
 import { bufferItems, diffItems, type Item } from "../src/core/query.js";
 import { changedEntries, commonPrefix, commonSuffix, countsAfter, digestItems, type DocsVersions, type FileVersions } from "../src/core/digest.js";
-import { countBuffer } from "../src/core/thresholds.js";
+import { appendedCounts, countBuffer } from "../src/core/thresholds.js";
 import { taskOf } from "../src/core/tasks.js";
 
 const entry = (id: string, title: string, body = "text", attrs = "") => `<!-- entry id=${id} type=pattern by=dev at=2026-11-20T10:00:00Z${attrs} -->\n## ${title}\n\n${body}\n`;
@@ -193,6 +193,37 @@ describe("properties", () => {
       { numRuns: 800 },
     );
     expect(windows).toBeGreaterThan(50); // not left vacuous: many pairs give a window
+  });
+
+  it("entries appended to a buffer found sound: counted from its counts and the tail alone, as a full count does, or not at all", () => {
+    let told = 0;
+    const pieces = fc.constantFrom("\n", "\r\n", "", "```\n", "~~~~\n", "<<<<<<< ours\n", "## Loose heading\n", "  \n", "\\u0041");
+    const aTail = fc.tuple(fc.array(anEntry, { minLength: 1, maxLength: 3 }), fc.array(pieces, { maxLength: 3 }), fc.boolean()).map(([es, bits, lead]) =>
+      // (Half the ids new, half from the buffers' own set: some are used already.)
+      (lead ? "\n" : "") + es.map(([id, title, body, attrs], i) => entry(i % 2 === 0 ? `NEW${i}${id.length}` : id, title, body, attrs) + (bits[i] ?? "")).join(""),
+    );
+    fc.assert(
+      fc.property(aBuffer, aTail, fc.boolean(), (text, tail, crlf) => {
+        // (A file memory wrote ends with a line break; one that does not is refused below.)
+        const then = text.endsWith("\n") ? text : `${text}\n`;
+        if (!reads(then)) return;
+        const added = crlf ? tail.replace(/\r?\n/g, "\r\n") : tail;
+        const got = appendedCounts(then, countBuffer(then), added);
+        if (got === null) return;
+        told++;
+        expect(got).toEqual(countBuffer(then + added));
+      }),
+      { numRuns: 1500 },
+    );
+    expect(told).toBeGreaterThan(150); // not left vacuous (many generated buffers do not read, or hold no entry)
+    // Refused: an id the text holds already, a fence left open, a tail that does not start with an entry.
+    const base = buffer(entry("A1", "One"), entry("B2", "Two"));
+    expect(appendedCounts(base, countBuffer(base), `\n${entry("C3", "Three")}`)).toEqual(countBuffer(`${base}\n${entry("C3", "Three")}`));
+    expect(appendedCounts(base, countBuffer(base), `\n${entry("A1", "Again")}`)).toBeNull();
+    const fenced = buffer(entry("A1", "One", "```\nopen"));
+    expect(appendedCounts(fenced, countBuffer(fenced), entry("C3", "Three"))).toBeNull();
+    expect(appendedCounts(base, countBuffer(base), `text\n${entry("C3", "Three")}`)).toBeNull();
+    expect(appendedCounts(base.trimEnd(), countBuffer(base.trimEnd()), `\n${entry("C3", "Three")}`)).toBeNull();
   });
 
   it("a bank of buffers and docs: the same diff, open handoffs and tasks as reading everything, or none", () => {

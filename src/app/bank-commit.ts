@@ -128,7 +128,8 @@ async function describeChanges(session: Session, paths: string[], message: strin
   const heads = base ? await readBlobs(ws.root, scanned.map((p) => `${base}:${p}`)) : new Map<string, string | null>();
   // Entries cleanup moved into the archive are not new text: their lines were in the buffers they left.
   const archive = archiveFile(ws).rel;
-  const moved = new Set(scanned.filter((p) => files.some((f) => f.rel === p && f.buffer)).flatMap((p) => (heads.get(`${base}:${p}`) ?? "").split(/\r?\n/)));
+  // (Split into lines only when the archive is among the changes: the buffers are megabytes.)
+  const moved = scanned.includes(archive) ? new Set(scanned.filter((p) => files.some((f) => f.rel === p && f.buffer)).flatMap((p) => (heads.get(`${base}:${p}`) ?? "").split(/\r?\n/))) : new Set<string>();
   for (const rel of scanned) {
     const work = await readTextIfExists(join(ws.root, rel));
     if (work === null || work.includes("\0")) continue; // deleted, or not text

@@ -9,7 +9,7 @@
 import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 import { countBufferOnce, countedAlready, rememberCounts } from "../core/parse-once.js";
-import type { BufferCounts } from "../core/thresholds.js";
+import { appendedCounts, type BufferCounts } from "../core/thresholds.js";
 import { coarseTimes, fileIdentity, fileSystemNow, readBytesIfExists, writeTextAtomic } from "../infra/fs.js";
 
 /** Below this many characters a scan is cheaper than the hash and the file. */
@@ -37,9 +37,11 @@ function keptNow(text: string): void {
 interface Kept {
   /** By the sha1 of the text. */
   texts: Map<string, BufferCounts>;
-  /** By the file's path: its identity when it held a text found sound, and that text's counts. */
-  files: Map<string, { id: string } & BufferCounts>;
+  /** By the file's path: its identity when it held a text found sound, that text's key and its counts. */
+  files: Map<string, KeptFile>;
 }
+
+type KeptFile = { id: string; key?: string } & BufferCounts;
 
 /**
  * A file's identity, and whether it is old enough to be kept by it; null when it does not exist. Called
@@ -97,9 +99,24 @@ export async function countsBefore(gitDir: string, text: string, blob?: string):
  * A big text's key among those kept: the id git gives a blob of its bytes, so a text read from git is found
  * by the id git names it with (node:crypto is loaded here only: it costs several ms).
  */
-async function textKey(text: string): Promise<string> {
+async function textKey(text: string | Buffer): Promise<string> {
   const { createHash } = await import("node:crypto");
-  return createHash("sha1").update(`blob ${Buffer.byteLength(text, "utf8")}\0`).update(text).digest("hex");
+  const size = typeof text === "string" ? Buffer.byteLength(text, "utf8") : text.length;
+  return createHash("sha1").update(`blob ${size}\0`).update(text).digest("hex");
+}
+
+/**
+ * The counts of a text that is the one last found sound in its file, with entries appended (`memory add`):
+ * the earlier text is known by its size and key, and only what came after it is read (`appendedCounts`).
+ */
+async function appendedTo(earlier: KeptFile | undefined, text: string): Promise<BufferCounts | null> {
+  const size = Number(earlier?.id.split(":")[1]);
+  if (!earlier?.key || !Number.isInteger(size) || size <= 0 || text.length <= size / 4) return null;
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= size || bytes[size - 1] !== 10 || (await textKey(bytes.subarray(0, size))) !== earlier.key) return null;
+  // (Cut after a line break: the tail's first character starts there in the text too.)
+  const tail = bytes.subarray(size).toString("utf8");
+  return appendedCounts(text.slice(0, text.length - tail.length), earlier, tail);
 }
 
 /**
@@ -115,14 +132,16 @@ export async function checkedCounts(gitDir: string, text: string, file: string, 
   const hit = kept.texts.get(key);
   // (Counts found in this command another way, from a digest's window, are kept by the hash too: the next
   // command finds the text without scanning it.)
-  const counts = hit ? { ...hit } : (already ?? countBufferOnce(text, { file }));
+  const appended = hit || already ? null : await appendedTo(kept.files.get(file), text);
+  if (appended) rememberCounts(text, appended);
+  const counts = hit ? { ...hit } : (already ?? appended ?? countBufferOnce(text, { file }));
   keptNow(text);
   if (hit) rememberCounts(text, hit);
   const byFile = fileId !== null && kept.files.get(file)?.id !== fileId;
   if (hit && !byFile) return counts;
   kept.texts.delete(key);
   kept.texts.set(key, counts);
-  if (fileId) kept.files.set(file, { id: fileId, ...counts });
+  if (fileId) kept.files.set(file, { id: fileId, key, ...counts });
   const data = { ...Object.fromEntries([...kept.texts].slice(-KEPT)), files: Object.fromEntries(kept.files) };
   await writeTextAtomic(checkedFile(gitDir), `${JSON.stringify(data)}\n`).catch(() => undefined);
   return counts;
@@ -141,7 +160,8 @@ async function readChecked(gitDir: string): Promise<Kept> {
     const files = parsed.files as Record<string, (Partial<BufferCounts> & { id?: unknown }) | null> | undefined;
     for (const [rel, v] of Object.entries(files && typeof files === "object" ? files : {})) {
       const id = v?.id;
-      if (isCounts(v) && typeof id === "string") out.files.set(rel, { id, lines: v.lines, items: v.items, unmarked: v.unmarked });
+      const key = (v as { key?: unknown } | null)?.key;
+      if (isCounts(v) && typeof id === "string") out.files.set(rel, { id, ...(typeof key === "string" ? { key } : {}), lines: v.lines, items: v.items, unmarked: v.unmarked });
     }
   } catch {
     // none yet, or unreadable: everything is scanned (and the file written anew)

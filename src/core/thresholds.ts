@@ -2,7 +2,7 @@
 import { countLines, type BufferDoc } from "./entries.js";
 import type { BufferConfig, BufferName, Unit } from "./config.js";
 import { unmarkedSections } from "./unmarked.js";
-import { scanBuffer } from "./scan.js";
+import { isMarkerLine, scanBuffer, unclosedFence, type ScannedBuffer } from "./scan.js";
 import { isSpaceCode } from "./text.js";
 
 export interface BufferStatus {
@@ -40,7 +40,10 @@ export function countsOf(doc: BufferDoc): BufferCounts {
  * checked as a parse checks it, the same errors included.
  */
 export function countBuffer(text: string, options: { file?: string } = {}): BufferCounts {
-  const scanned = scanBuffer(text, options);
+  return countScanned(scanBuffer(text, options));
+}
+
+function countScanned(scanned: ScannedBuffer): BufferCounts {
   const src = scanned.text;
   let lines = 0;
   for (const span of scanned.entries) {
@@ -57,6 +60,36 @@ export function countBuffer(text: string, options: { file?: string } = {}): Buff
   return { lines, items: scanned.entries.length, unmarked: unmarkedSections({ shape: scanned.shape, header: scanned.header, entries: [] }).length };
 }
 
+/** More ids in an appended tail than this: the whole text is counted instead of searched for each. */
+const APPENDED_IDS = 32;
+
+/**
+ * The counts of `prefix + tail`, from the counts of `prefix` (a text found sound) when all that came after it
+ * is entries appended at its end (`memory add`): only the tail is scanned, whatever the size of the rest. An
+ * entry's span ends where the next marker begins and blank lines count for nothing, so the prefix's entries
+ * count as they did, and its header (the unmarked sections) is untouched. Null when that cannot be told this
+ * way: the tail does not start with a marker line, a fence is open where the prefix ends, an id of the tail
+ * occurs in the prefix (or an escape there may spell one), or the tail does not read (the whole text is then
+ * counted, and its error named with the file's own line).
+ */
+export function appendedCounts(prefix: string, before: BufferCounts, tail: string): BufferCounts | null {
+  if (before.items === 0 || !prefix.endsWith("\n") || tail === "") return null;
+  const first = /[^\s]/.exec(tail);
+  if (!first) return null;
+  const lineStart = tail.lastIndexOf("\n", first.index) + 1;
+  const eol = tail.indexOf("\n", lineStart);
+  if (!isMarkerLine(tail.slice(lineStart, eol < 0 ? tail.length : eol).replace(/\r$/, ""))) return null;
+  if (unclosedFence(prefix) !== 0 || prefix.includes("\\u")) return null;
+  let scanned: ScannedBuffer;
+  try {
+    scanned = scanBuffer(tail);
+  } catch {
+    return null;
+  }
+  if (scanned.entries.length > APPENDED_IDS || scanned.entries.some((e) => prefix.includes(e.id))) return null;
+  const added = countScanned(scanned);
+  return { lines: before.lines + added.lines, items: before.items + added.items, unmarked: before.unmarked };
+}
 
 export function bufferStatus(
   name: BufferName,
