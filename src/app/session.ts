@@ -3,7 +3,7 @@ import { CONFIG_FILE } from "../core/config.js";
 import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { headCommit } from "../git/repo.js";
-import { bankBase, bankTip, stageBank } from "../git/bank-ref.js";
+import { bankBase, bankTip, lookAfterMerge, stageBank } from "../git/bank-ref.js";
 import { git } from "../git/run.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
@@ -109,15 +109,8 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   const { ws } = session;
   const bank = ws.line.bank;
   if (!bank) {
-    // As on the bank's own branch (stageBank): a look that found nothing is kept while nothing it read moved.
-    const paths = bankPaths(session);
-    const head = ws.refFiles && !ws.env.GIT_INDEX_FILE && !process.env.GIT_INDEX_FILE ? await headCommit(ws) : "";
-    const clean = join(ws.gitDir, "memory", "worktree-clean");
-    const look = () => (head ? stampLook(ws.root, join(ws.gitDir, "index"), head, paths) : Promise.resolve(null));
-    const before = await look();
-    if (await lookedClean(clean, before)) return { unmerged: [], untracked: [], ignored: [], changed: [], tip: "HEAD" };
-    const found = await pathStatus(ws.root, paths);
-    if (Object.values(found).every((list) => list.length === 0)) await keepClean(clean, before, await look());
+    const { found, keep } = await worktreeLook(session);
+    await keep?.();
     return { ...found, tip: "HEAD" };
   }
   // Compared with what this work tree's files were last synced to: another work tree may have moved the branch.
@@ -128,6 +121,37 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   const paths = configOnCode ? [ws.config.bank] : bankPaths(session);
   const changed = await stageBank(bank, tip, paths);
   return { unmerged: [], untracked: [], ignored: [], changed, tip, paths };
+}
+
+/**
+ * The bank's files on the checked-out branch against HEAD and the index: `git status`, or nothing when a look
+ * that found nothing is kept and nothing it read moved (as on the bank's own branch, `stageBank`). `keep`
+ * keeps a look that found nothing.
+ */
+async function worktreeLook(session: Session, refresh = true): Promise<{ found: PathStatus; keep: (() => Promise<void>) | null }> {
+  const { ws } = session;
+  const paths = bankPaths(session);
+  const head = ws.refFiles && !ws.env.GIT_INDEX_FILE && !process.env.GIT_INDEX_FILE ? await headCommit(ws) : "";
+  const clean = join(ws.gitDir, "memory", "worktree-clean");
+  const look = () => (head ? stampLook(ws.root, join(ws.gitDir, "index"), head, paths) : Promise.resolve(null));
+  const before = await look();
+  if (await lookedClean(clean, before)) return { found: { unmerged: [], untracked: [], ignored: [], changed: [] }, keep: null };
+  const found = await pathStatus(ws.root, paths, { refresh });
+  if (!Object.values(found).every((list) => list.length === 0)) return { found, keep: null };
+  const after = await look();
+  return { found, keep: () => keepClean(clean, before, after) };
+}
+
+/**
+ * After a sync merged into the bank's files: the look the next command's checks would take, taken now (it may
+ * run while the caller reads on) and, when it finds nothing, how to keep it (called last, so the file
+ * system's clock has moved on from the merge's writes). The next start or save then hands nothing to git.
+ */
+export async function lookAfterSync(session: Session, status: BankStatus): Promise<(() => Promise<void>) | null> {
+  const bank = session.ws.line.bank;
+  if (bank) return status.paths ? lookAfterMerge(bank, status.paths) : null;
+  // (git's status refreshes the index it reads, which would move the look while it is taken: not here.)
+  return (await worktreeLook(session, false)).keep;
 }
 
 /** The commit the bank is at: the bank branch's tip, or HEAD's ("" before either has one). */

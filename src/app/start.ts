@@ -5,7 +5,6 @@ import { bufferConfig, bufferLabel, bufferNames } from "../core/config.js";
 import { diffItems, type Item } from "../core/query.js";
 import type { BufferStatus } from "../core/thresholds.js";
 import { headCommit } from "../git/repo.js";
-import { lookAfterMerge } from "../git/bank-ref.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
@@ -13,7 +12,7 @@ import { defaultDocsRef, readDigest, readItems, readItemsWithDefaultDocs } from 
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
-import { checkBank, lineTip, locked, openSession, type SessionOptions } from "./session.js";
+import { checkBank, lineTip, locked, lookAfterSync, openSession, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
 import { syncWithRemote, type SyncReport } from "./sync.js";
 import { finishPendingDocs, settleBank } from "./harvest-branch.js";
@@ -95,7 +94,7 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const docsTip = docsRef ? await revParse(ws, docsRef.ref) : "";
     // The merge wrote the bank's files: whether they are what it merged is asked now, while the digest is read,
     // and kept, so the next command's checks need not hand the bank to git.
-    const looked = ws.line.bank && status.paths && sync.merged !== "none" ? lookAfterMerge(ws.line.bank, status.paths).catch(() => null) : null;
+    const looked = sync.merged !== "none" ? lookAfterSync(session, status).catch(() => null) : null;
 
     const since = seenValid ? seen.commit : before;
     const head = await lineTip(ws);

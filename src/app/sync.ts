@@ -11,7 +11,7 @@ import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, typ
 import { heldDroppedWriter, ownWriterTracking, recordDroppedWriters, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
-import { checkAttr, droppedTip, headIsAt, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
+import { checkAttr, droppedTip, headCommit, headIsAt, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
 import { networkTimeoutMs } from "../git/run.js";
@@ -169,6 +169,9 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
     // The writer refs as fetched last time: one that goes without being taken in was deleted by hand (a purge).
     const known = writers ? await writerTips(ws, writers.remote, writers.branch) : [];
+    // HEAD where the remote's branch was before this fetch (read from files): after a fetch that moved it
+    // on without a rewrite, HEAD is in its history, with no commit of its own to count or look at.
+    const headWas = !line.bank && (await headIsAt(ws, up.trackingRef)) ? await headCommit(ws) : "";
     const also = [...(options.alsoFetch ?? []), ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
     const fetched = await fetchUpstream(ws.root, up, timeout, also, writers !== null);
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
@@ -177,7 +180,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
     if (fetched.kind === "ok" && writers) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, tips);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
-    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips);
+    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips, headWas);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
     // came with the merge (the archive, another clone's notes) gets its line now, not at the next commit.
     if (line.bank && report.merged !== "none") await ensureBankAttributes(ws);
@@ -278,16 +281,18 @@ async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: 
   }
 }
 
-async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[]): Promise<void> {
+async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[], headWas = ""): Promise<void> {
   const remote = `${up.remote}/${up.branch}`;
   const message = `memory: merge ${remote} (${persona})`;
   const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws), ...(line.bank ? { mergePath: await pathMerger(ws) } : {}) };
   let merged;
   if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, options);
   else {
-    report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
+    // (HEAD where the remote's branch was before the fetch, and still: no commit of ours, nothing to undo.)
+    const behind = headWas !== "" && (await headCommit(ws)) === headWas;
+    if (!behind) report.undoneHarvests.push(...(await undoStaleHarvests(ws, up)));
     // HEAD where the remote's branch is: nothing to merge, no process asked.
-    merged = (await headIsAt(ws, up.trackingRef)) ? { kind: "up-to-date" as const } : await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, options);
+    merged = (await headIsAt(ws, up.trackingRef)) ? { kind: "up-to-date" as const } : await mergeRef(ws.root, ws.gitDir, up.trackingRef, message, { ...options, behind });
   }
   if (merged.kind === "merged") report.merged = merged.fastForward ? "fast-forward" : "merge";
   else if (merged.kind === "conflict") {

@@ -30,9 +30,12 @@ export interface MergeOptions {
    * not here). Given, the branch and all writer refs are merged in one step and one commit (ADR-017).
    */
   mergePath?: PathMerger;
+  /** HEAD is known to be in the ref's history (it was where the ref was before a fetch moved it on): a fast-forward, with no count asked. */
+  behind?: boolean;
 }
 
 export async function mergeRef(root: string, gitDir: string, ref: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {
+  if (options.behind) return moveTo(root, ref, true);
   // One process answers both "is the remote already in HEAD?" and "can HEAD fast-forward to it?".
   const counts = await git(["rev-list", "--left-right", "--count", `HEAD...${ref}`, "--"], { cwd: root });
   const [ahead, behind] = counts.stdout.trim().split(/\s+/).map(Number);

@@ -29,10 +29,11 @@ export interface PathStatus {
 const UNMERGED = new Set(["DD", "AU", "UD", "UA", "DU", "AA", "UU"]);
 
 /** Everything start and save need to know about the bank's files, from one git process. */
-export async function pathStatus(root: string, paths: readonly string[]): Promise<PathStatus> {
+export async function pathStatus(root: string, paths: readonly string[], options: { refresh?: boolean } = {}): Promise<PathStatus> {
   const { stdout } = await git(
     ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=traditional", "--no-renames", "--", ...paths],
-    { cwd: root },
+    // (`refresh: false`: git leaves the index as it is, so a look taken around it stays the same.)
+    { cwd: root, ...(options.refresh === false ? { env: { GIT_OPTIONAL_LOCKS: "0" } } : {}) },
   );
   const status: PathStatus = { unmerged: [], untracked: [], ignored: [], changed: [] };
   for (const record of stdout.split("\0")) {
