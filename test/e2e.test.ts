@@ -178,6 +178,23 @@ describe("end to end: memory save and start", () => {
     expect(again.stdout).toContain("Nothing new from others since you last looked.");
   });
 
+  it("a start whose checks refuse the bank ends at once, without waiting for the fetch it began beside them", async () => {
+    const { sb, dev } = await solo();
+    // The remote answers after 20 s (its upload-pack waits first): the fetch is begun, then stopped.
+    sb.git(dev, "config", "remote.origin.uploadpack", "sleep 20; git-upload-pack");
+    sb.write(dev, PATTERNS, `${sb.read(dev, PATTERNS)}\n<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n`);
+    const began = Date.now();
+    const res = sb.memoryCli(dev, ["start"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/patterns-buffer\.md:\d+: git conflict markers/);
+    expect(Date.now() - began).toBeLessThan(10_000);
+    // Nothing was left half done: no lock, no temporary file, the tracking ref where it was.
+    expect(readdirSync(join(dev, ".git")).filter((n) => n.endsWith(".lock"))).toEqual([]);
+    sb.git(dev, "config", "--unset", "remote.origin.uploadpack");
+    sb.write(dev, PATTERNS, sb.read(dev, PATTERNS).replace(/\n<<<<<<< ours[\s\S]*$/, "\n"));
+    ok(sb.memoryCli(dev, ["start"]));
+  }, 30_000);
+
   it("eight clones add and save at the same moment, then all start: every entry once, clones identical", async () => {
     const names = ["dev", "qa", "architect", "lead", "ops", "ux", "data", "sec"];
     const { sb, clones } = await team(...names);

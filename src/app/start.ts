@@ -12,9 +12,9 @@ import { defaultDocsRef, readDigest, readItems, readItemsWithDefaultDocs } from 
 import { readSeen, writeSeen } from "../bank/seen.js";
 import { addPendingLog } from "../bank/pending-log.js";
 import { harvestTargets, type Workspace } from "../bank/workspace.js";
-import { checkBank, lineTip, locked, lookAfterSync, openSession, type SessionOptions } from "./session.js";
+import { checkBank, lineTip, locked, lookAfterSync, openSession, type Session, type SessionOptions } from "./session.js";
 import { commitBank } from "./bank-commit.js";
-import { syncWithRemote, type SyncReport } from "./sync.js";
+import { fetchEarly, syncWithRemote, type EarlyFetch, type SyncReport } from "./sync.js";
 import { finishPendingDocs, settleBank } from "./harvest-branch.js";
 import { handoffsOf, type Handoff } from "./handoff.js";
 import { taskOf, type Task } from "../core/tasks.js";
@@ -61,97 +61,113 @@ export interface StartResult {
 
 export async function start(options: StartOptions = {}): Promise<StartResult> {
   const session = await openSession(options);
-  const { ws, persona, files } = session;
+  const { ws } = session;
   return locked(ws, options, async () => {
-    const status = await checkBank(session);
-    // Uncommitted bank changes go into a commit first, with the start line: dirty bank files would block
-    // the merge of incoming ones, and the tree is left clean. With nothing of its own to publish, start
-    // makes no commit at all: its line waits in the git dir for the next commit of the bank.
-    const at = isoSeconds(now(ws.env));
-    const line = logLine(at, persona, "start", session.branch);
-    const { commit } = await commitBank(session, status, {
-      at,
-      message: `memory: start (${persona})`,
-      logLine: (changes) => (changes.paths.length > 0 ? line : undefined),
-    });
-    if (!commit) await addPendingLog(ws.gitDir, line);
-    const before = commit ?? (await lineTip(ws));
-    const seen = await readSeen(ws.gitDir);
-    // (Where this clone last looked is most often where the bank is now: that commit needs no look-up.)
-    const seenValid = seen !== null && (seen.commit === before || (await commitExists(ws.root, seen.commit)));
-
     // The bank on its own branch: the default code branch comes in the same fetch, for the docs harvested there.
     const docsRef = await defaultDocsRef(ws);
     const alsoFetch = docsRef ? [`+refs/heads/${docsRef.branch}:${docsRef.ref}`] : undefined;
     // What the default branch held before this fetch: the docs a clone that never looked compares with.
     const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws, docsRef.ref) : "") || (await headCommit(ws)) : "";
-    const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow });
-
-    // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
-    await finishPendingDocs(session, options.progress);
-    // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
-    await settleBank(session, true, true, docsRef);
-    const docsTip = docsRef ? await revParse(ws, docsRef.ref) : "";
-    // The merge wrote the bank's files: whether they are what it merged is asked now, while the digest is read,
-    // and kept, so the next command's checks need not hand the bank to git.
-    const looked = sync.merged !== "none" ? lookAfterSync(session, status).catch(() => null) : null;
-
-    const since = seenValid ? seen.commit : before;
-    const head = await lineTip(ws);
-    // On the bank's own branch the docs are on the code branch: they are compared with the code commit
-    // this clone last looked at.
-    // (The default branch's as fetched, else this branch's.)
-    const code = ws.line.bank ? docsTip || (await headCommit(ws)) : head;
-    const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
-    // Nothing moved since this clone last looked (the commonest start): nothing to read back.
-    const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
-    // (Read in proportion to what changed: the entries the two versions of a buffer share are left unread.)
-    const { then, now: now_ } = unchanged
-      ? { then: [], now: [] }
-      : since
-        ? await readDigest(ws, since, docsSince, head, docsTip)
-        : { then: [], now: await readItemsWithDefaultDocs(ws, docsTip) };
-    const changes = diffItems(then, now_);
-    const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
-    const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
-    const others = (e: Item) => e.author !== persona;
-    // Harvested: entries that were in a buffer when this clone last looked, and entries added and harvested since.
-    const known = new Set(then.map((i) => i.id));
-    const arrived = now_.filter((i) => i.source === "docs" && !known.has(i.id) && i.id !== i.file && others(i));
-    const harvested = [
-      ...changes.harvested.map(({ entry, doc }) => ({ id: entry.id, title: entry.title, author: entry.author, doc: doc.file })),
-      ...arrived.map((d) => ({ id: d.id, title: d.title, author: d.author, doc: d.file })),
-    ];
-    const edited = changes.edited.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
-    const removed = changes.removed.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
-    const archived = changes.archived.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
-    const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
-    const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
-    const context = files.find((f) => f.key === "context")!;
-    const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
-
-    // What this start compared against is kept too: a briefing after it shows what it brought in.
-    const previous = { commit: since, at: seenValid ? seen.at : "" };
-    if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}), previous });
-
-    const near: BufferStatus[] = [];
-    for (const name of bufferNames(ws.config)) {
-      const status = await loadBufferStatus(ws, name);
-      if (status.near) near.push(status);
+    // The fetch runs while the bank is checked (and committed, when it holds changes): the sync below takes it.
+    const early = await fetchEarly(ws, ws.line, { alsoFetch, retryNow: options.retryNow, command: "start" });
+    try {
+      return await startLocked(session, options, { docsRef, alsoFetch, docsBefore, early });
+    } finally {
+      early?.cancel();
     }
-    // (Unchanged: only the handoffs and tasks are read, for what waits for this persona.)
-    const current = now_.length ? now_ : await readItems(ws, "worktree", { docs: false, buffers: ["handoffs", "tasks"] });
-    const handoffs = handoffsOf(current, { open: true, to: persona });
-    // Tasks: newly given to this persona, and claims of its that lost a race while apart.
-    const before_ = new Map(then.filter((i) => i.type === "task").map((i) => [i.id, taskOf(i)]));
-    const taskNow = current.filter((i) => i.type === "task" && i.source === "bank").map(taskOf);
-    const tasks = unchanged ? { assigned: [], lost: [] } : {
-      assigned: taskNow.filter((t) => t.status !== "done" && t.assignee === persona && before_.get(t.id)?.assignee !== persona && t.author !== persona),
-      lost: taskNow.filter((t) => t.lostClaims.some((c) => c.persona === persona) && !before_.get(t.id)?.lostClaims.some((c) => c.persona === persona)),
-    };
-    await (await looked)?.();
-    return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, archived, newDocs, near, handoffs, tasks };
   });
+}
+
+async function startLocked(
+  session: Session,
+  options: StartOptions,
+  fetch: { docsRef: Awaited<ReturnType<typeof defaultDocsRef>>; alsoFetch: string[] | undefined; docsBefore: string; early: EarlyFetch | null },
+): Promise<StartResult> {
+  const { ws, persona, files } = session;
+  const { docsRef, alsoFetch, docsBefore, early } = fetch;
+  const status = await checkBank(session);
+  // Uncommitted bank changes go into a commit first, with the start line: dirty bank files would block
+  // the merge of incoming ones, and the tree is left clean. With nothing of its own to publish, start
+  // makes no commit at all: its line waits in the git dir for the next commit of the bank.
+  const at = isoSeconds(now(ws.env));
+  const line = logLine(at, persona, "start", session.branch);
+  const { commit } = await commitBank(session, status, {
+    at,
+    message: `memory: start (${persona})`,
+    logLine: (changes) => (changes.paths.length > 0 ? line : undefined),
+  });
+  if (!commit) await addPendingLog(ws.gitDir, line);
+  const before = commit ?? (await lineTip(ws));
+  const seen = await readSeen(ws.gitDir);
+  // (Where this clone last looked is most often where the bank is now: that commit needs no look-up.)
+  const seenValid = seen !== null && (seen.commit === before || (await commitExists(ws.root, seen.commit)));
+
+  const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow, early });
+
+  // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
+  await finishPendingDocs(session, options.progress);
+  // Entries whose harvested docs reached the default branch leave the buffers (the bank on its own branch).
+  await settleBank(session, true, true, docsRef);
+  const docsTip = docsRef ? await revParse(ws, docsRef.ref) : "";
+  // The merge wrote the bank's files: whether they are what it merged is asked now, while the digest is read,
+  // and kept, so the next command's checks need not hand the bank to git.
+  const looked = sync.merged !== "none" ? lookAfterSync(session, status).catch(() => null) : null;
+
+  const since = seenValid ? seen.commit : before;
+  const head = await lineTip(ws);
+  // On the bank's own branch the docs are on the code branch: they are compared with the code commit
+  // this clone last looked at.
+  // (The default branch's as fetched, else this branch's.)
+  const code = ws.line.bank ? docsTip || (await headCommit(ws)) : head;
+  const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
+  // Nothing moved since this clone last looked (the commonest start): nothing to read back.
+  const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
+  // (Read in proportion to what changed: the entries the two versions of a buffer share are left unread.)
+  const { then, now: now_ } = unchanged
+    ? { then: [], now: [] }
+    : since
+      ? await readDigest(ws, since, docsSince, head, docsTip)
+      : { then: [], now: await readItemsWithDefaultDocs(ws, docsTip) };
+  const changes = diffItems(then, now_);
+  const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));
+  const label = (e: Item) => bufferLabel(bufferConfig(ws.config, e.buffer!));
+  const others = (e: Item) => e.author !== persona;
+  // Harvested: entries that were in a buffer when this clone last looked, and entries added and harvested since.
+  const known = new Set(then.map((i) => i.id));
+  const arrived = now_.filter((i) => i.source === "docs" && !known.has(i.id) && i.id !== i.file && others(i));
+  const harvested = [
+    ...changes.harvested.map(({ entry, doc }) => ({ id: entry.id, title: entry.title, author: entry.author, doc: doc.file })),
+    ...arrived.map((d) => ({ id: d.id, title: d.title, author: d.author, doc: d.file })),
+  ];
+  const edited = changes.edited.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+  const removed = changes.removed.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+  const archived = changes.archived.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
+  const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
+  const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
+  const context = files.find((f) => f.key === "context")!;
+  const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
+
+  // What this start compared against is kept too: a briefing after it shows what it brought in.
+  const previous = { commit: since, at: seenValid ? seen.at : "" };
+  if (head) await writeSeen(ws.gitDir, { commit: head, at: isoSeconds(now(ws.env)), ...(ws.line.bank && code ? { docs: code } : {}), previous });
+
+  const near: BufferStatus[] = [];
+  for (const name of bufferNames(ws.config)) {
+    const status = await loadBufferStatus(ws, name);
+    if (status.near) near.push(status);
+  }
+  // (Unchanged: only the handoffs and tasks are read, for what waits for this persona.)
+  const current = now_.length ? now_ : await readItems(ws, "worktree", { docs: false, buffers: ["handoffs", "tasks"] });
+  const handoffs = handoffsOf(current, { open: true, to: persona });
+  // Tasks: newly given to this persona, and claims of its that lost a race while apart.
+  const before_ = new Map(then.filter((i) => i.type === "task").map((i) => [i.id, taskOf(i)]));
+  const taskNow = current.filter((i) => i.type === "task" && i.source === "bank").map(taskOf);
+  const tasks = unchanged ? { assigned: [], lost: [] } : {
+    assigned: taskNow.filter((t) => t.status !== "done" && t.assignee === persona && before_.get(t.id)?.assignee !== persona && t.author !== persona),
+    lost: taskNow.filter((t) => t.lostClaims.some((c) => c.persona === persona) && !before_.get(t.id)?.lostClaims.some((c) => c.persona === persona)),
+  };
+  await (await looked)?.();
+  return { sync, commit, newEntries, contextReplaced, harvested, edited, removed, archived, newDocs, near, handoffs, tasks };
 }
 
 /** A doc of its own (an ADR, a post-mortem), not a section of a reference file such as Patterns.md. */

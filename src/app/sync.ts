@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { MemoryError } from "../core/errors.js";
-import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, type Upstream } from "../git/remote.js";
+import { fetchUpstream, pushFolding, pushHead, pushIfUnmoved, pushWriterRef, type FetchResult, type Upstream } from "../git/remote.js";
 import { heldDroppedWriter, ownWriterTracking, recordDroppedWriters, setWriterTracking, writerName, writerPrefix, writerRefspec, writerTips, type WriterTip } from "../git/writers.js";
 import { bankCounts, bankTip, mergeIntoBank } from "../git/bank-ref.js";
 import { bankUpstream, type BankLine } from "../bank/line.js";
@@ -74,6 +74,48 @@ export interface SyncOptions {
   retryNow?: boolean;
   /** The commit the caller just made and the commit it was made on top of: the ancestry needs no look-up. */
   made?: { commit: string; on: string | null };
+  /** The first fetch, started before the caller's own checks (`fetchEarly`): taken as this sync's first. */
+  early?: EarlyFetch | null;
+}
+
+/** A fetch started early, with what was read before it that the sync needs. */
+export interface EarlyFetch {
+  fetched: Promise<FetchResult>;
+  /** The writer refs as fetched last time, and HEAD where the remote's branch was (see syncOnce). */
+  known: WriterTip[];
+  headWas: string;
+  /** Stops the fetch when the command ends without syncing (a refused check): it is not waited for. */
+  cancel: () => void;
+}
+
+/**
+ * Starts the sync's first fetch now, so that it runs while the caller checks the bank (a start): the same
+ * fetch, with the same refs read before it, as `syncWithRemote` would run a moment later. Null when that
+ * sync would not fetch first (no remote, or one found unreachable a moment ago). The caller holds the clone's
+ * lock, so nothing else of ours moves the refs meanwhile.
+ */
+export async function fetchEarly(ws: Workspace, line: BankLine, options: Pick<SyncOptions, "alsoFetch" | "retryNow" | "command">): Promise<EarlyFetch | null> {
+  const up = bankUpstream(ws.gitConfig, line, ws.codeBranch);
+  if (!up) return null;
+  if (!options.retryNow && options.command !== "harvest" && isOpen(await readBreaker(ws.commonDir), up.remote, Date.now())) return null;
+  const writers = line.bank ? { remote: up.remote, branch: line.branch! } : null;
+  const { known, headWas, also } = await beforeFetch(ws, up, line, writers, options.alsoFetch);
+  const stop = new AbortController();
+  const fetched = fetchUpstream(ws.root, up, networkTimeoutMs(ws.env), also, writers !== null, stop.signal);
+  // (A fetch stopped or failed is told when the sync takes it; one nobody takes is let go.)
+  fetched.catch(() => undefined);
+  return { fetched, known, headWas, cancel: () => stop.abort() };
+}
+
+/** What a fetch needs read before it moves the refs. */
+async function beforeFetch(ws: Workspace, up: Upstream, line: BankLine, writers: { remote: string; branch: string } | null, alsoFetch: readonly string[] = []) {
+  // The writer refs as fetched last time: one that goes without being taken in was deleted by hand (a purge).
+  const known = writers ? await writerTips(ws, writers.remote, writers.branch) : [];
+  const also = [...alsoFetch, ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
+  // HEAD where the remote's branch was before this fetch (read from files): after a fetch that moved it
+  // on without a rewrite, HEAD is in its history, with no commit of its own to count or look at.
+  const headWas = !line.bank && (await headIsAt(ws, up.trackingRef)) ? await headCommit(ws) : "";
+  return { known, headWas, also };
 }
 
 /**
@@ -129,7 +171,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
   // The remote was unreachable a moment ago: no network until the cool-down ends (or --retry-now).
   const breaker = await readBreaker(ws.commonDir);
   // (A harvest always tries: a plan made offline is a plan made on stale docs.)
-  if (!options.retryNow && options.command !== "harvest" && isOpen(breaker, up.remote, Date.now())) {
+  if (!options.early && !options.retryNow && options.command !== "harvest" && isOpen(breaker, up.remote, Date.now())) {
     report.unreachable = `${breaker.reason}; not tried again until ${breaker.until.slice(11, 19)} UTC`;
     report.skippedUntil = breaker.until;
     await options.prepare?.(1);
@@ -167,13 +209,11 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
 
   for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
     options.progress?.(attempt === 1 ? `fetching ${report.upstream}` : `${report.upstream} moved; merging again (attempt ${attempt})`);
-    // The writer refs as fetched last time: one that goes without being taken in was deleted by hand (a purge).
-    const known = writers ? await writerTips(ws, writers.remote, writers.branch) : [];
-    // HEAD where the remote's branch was before this fetch (read from files): after a fetch that moved it
-    // on without a rewrite, HEAD is in its history, with no commit of its own to count or look at.
-    const headWas = !line.bank && (await headIsAt(ws, up.trackingRef)) ? await headCommit(ws) : "";
-    const also = [...(options.alsoFetch ?? []), ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
-    const fetched = await fetchUpstream(ws.root, up, timeout, also, writers !== null);
+    // (The first fetch may have been started early, while the caller checked the bank.)
+    const early = attempt === 1 ? options.early : null;
+    const before = early ?? (await beforeFetch(ws, up, line, writers, options.alsoFetch));
+    const { known, headWas } = before;
+    const fetched = await ("fetched" in before ? before.fetched : fetchUpstream(ws.root, up, timeout, before.also, writers !== null));
     if (fetched.kind === "unreachable") await unreachable(fetched.reason);
     else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up, line);

@@ -35,14 +35,14 @@ export type FetchResult = { kind: "ok" } | { kind: "no-branch" } | { kind: "rewr
  * Never forced: when the remote's history was rewritten (the ref would not fast-forward), the tracking ref
  * stays where it was and the answer is `rewritten`, every time, until someone moves it on purpose.
  */
-export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number, also: readonly string[] = [], prune = false): Promise<FetchResult> {
+export async function fetchUpstream(root: string, up: Upstream, timeoutMs: number, also: readonly string[] = [], prune = false, signal?: AbortSignal): Promise<FetchResult> {
   const res = await git(
     // --refmap= : no opportunistic update through the configured (forced) fetch refspec. Not --quiet: it
     // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten. `also`: more
     // refspecs in the same round trip (forced ones, `+…`, so that they never read as a rewrite). `prune`:
     // a ref that `also` mirrors with a pattern goes when the remote's goes (writer refs taken in).
     ["fetch", "--no-tags", "--no-recurse-submodules", ...(prune ? ["--prune"] : []), "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
-    { cwd: root, okCodes: [1, 128], timeoutMs },
+    { cwd: root, okCodes: [1, 128], timeoutMs, ...(signal ? { signal } : {}) },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
     throw err;

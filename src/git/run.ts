@@ -26,6 +26,8 @@ export interface GitOptions {
   input?: string;
   /** Milliseconds before git is stopped; network commands get longer. */
   timeoutMs?: number;
+  /** Stops git (SIGTERM) when aborted: a fetch started early that the command no longer needs. */
+  signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   /** false for calls that read config: the `-c` driver settings would show up as if registered. */
   drivers?: boolean;
@@ -99,6 +101,12 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 2000).unref();
     }, timeoutMs);
+    // Stopped by the caller: as after a timeout, git's exit is all that is waited for.
+    let stopped = false;
+    options.signal?.addEventListener("abort", () => {
+      stopped = true;
+      child.kill("SIGTERM");
+    }, { once: true });
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => err.push(d));
     child.on("error", (e) => {
@@ -108,15 +116,17 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     // After a timeout, git's own children (ssh, a credential helper) may still hold the pipes open, so
     // "close" could wait for ever: give up on git's exit instead, and let go of the pipes.
     child.on("exit", (_code, signal) => {
-      if (!timedOut) return;
+      if (!timedOut && !stopped) return;
+      clearTimeout(timer);
       child.stdout.destroy();
       child.stderr.destroy();
+      if (stopped) return reject(new MemoryError("git-failed", `git ${args[0]} was stopped: it was no longer needed`));
       const network = NETWORK.has(args[0] ?? "") ? "yes" : "no";
       reject(new MemoryError("git-timeout", `git ${args[0]} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (${signal ?? "exit"})`, { network }));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      if (timedOut) return;
+      if (timedOut || stopped) return;
       const bytes = Buffer.concat(out);
       const result = { code: code ?? 128, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), bytes };
       if (result.code === 0 || okCodes.includes(result.code)) resolve(result);
