@@ -101,6 +101,25 @@ describe.each([
   }, 20_000);
 });
 
+describe.each([{ layout: "branch" as const }, { layout: "current" as const }])("a save with nothing of its own ($layout)", ({ layout }) => {
+  it("brings in what another clone pushed, with one fetch begun while its files are checked", async () => {
+    const sb = new Sandbox({ layout });
+    const origin = sb.origin();
+    const dev = sb.clone(origin, "dev");
+    const qa = sb.clone(origin, "qa");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+    ok(await sb.memory(qa, ["add", "lesson", "Pin the toolchain", "-m", "builds drift"]));
+    ok(await sb.memory(qa, ["save"]));
+    const saved = await traced(sb, dev, ["save"]);
+    expect(saved.out.commit).toBeNull();
+    expect(saved.gits.filter((g) => g === "fetch")).toEqual(["fetch"]);
+    expect((saved.out as unknown as { sync: { merged: string } }).sync.merged).not.toBe("none");
+    expect(sb.read(dev, `${BANK}/lessons-buffer.md`)).toContain("Pin the toolchain");
+  }, 20_000);
+});
+
 describe("the look after a merge, on the bank's own branch", () => {
   it("keeps no look when a bank file differs from what was merged, or a new file came, junk aside", async () => {
     const sb = new Sandbox({ layout: "branch" });

@@ -73,9 +73,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * Refuses unmerged bank files, conflict markers and buffers that do not parse (naming file and line).
  * Returns the bank's git status, which the bank commit goes on to use.
  */
-export async function checkBank(session: Session): Promise<BankStatus> {
+export async function checkBank(session: Session, afterLook?: (status: BankStatus) => Promise<void>): Promise<BankStatus> {
   const { ws, files } = session;
   const status = await bankStatus(session);
+  // (What git said of the files, before each is read: a save with nothing to commit fetches meanwhile.)
+  await afterLook?.(status);
   const unmerged = status.unmerged.filter((p) => files.some((f) => f.rel === p));
   if (unmerged.length > 0) {
     throw new MemoryError("unmerged", `${unmerged.join(", ")} ${unmerged.length === 1 ? "is" : "are"} left unmerged by a git merge`);
