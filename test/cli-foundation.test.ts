@@ -305,7 +305,7 @@ describe("the hot bundles' code cache, where it cannot be written", () => {
   });
 });
 
-describe("a big buffer checked once", () => {
+describe("a buffer checked once", () => {
   it("is not scanned again while its text is the same, and any change to it is checked again", async () => {
     const { sb, repo } = await initialized();
     const path = join(repo, BANK, "patterns-buffer.md");
@@ -367,6 +367,21 @@ describe("a big buffer checked once", () => {
     // Changed again, at once: read again.
     appendFileSync(path, "\n");
     expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+  });
+
+  it("small, is kept by its file alone: not read while unchanged, read and checked again after any edit", async () => {
+    const { sb, repo } = await initialized();
+    const rel = `${BANK}/patterns-buffer.md`;
+    const path = join(repo, rel);
+    const entry = (k: number, at = "2026-11-22T10:00:00Z") => `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=${at} -->\n## Pattern ${k}\n\nShort.\n`;
+    writeFileSync(path, `${sb.read(repo, rel)}\n${[0, 1, 2].map((k) => entry(k)).join("\n")}`);
+    const gitDir = join(repo, ".git");
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
+    expect(await checkedBuffer(gitDir, path, rel)).toEqual({ text: null, counts: countBuffer(readFileSync(path, "utf8")) });
+    // The same size, an entry that no longer reads: found, with its line.
+    writeFileSync(path, readFileSync(path, "utf8").replace(entry(1), entry(1, "2026-11-22T10:00:0Z!")));
+    await expect(checkedBuffer(gitDir, path, rel)).rejects.toThrow(/patterns-buffer\.md:\d+: entry 01M8K000000000000000000001 has at=/);
   });
 
   it("with entries appended after the text found sound, is counted as a full count does, and an appended error is named with its line", async () => {

@@ -1,10 +1,10 @@
 /**
- * Big buffers found sound before, kept in the git dir (`.git/memory/checked.json`, this clone's only): by the
- * blob id git gives their text, and by the identity of the file that held it (inode, size, modification and change
- * times). A command that finds a buffer's file as it was when last checked takes its counts without reading
- * it; one that finds the same text in another file takes them without scanning megabytes again. Small
- * buffers are scanned, which costs less than hashing and the file. A text that does not read is never
- * kept, so its error is found, with its line, every time.
+ * Buffers found sound before, kept in the git dir (`.git/memory/checked.json`, this clone's only): by the
+ * identity of the file that held the text (inode, size, modification and change times), and a big one also by
+ * the blob id git gives its text. A command that finds a buffer's file as it was when last checked takes its
+ * counts without reading it; one that finds a big text again (in another file, or read from git) takes them
+ * without scanning megabytes. A changed small buffer is scanned, which costs less than hashing it. A text that
+ * does not read is never kept, so its error is found, with its line, every time.
  */
 import { lstat, readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
@@ -124,7 +124,16 @@ async function appendedTo(earlier: KeptFile | undefined, text: string): Promise<
  * `fileId`: the identity of the file the text was read from, when it is old enough to be kept by it.
  */
 export async function checkedCounts(gitDir: string, text: string, file: string, fileId: string | null = null): Promise<BufferCounts> {
-  if (text.length < WORTH) return countBufferOnce(text, { file });
+  if (text.length < WORTH) {
+    // A small text is scanned (no hash), and its file kept by its identity: unchanged, it is not read again.
+    const counts = countBufferOnce(text, { file });
+    if (fileId === null) return counts;
+    const kept = await readChecked(gitDir);
+    if (kept.files.get(file)?.id === fileId) return counts;
+    kept.files.set(file, { id: fileId, ...counts });
+    await writeChecked(gitDir, kept);
+    return counts;
+  }
   const already = countedAlready(text);
   if (already && !fileId && keptHere.has(text)) return already;
   const key = await textKey(text);
@@ -142,9 +151,13 @@ export async function checkedCounts(gitDir: string, text: string, file: string, 
   kept.texts.delete(key);
   kept.texts.set(key, counts);
   if (fileId) kept.files.set(file, { id: fileId, key, ...counts });
+  await writeChecked(gitDir, kept);
+  return counts;
+}
+
+async function writeChecked(gitDir: string, kept: Kept): Promise<void> {
   const data = { ...Object.fromEntries([...kept.texts].slice(-KEPT)), files: Object.fromEntries(kept.files) };
   await writeTextAtomic(checkedFile(gitDir), `${JSON.stringify(data)}\n`).catch(() => undefined);
-  return counts;
 }
 
 const isCounts = (v: Partial<BufferCounts> | null): v is BufferCounts => !!v && [v.lines, v.items, v.unmarked].every((n) => Number.isInteger(n) && n! >= 0);
