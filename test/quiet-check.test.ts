@@ -5,12 +5,13 @@
  * even one that keeps a file's size, or a new file in the bank folder is still seen and saved.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BANK, Sandbox, gitStarts } from "./helpers.js";
 import { ok } from "./fixtures.js";
 import { openWorkspace } from "../src/bank/workspace.js";
 import { lookAfterMerge } from "../src/git/bank-ref.js";
+import { indexHolds } from "../src/git/worktree.js";
 
 const PATTERNS = `${BANK}/patterns-buffer.md`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,4 +154,29 @@ describe("the look after a merge, on the bank's own branch", () => {
     rmSync(join(dev, PATTERNS));
     expect(await keep()).toBe(false);
   }, 20_000);
+});
+
+describe("whether the checked-out branch tracks a file", () => {
+  it("is git's answer, kept while the index file is the same, and asked again once git writes the index", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const gitDir = join(repo, ".git");
+    mkdirSync(join(gitDir, "memory"), { recursive: true });
+    sb.write(repo, "notes.md", "# Notes\n");
+    expect(await indexHolds(repo, gitDir, "notes.md")).toBe(false);
+    sb.git(repo, "add", "notes.md");
+    expect(await indexHolds(repo, gitDir, "notes.md")).toBe(true);
+    expect(await indexHolds(repo, gitDir, "other.md")).toBe(false);
+    // Kept: the answer on file is the one given, with no git process (here, a planted wrong one).
+    const kept = JSON.parse(readFileSync(join(gitDir, "memory", "tracked.json"), "utf8"));
+    expect(kept.paths).toEqual({ "notes.md": true, "other.md": false });
+    writeFileSync(join(gitDir, "memory", "tracked.json"), JSON.stringify({ ...kept, paths: { "notes.md": false } }));
+    expect(await indexHolds(repo, gitDir, "notes.md")).toBe(false);
+    // git writes the index (through a lock file, a new inode): asked again.
+    sb.git(repo, "rm", "--cached", "-q", "notes.md");
+    sb.git(repo, "add", "notes.md");
+    expect(await indexHolds(repo, gitDir, "notes.md")).toBe(true);
+    sb.git(repo, "rm", "--cached", "-q", "notes.md");
+    expect(await indexHolds(repo, gitDir, "notes.md")).toBe(false);
+  });
 });

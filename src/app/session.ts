@@ -4,10 +4,9 @@ import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
 import { headCommit } from "../git/repo.js";
 import { bankBase, bankTip, lookAfterMerge, stageBank } from "../git/bank-ref.js";
-import { git } from "../git/run.js";
 import { refuseBadState } from "../git/state.js";
 import { indexLockWaitMs } from "../git/run.js";
-import { pathStatus, type PathStatus } from "../git/worktree.js";
+import { indexHolds, pathStatus, type PathStatus } from "../git/worktree.js";
 import { keepClean, lookedClean, stampLook } from "../git/clean-look.js";
 import { exists, readTextIfExists, removeStaleTemps, writeTextAtomic } from "../infra/fs.js";
 import { dirname, join } from "node:path";
@@ -119,7 +118,7 @@ async function bankStatus(session: Session): Promise<BankStatus> {
   const tip = await bankBase(bank);
   // A config the code branch tracks is the code branch's (a team set sync.branch there): not the bank's.
   // (No config file here, none tracked either: the commonest case costs no process.)
-  const configOnCode = (await exists(join(ws.root, CONFIG_FILE))) && (await git(["ls-files", "--", CONFIG_FILE], { cwd: ws.root })).stdout.trim() !== "";
+  const configOnCode = (await exists(join(ws.root, CONFIG_FILE))) && (await indexHolds(ws.root, ws.gitDir, CONFIG_FILE, ws.env));
   const paths = configOnCode ? [ws.config.bank] : bankPaths(session);
   const changed = await stageBank(bank, tip, paths);
   return { unmerged: [], untracked: [], ignored: [], changed, tip, paths };

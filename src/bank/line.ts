@@ -14,6 +14,7 @@ import { bankIndexFile, type BankRef } from "../git/bank-ref.js";
 import { findUpstream, type Upstream } from "../git/remote.js";
 import type { GitConfig, RepoPaths } from "../git/repo.js";
 import { git } from "../git/run.js";
+import { indexHolds } from "../git/worktree.js";
 import { writeTextAtomic } from "../infra/fs.js";
 import { MemoryError } from "../core/errors.js";
 
@@ -58,8 +59,7 @@ export async function resolveLine(repo: RepoPaths, config: Config, codeBranch: s
   if (exclude.includes(EXCLUDE_COMMENT)) return onBranch(repo, DEFAULT_BANK_BRANCH, "default", config);
   // The bank committed on the checked-out branch (a clone of the original layout): it stays there.
   const context = `${config.bank.replace(/\/+$/, "")}/${config.context.file}`;
-  const tracked = await git(["ls-files", "--error-unmatch", "--", context], { cwd: repo.root, okCodes: [1] });
-  if (tracked.code === 0) return current(codeBranch, "committed");
+  if (await indexHolds(repo.root, repo.gitDir, context)) return current(codeBranch, "committed");
   // Not here yet, but on the remote's code branch (a clone made before the bank was pulled): it stays there too.
   const remoteBranches = [...new Set([codeBranch, "HEAD", "main", "master"].filter(Boolean))].map((b) => `refs/remotes/origin/${b}:${context}`);
   const found = await git(["cat-file", "--batch-check"], { cwd: repo.root, input: `${remoteBranches.join("\n")}\n` });

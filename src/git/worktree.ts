@@ -2,7 +2,8 @@
 import { git, GitError, gitReason } from "./run.js";
 import { headCommit } from "./repo.js";
 import { MemoryError } from "../core/errors.js";
-import { exists } from "../infra/fs.js";
+import { exists, fileIdentity } from "../infra/fs.js";
+import { lstat, readFile, writeFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
 
 /**
@@ -13,6 +14,31 @@ import { join } from "node:path";
 export async function changedPaths(root: string, paths: readonly string[]): Promise<string[]> {
   const { stdout } = await git(["status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", ...paths], { cwd: root });
   return stdout.split("\0").filter((r) => r.length > 3).map((r) => r.slice(3));
+}
+
+/**
+ * Whether the index (what the checked-out branch tracks) holds `path`. The answers are kept in the git dir
+ * (`memory/tracked.json`) with the index file's identity: git writes the index through a lock file, so any
+ * change to it gives the file a new inode. Under `GIT_INDEX_FILE`, git is asked every time.
+ */
+export async function indexHolds(root: string, gitDir: string, path: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const ask = async () => (await git(["ls-files", "--", path], { cwd: root })).stdout.trim() !== "";
+  if (env.GIT_INDEX_FILE || process.env.GIT_INDEX_FILE) return ask();
+  const index = await lstat(join(gitDir, "index"), { bigint: true }).catch(() => null);
+  const id = index ? fileIdentity(index) : "none";
+  const kept = join(gitDir, "memory", "tracked.json");
+  let known: { index?: unknown; paths?: Record<string, unknown> } = {};
+  try {
+    known = JSON.parse(await readFile(kept, "utf8")) as typeof known;
+  } catch {
+    // none yet, or unreadable: asked of git, and written anew
+  }
+  const paths = known.index === id && known.paths && typeof known.paths === "object" ? known.paths : {};
+  const answer = paths[path];
+  if (typeof answer === "boolean") return answer;
+  const holds = await ask();
+  await writeFile(kept, JSON.stringify({ index: id, paths: { ...paths, [path]: holds } })).catch(() => undefined);
+  return holds;
 }
 
 export interface PathStatus {
