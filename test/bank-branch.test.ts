@@ -314,6 +314,26 @@ describe("the bank on its own branch", () => {
     expect(titles(sb.read(wt, PATTERNS)).sort()).toEqual(remote.sort());
   });
 
+  it("a bank branch that someone pushed code onto is not fast-forwarded to: refused, the bank and the work tree left as they were", async () => {
+    const { sb, origin } = world();
+    const dev = sb.clone(origin, "dev");
+    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+    ok(await sb.memory(dev, ["save"]));
+    const tip = sb.git(dev, "rev-parse", "memory").trim();
+    // Someone commits code on top of the bank branch and pushes it.
+    const other = sb.clone(origin, "other");
+    sb.git(other, "checkout", "-q", "memory");
+    sb.write(other, "src/oops.ts", "export {};\n");
+    sb.git(other, "add", "src/oops.ts");
+    sb.git(other, "commit", "-q", "-m", "code on the wrong branch");
+    sb.git(other, "push", "-q", "origin", "memory");
+    const start = await sb.memory(dev, ["start"]);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain("holds other files (src): it is not a bank branch");
+    expect(sb.git(dev, "rev-parse", "memory").trim()).toBe(tip);
+    expect(existsSync(join(dev, "src", "oops.ts"))).toBe(false);
+  });
+
   it("a code branch that happens to be named memory is never taken for the bank: refused, its code left alone", async () => {
     const { sb, origin } = world();
     const dev = sb.clone(origin, "dev");

@@ -122,6 +122,10 @@ async function startLocked(
   const docsSince = ws.line.bank ? (seenValid && seen.docs ? seen.docs : docsBefore || code) : undefined;
   // Nothing moved since this clone last looked (the commonest start): nothing to read back.
   const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
+  // Whether a section of the context this persona wrote was replaced: its log runs while the digest is read.
+  const context = files.find((f) => f.key === "context")!;
+  const replaced = since && !unchanged ? replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
+  replaced?.catch(() => undefined); // (told below, once awaited)
   // (Read in proportion to what changed: the entries the two versions of a buffer share are left unread.)
   const { then, now: now_ } = unchanged
     ? { then: [], now: [] }
@@ -144,8 +148,7 @@ async function startLocked(
   const archived = changes.archived.filter(others).map((e) => ({ id: e.id, title: e.title, author: e.author, buffer: label(e) }));
   const seenDocs = new Set(then.filter((i) => i.source === "docs").map((i) => i.file));
   const newDocs = [...new Set(now_.filter((i) => i.source === "docs" && !seenDocs.has(i.file) && isFolderDoc(ws, i.file)).map((i) => i.file))];
-  const context = files.find((f) => f.key === "context")!;
-  const contextReplaced = since && !unchanged ? await replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
+  const contextReplaced = replaced ? await replaced : null;
 
   // What this start compared against is kept too: a briefing after it shows what it brought in.
   const previous = { commit: since, at: seenValid ? seen.at : "" };

@@ -78,13 +78,11 @@ async function worktreeTexts(ws: Workspace, r: Reading): Promise<Map<string, str
  * `ls-tree`, and everything read by one `cat-file` (the docs by blob id: a `<commit>:<path>` name per doc
  * costs the square of a folder's size).
  */
-async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly string[], docsAt: string, read = (names: readonly string[]) => readBlobs(ws.root, names)): Promise<Map<string, string | null>> {
+async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly string[], docsAt: string, read = (names: readonly string[]) => readBlobs(ws.root, names), listing?: Listing): Promise<Map<string, string | null>> {
   const texts = new Map<string, string | null>();
   const ids = new Map<string, string>();
   if (r.references.length || r.folders.length) {
-    // A file at the top is named itself (its folder, the root, would list the whole tree).
-    const specs = [...new Set([...r.references.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)), ...r.folders.map((f) => f.dir)])];
-    const listed = await listTree(ws.root, docsAt, specs, join(ws.gitDir, "memory", "trees.json"));
+    const listed = await (listing ?? docsListing(ws, r, docsAt));
     const docs = [...r.references, ...[...(listed?.keys() ?? [])].filter((p) => r.folders.some((f) => isDirectChild(p, f.dir)))];
     for (const p of docs) {
       texts.set(p, null);
@@ -97,6 +95,15 @@ async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly 
   for (const p of own) texts.set(p, blobs.get(`${commit}:${p}`) ?? null);
   for (const [p, id] of ids) texts.set(p, blobs.get(id) ?? null);
   return texts;
+}
+
+type Listing = ReturnType<typeof listTree>;
+
+/** The docs' files at a commit, as `textsAt` reads them (kept by commit id in `trees.json`). */
+function docsListing(ws: Workspace, r: Reading, at: string): Listing {
+  // A file at the top is named itself (its folder, the root, would list the whole tree).
+  const specs = [...new Set([...r.references.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)), ...r.folders.map((f) => f.dir)])];
+  return listTree(ws.root, at, specs, join(ws.gitDir, "memory", "trees.json"));
 }
 
 /** The items of the texts read: bank entries in buffer order, then the archive's, then docs by target and name. */
@@ -137,19 +144,23 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
 export async function readDigest(ws: Workspace, since: string, docsSince: string | undefined, head: string, docsTip: string): Promise<{ then: Item[]; now: Item[] }> {
   const r = readingOf(ws, { archive: true });
   const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
+  // The docs' listing then (a process, unless kept) is asked while what changed is.
+  const docsAt = docsSince ?? since;
+  const listing = r.references.length || r.folders.length ? docsListing(ws, r, docsAt) : undefined;
+  listing?.catch(() => undefined); // (told where it is awaited)
   // What changed and its earlier texts, from one git process.
   const diff = head && head !== since ? await openDiff(ws.root, since, head, own) : null;
   try {
-    return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff);
+    return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff, listing);
   } finally {
     diff?.close();
   }
 }
 
-async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since: string, docsSince: string | undefined, head: string, docsTip: string, diff: CommitDiff | null): Promise<{ then: Item[]; now: Item[] }> {
+async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since: string, docsSince: string | undefined, head: string, docsTip: string, diff: CommitDiff | null, listing?: Listing): Promise<{ then: Item[]; now: Item[] }> {
   const changed = head ? (head === since ? [] : (diff?.changed ?? (await changedBetween(ws.root, since, head, own)))) : [...own];
   const docsAt = docsSince ?? since;
-  const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt, diff?.read)]);
+  const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt, diff?.read, listing)]);
   for (const p of own) if (!changed.includes(p)) thenTexts.set(p, here.get(p) ?? null);
   const docsOnly: Reading = { ...r, buffers: [], archive: null };
   const docsThen = itemsOf(ws, docsOnly, thenTexts);

@@ -344,10 +344,14 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   const heads = [...new Set([ours, ...(resolved as string[])])];
   // A head as the user knows it: the ref it came from (`origin/memory`), or its commit.
   const nameOf = (commit: string) => (targets[resolved.indexOf(commit)] ?? commit).replace(/^refs\/(heads|remotes)\//, "");
+  // The commonest case, one incoming head: whether it holds only the bank is asked while the ancestry is.
+  const other = heads.length === 2 ? heads[1]! : null;
+  const otherChecked = other ? refuseForeignBank(b, other, nameOf(other)).then(() => null, (err: unknown) => err) : null;
   // One head holds all the others: nothing to merge, or a fast-forward to it.
   const takeAll = async (top: string): Promise<Advance> => {
     if (top === ours) return { kind: "moved", to: ours, fastForward: true };
-    await refuseForeignBank(b, top, nameOf(top));
+    const refused = top === other ? await otherChecked : await refuseForeignBank(b, top, nameOf(top)).then(() => null, (err: unknown) => err);
+    if (refused) throw refused;
     return (await writeStep(b, ours, top)) ?? { kind: "moved", to: top, fastForward: true };
   };
   if (heads.length === 1) return takeAll(ours);
