@@ -89,6 +89,8 @@ describe.each([
     // (On the checked-out branch HEAD was where the remote's branch was: a fast-forward, with no count of
     // commits and no look for harvests of ours to undo.)
     if (layout === "current") expect(merged.gits.filter((g) => g === "rev-list" || g === "log")).toEqual(["log"]);
+    // (Likewise the bank branch, where the remote's was before the fetch: no merge base is asked.)
+    if (layout === "branch") expect(merged.gits).not.toContain("merge-base");
     expect(sb.read(dev, PATTERNS)).toContain("Retry with jitter");
     const quiet = await traced(sb, dev, ["save", "--no-push"]);
     expect(quiet.out.commit).toBeNull();

@@ -112,9 +112,12 @@ async function beforeFetch(ws: Workspace, up: Upstream, line: BankLine, writers:
   // The writer refs as fetched last time: one that goes without being taken in was deleted by hand (a purge).
   const known = writers ? await writerTips(ws, writers.remote, writers.branch) : [];
   const also = [...alsoFetch, ...(writers ? [writerRefspec(writers.remote, writers.branch)] : [])];
-  // HEAD where the remote's branch was before this fetch (read from files): after a fetch that moved it
-  // on without a rewrite, HEAD is in its history, with no commit of its own to count or look at.
-  const headWas = !line.bank && (await headIsAt(ws, up.trackingRef)) ? await headCommit(ws) : "";
+  // HEAD (or the bank branch) where the remote's branch was before this fetch (read from files): after a
+  // fetch that moved it on without a rewrite, it is in the new tip's history, with no commit of its own to
+  // count or look at.
+  const tracking = await revParse(ws, up.trackingRef);
+  const at = line.bank ? ((await bankTip(line.bank)) ?? "") : await headCommit(ws);
+  const headWas = at !== "" && at === tracking ? at : "";
   return { known, headWas, also };
 }
 
@@ -326,7 +329,9 @@ async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona:
   const message = `memory: merge ${remote} (${persona})`;
   const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws), ...(line.bank ? { mergePath: await pathMerger(ws) } : {}) };
   let merged;
-  if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, options);
+  // (The bank branch where the remote's was before the fetch, and still, with no writer ref to take in: a
+  // fast-forward, with no look at the ancestry.)
+  if (line.bank) merged = await mergeIntoBank(line.bank, [up.trackingRef, ...tips.map((t) => t.commit)], message, { ...options, behind: headWas !== "" && tips.length === 0 && (await bankTip(line.bank)) === headWas });
   else {
     // (HEAD where the remote's branch was before the fetch, and still: no commit of ours, nothing to undo.)
     const behind = headWas !== "" && (await headCommit(ws)) === headWas;

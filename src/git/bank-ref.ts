@@ -187,7 +187,9 @@ export async function mergeIntoBank(b: BankRef, other: string | readonly string[
   const shared = await bankTip(b);
   const base = await bankBase(b);
   const targets = [...(shared && shared !== base ? [shared] : []), ...(typeof other === "string" ? [other] : other)];
-  const res = (options.mergePath && base ? await foldHeads(b, base, targets, message, options.mergePath, options) : null) ?? (await advance(b, base, targets, message, options));
+  // (`behind` holds for the branch's tip: only where this work tree's files are at it too.)
+  const fold = { ...options, behind: options.behind === true && base === shared };
+  const res = (options.mergePath && base ? await foldHeads(b, base, targets, message, options.mergePath, fold) : null) ?? (await advance(b, base, targets, message, options));
   if (res.kind === "conflict" || res.kind === "refused") return res;
   if (res.to === base && res.to === shared) return { kind: "up-to-date" };
   await git(["update-ref", "-m", res.fastForward ? "memory: fast-forward the bank" : "memory: merge the bank", b.ref, res.to, shared ?? ""], { cwd: b.root });
@@ -355,6 +357,8 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
     return (await writeStep(b, ours, top)) ?? { kind: "moved", to: top, fastForward: true };
   };
   if (heads.length === 1) return takeAll(ours);
+  // Ours where the incoming branch was before a fetch moved it on (`behind`): a fast-forward.
+  if (other && options.behind) return takeAll(other);
   const octopus = await git(["merge-base", "--octopus", ...heads], { cwd: b.root, okCodes: [1] });
   const boundary = octopus.stdout.trim() || null;
   // The commonest case: one head holds all the others (nothing came, or only a fast-forward); no graph needed.

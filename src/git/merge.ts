@@ -30,7 +30,10 @@ export interface MergeOptions {
    * not here). Given, the branch and all writer refs are merged in one step and one commit (ADR-017).
    */
   mergePath?: PathMerger;
-  /** HEAD is known to be in the ref's history (it was where the ref was before a fetch moved it on): a fast-forward, with no count asked. */
+  /**
+   * What is merged into (HEAD, or the bank branch) is known to be in the incoming ref's history: it was where
+   * the ref was before a fetch moved it on. A fast-forward, with no count or merge base asked.
+   */
   behind?: boolean;
 }
 
