@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Kept tiny, and CommonJS (bin/package.json): node starts a CommonJS entry ~3 ms sooner than a module, and
 // every command pays that. git runs the merge driver once per conflicted bank file, so it (and --version)
-// loads a small bundle of its own. So do a bare status, and status, start, save and context (the agents'
-// hooks), which skip the command-line parser (src/cli/fast.ts). Everything else goes to the CLI's entry
+// loads a small bundle of its own. So do a bare status, and status, start, save, context (the agents'
+// hooks) and add, which skip the command-line parser (src/cli/fast.ts). Everything else goes to the CLI's entry
 // (a module, with its chunks) and its parser.
 // Each entry point comes from its bundle (dist/bundle, built by `npm run build`), else from tsc's output.
 "use strict";
@@ -95,7 +95,7 @@ async function main() {
     // A bare status loads only its own code (src/cli/status-entry.ts).
     const { run } = await load("../dist/bundle/status.cjs", "../dist/cli/status-entry.js");
     process.exitCode = await run(process.argv);
-  } else if (["status", "start", "save", "context"].includes(args[0])) {
+  } else if (["status", "start", "save", "context", "add", "remember"].includes(args[0])) {
     // The commands agents and their hooks run all day: one file with the fast path (src/cli/fast-entry.ts).
     const { run } = await load("../dist/bundle/fast.cjs", "../dist/cli/fast-entry.js");
     process.exitCode = await run(process.argv);

@@ -7,6 +7,10 @@ import { BANK, ROOT, Sandbox, modulesLoaded } from "./helpers.js";
 import { BANK_FILES, NOW, initialized, ok, solo } from "./fixtures.js";
 import { parseBuffer } from "../src/core/entries.js";
 import { checkedBuffer, countsBefore } from "../src/bank/checked.js";
+import fc from "fast-check";
+import { fastAdd } from "../src/cli/fast.js";
+import { buildProgram } from "../src/cli/main.js";
+import { createOutput } from "../src/ui/output.js";
 import { countBuffer } from "../src/core/thresholds.js";
 
 describe("memory init", () => {
@@ -244,6 +248,51 @@ describe("the commonest calls skip the argument parser", () => {
     expect(json.persona).toBe("dev");
     // Names an object has of its own kind are no commands.
     for (const name of ["constructor", "toString", "__proto__"]) expect(sb.memoryCli(dev, [name], { input: "{}" }).code).toBe(2);
+  });
+});
+
+describe("add on the fast path", () => {
+  it("takes a body, tags and --json without the parser, and gives the same entry; help and other flags go to the parser", async () => {
+    const { sb, dev } = await solo();
+    const parser = (text: string) => /node_modules\/commander\//.test(text);
+    expect(parser(modulesLoaded(sb, dev, ["add", "pattern", "Fast one", "-m", "the body", "--tags", "a,b", "--json"]))).toBe(false);
+    expect(parser(modulesLoaded(sb, dev, ["remember", "lesson", "From stdin", "-m", "-"], "piped body\n"))).toBe(false);
+    expect(parser(modulesLoaded(sb, dev, ["add", "decision", "Slow one", "--expires", "30d"]))).toBe(true);
+    expect(parser(modulesLoaded(sb, dev, ["add", "--help"]))).toBe(true);
+    const doc = parseBuffer(sb.read(dev, `${BANK}/patterns-buffer.md`));
+    expect(doc.entries.map((e) => [e.title, e.body, e.tags])).toEqual([["Fast one", "the body", ["a", "b"]]]);
+    expect(parseBuffer(sb.read(dev, `${BANK}/lessons-buffer.md`)).entries.map((e) => [e.title, e.body])).toEqual([["From stdin", "piped body"]]);
+    const json = JSON.parse(ok(sb.memoryCli(dev, ["add", "pattern", "Second", "--json"])).stdout);
+    expect(json.file).toBe(`${BANK}/patterns-buffer.md`);
+    // A type the config does not know: the parser's words, and exit 1.
+    const bad = sb.memoryCli(dev, ["add", "recipe", "x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown entry type "recipe"');
+  });
+
+  it("reads the words and flags exactly as the parser does, or leaves the call to it", async () => {
+    const words = ["pattern", "lesson", "Title", "a,b", "dev", "", "x y"];
+    const token = fc.oneof(fc.constantFrom(...words), fc.constantFrom("-m", "--message", "--tags", "--persona", "--json", "-", "--private", "--tags=a", "-h", "--", "-mX"));
+    let taken = 0;
+    await fc.assert(
+      // (Two words, then flags and more tokens, mixed: most calls have the words and some flags.)
+      fc.asyncProperty(fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words), fc.array(token, { maxLength: 5 }), fc.nat()), async ([a, b, more, at]) => {
+        const args = [...more.slice(0, at % (more.length + 1)), a, b, ...more.slice(at % (more.length + 1))];
+        const fast = fastAdd(args);
+        if (fast === null) return;
+        taken++;
+        let parsed: unknown = null;
+        const io = { cwd: ROOT, env: {}, stdout: { write: () => {} }, stderr: { write: () => {} }, stdinIsTTY: false, readStdin: async () => "" };
+        const program = buildProgram(await createOutput(io), ["node", "memory", "add", ...args]);
+        program.commands.find((c) => c.name() === "add")!.action((type: string, title: string, o: Record<string, unknown>) => {
+          parsed = { type, title, flags: o };
+        });
+        await program.parseAsync(["node", "memory", "add", ...args]);
+        expect(fast).toEqual(parsed);
+      }),
+      { numRuns: 500 },
+    );
+    expect(taken).toBeGreaterThan(100);
   });
 });
 

@@ -1,16 +1,16 @@
 /** `memory add`: append an entry to the buffer of its type. */
-import { appendText, createEntry, isIsoTime, parseBuffer, unclosedFence } from "../core/entries.js";
+import { appendText, createEntry, isIsoTime, parseBuffer } from "../core/entries.js";
 import { findItem } from "../core/query.js";
 import { readItems } from "../bank/query.js";
 import { bufferConfig, bufferLabel, entryTypes, resolveType, suggestType } from "../core/config.js";
 import { isoSeconds, now } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { bufferStatus, type BufferStatus } from "../core/thresholds.js";
-import { MemoryError, ParseError } from "../core/errors.js";
+import { MemoryError } from "../core/errors.js";
 import type { Persona } from "../core/persona.js";
-import { readTextIfExists, writeBytesAtomic, writeTextAtomic } from "../infra/fs.js";
+import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
 import { PRIVATE_HEADER, PRIVATE_PLACE, privateFile } from "../bank/private.js";
-import { loadBuffer } from "../bank/files.js";
+import { appendEntry } from "../bank/files.js";
 import { openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
 
@@ -108,11 +108,6 @@ export async function add(options: AddOptions): Promise<AddResult> {
   return locked(ws, options, async () => {
     const vars = { persona: author, now: isoSeconds(at) };
     if (options.private) return addPrivate(ws, options, { type, author, at, name });
-    const { file, doc, bytes } = await loadBuffer(ws, name, vars);
-    const open = unclosedFence(bytes.toString("latin1"));
-    if (open) {
-      throw new ParseError(file.rel, open, "a code fence opens here and never closes, so a new entry would land inside it", "close the fence (a line of ```), then add again");
-    }
     const links = await resolveLinks(ws, options);
     const entry = createEntry({
       id: newId(at.getTime()),
@@ -125,13 +120,9 @@ export async function add(options: AddOptions): Promise<AddResult> {
       ...links,
       ...(options.expires !== undefined ? { expires: expiryDay(options.expires, at) } : {}),
     });
-    doc.entries.push(entry);
-    // Appended as bytes: latin1 maps each byte to one character and back, so other entries' bytes are
-    // written exactly as read, valid UTF-8 or not; the new entry itself is encoded as UTF-8.
-    const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
-    await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
+    const { file, counts } = await appendEntry(ws, name, entry, vars);
     const cfg = bufferConfig(ws.config, name);
-    return { id: entry.id, file: file.rel, status: bufferStatus(name, bufferLabel(cfg), file.rel, cfg, doc, ws.config.near) };
+    return { id: entry.id, file: file.rel, status: bufferStatus(name, bufferLabel(cfg), file.rel, cfg, counts, ws.config.near) };
   });
 }
 

@@ -6,12 +6,12 @@
  */
 import { isoSeconds, now } from "../core/clock.js";
 import { parseContext, sectionSays } from "../core/context.js";
-import { appendText, createEntry, serializeBuffer } from "../core/entries.js";
+import { createEntry, serializeBuffer } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { findItem, type Item } from "../core/query.js";
-import { readTextIfExists, writeBytesAtomic, writeTextAtomic } from "../infra/fs.js";
-import { loadBuffer } from "../bank/files.js";
+import { readTextIfExists, writeTextAtomic } from "../infra/fs.js";
+import { appendEntry, loadBuffer } from "../bank/files.js";
 import { readItems } from "../bank/query.js";
 import { bankFile, openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
@@ -95,9 +95,7 @@ export async function handoff(options: HandoffOptions): Promise<HandoffResult> {
       related: tasks.length ? tasks : undefined,
       attrs: { to },
     });
-    const { file, bytes } = await loadBuffer(ws, HANDOFF_BUFFER, { persona: from, now: isoSeconds(at) });
-    const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
-    await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
+    const { file } = await appendEntry(ws, HANDOFF_BUFFER, entry, { persona: from, now: isoSeconds(at) });
     await addPendingLog(ws.gitDir, logLine(isoSeconds(at), from, "handoff", `to ${to} ${entry.id}`));
     return { handoff: toHandoff({ ...itemOf(entry, file.rel) }), newPersona: !known.has(to) };
   });

@@ -4,13 +4,13 @@
  * merge resolves two clones' changes of one task the same way on both sides.
  */
 import { isoSeconds, now } from "../core/clock.js";
-import { appendText, createEntry, serializeBuffer, type Entry } from "../core/entries.js";
+import { createEntry, serializeBuffer, type Entry } from "../core/entries.js";
 import { MemoryError } from "../core/errors.js";
 import { newId } from "../core/ids.js";
 import { findItem } from "../core/query.js";
 import { claimProblem, isBlocked, PRIORITIES, taskOf, type Priority, type Task } from "../core/tasks.js";
-import { writeBytesAtomic, writeTextAtomic } from "../infra/fs.js";
-import { loadBuffer } from "../bank/files.js";
+import { writeTextAtomic } from "../infra/fs.js";
+import { appendEntry, loadBuffer } from "../bank/files.js";
 import { readItems } from "../bank/query.js";
 import { openWorkspace, requireBank, requirePersona, type Workspace } from "../bank/workspace.js";
 import { locked } from "./session.js";
@@ -61,9 +61,7 @@ export async function addTask(options: Where & { title: string; body?: string; a
         ...(depends.length ? { depends: depends.join(",") } : {}),
       },
     });
-    const { file, bytes } = await loadBuffer(ws, TASK_BUFFER, { persona: author, now: isoSeconds(at) });
-    const appended = appendText(bytes.toString("latin1"), { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) });
-    await writeBytesAtomic(file.abs, Buffer.from(appended, "latin1"));
+    const { file } = await appendEntry(ws, TASK_BUFFER, entry, { persona: author, now: isoSeconds(at) });
     await addPendingLog(ws.gitDir, logLine(isoSeconds(at), author, "task", `add ${entry.id}`));
     return taskOf({ id: entry.id, type: "task", author, at: entry.createdAt, title: entry.title, tags: [], body: entry.body, source: "bank", file: file.rel, line: 0, text: "", attrs: entry.attrs! });
   });

@@ -1,15 +1,15 @@
 /** Reading and writing the bank's files: the edge between the pure core and the disk. */
 import { readFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
-import type { BufferDoc } from "../core/entries.js";
-import { parseBufferOnce, parsedAlready } from "../core/parse-once.js";
+import { appendText, countLines, unclosedFence, type BufferDoc, type Entry } from "../core/entries.js";
+import { countBufferOnce, parseBufferOnce, parsedAlready } from "../core/parse-once.js";
 import { checkedBuffer, checkedCounts } from "./checked.js";
 import { newSection, parseContext } from "../core/context.js";
 import { ParseError } from "../core/errors.js";
 import { conflictMarkerLine, splitLines } from "../core/text.js";
 import { bufferConfig, bufferLabel, defaultType, type BufferName } from "../core/config.js";
 import { bufferStatus, type BufferCounts, type BufferStatus } from "../core/thresholds.js";
-import { readBytesIfExists, readTextIfExists } from "../infra/fs.js";
+import { readBytesIfExists, readTextIfExists, writeBytesAtomic } from "../infra/fs.js";
 import { templatesDir } from "../infra/paths.js";
 import { bankFile, type BankFile, type BankFileKey, type Workspace } from "./workspace.js";
 
@@ -37,6 +37,28 @@ export async function loadBuffer(ws: Workspace, name: BufferName, vars?: Templat
   const stored = await readBytesIfExists(file.abs);
   const bytes = stored ?? Buffer.from(await renderTemplate(ws, name, vars ?? { persona: "", now: "" }), "utf8");
   return { file, bytes, doc: parseBufferOnce(bytes.toString("utf8"), { file: file.rel, defaultType: defaultType(ws.config, name) }) };
+}
+
+/**
+ * Appends `entry` to a buffer file (made from its template when missing), as bytes: what is there is written
+ * back exactly as read, valid UTF-8 or not, and the entry itself is UTF-8. The file is checked first as a
+ * parse checks it, without building its entries: one found sound before is known by its identity, or by the
+ * entries appended since (`checkedBuffer`). Refuses a file whose code fence never closes (the entry would
+ * land inside it). Returns the file and how full the buffer is with the entry.
+ */
+export async function appendEntry(ws: Workspace, name: BufferName, entry: Entry, vars: TemplateVars): Promise<{ file: BankFile; counts: BufferCounts }> {
+  const file = bankFile(ws, name);
+  const found = await checkedBuffer(ws.gitDir, file.abs, file.rel);
+  const bytes = (found ? await readBytesIfExists(file.abs) : null) ?? Buffer.from(await renderTemplate(ws, name, vars), "utf8");
+  // latin1 maps each byte to one character and back.
+  const existing = bytes.toString("latin1");
+  const open = unclosedFence(existing);
+  if (open) {
+    throw new ParseError(file.rel, open, "a code fence opens here and never closes, so a new entry would land inside it", "close the fence (a line of ```), then add again");
+  }
+  const before = found?.counts ?? countBufferOnce(bytes.toString("utf8"), { file: file.rel });
+  await writeBytesAtomic(file.abs, Buffer.from(appendText(existing, { ...entry, lines: entry.lines.map((l) => Buffer.from(l, "utf8").toString("latin1")) }), "latin1"));
+  return { file, counts: { lines: before.lines + countLines({ shape: { bom: false, eol: "\n" }, header: [], entries: [entry] }), items: before.items + 1, unmarked: before.unmarked } };
 }
 
 /** How full a buffer is: from the parse the command already made of it, else counted without building its entries. */

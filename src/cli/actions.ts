@@ -30,3 +30,23 @@ export async function contextHookAction(out: Output, o: { task?: string | undefi
   const { contextHookCommand } = await import("../commands/context.js");
   await contextHookCommand({ cwd: io.cwd, env: hookEnv(io.env), task: o.task, budget: o.budget, persona: o.persona }, out, await io.readStdin());
 }
+
+export interface AddFlags {
+  message?: string | undefined;
+  tags?: string | undefined;
+  supersedes?: string | undefined;
+  related?: string[] | undefined;
+  expires?: string | undefined;
+  private?: boolean | undefined;
+  persona?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** `add <type> <title>`: the body from `-m`, or from stdin with `-m -`. */
+export async function addAction(out: Output, type: string, title: string, o: AddFlags): Promise<void> {
+  const { io } = out;
+  const { addCommand } = await import("../commands/add.js");
+  if (o.message === "-" && io.stdinIsTTY) out.info("reading the body from the terminal: type it, then Ctrl-D on a line of its own");
+  const body = o.message === "-" ? await io.readStdin() : o.message;
+  await addCommand({ cwd: io.cwd, env: io.env, type, title, body, tags: o.tags ? [o.tags] : [], supersedes: o.supersedes, related: o.related, expires: o.expires, private: !!o.private, persona: o.persona }, out, !!o.json);
+}

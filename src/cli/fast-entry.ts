@@ -1,5 +1,5 @@
 /**
- * `status`, `start`, `save` and `context` (the agents' hooks among them): bin/memory.js loads this entry's
+ * `status`, `start`, `save`, `context` (the agents' hooks among them) and `add`: bin/memory.js loads this entry's
  * own bundle, one file holding the fast path and every command it runs. A call the fast path does not take
  * (another flag, a value, help) goes on to the full parser, loaded then.
  */

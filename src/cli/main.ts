@@ -9,7 +9,7 @@ import { version } from "../infra/version.js";
 import { createOutput, processIo, type Io, type Output } from "../ui/output.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./boundary.js";
-import { contextHookAction, saveAction } from "./actions.js";
+import { addAction, contextHookAction, saveAction, type AddFlags } from "./actions.js";
 import { declareHooks } from "./hooks.js";
 import { declareTeam } from "./team.js";
 import { example } from "./help.js";
@@ -69,12 +69,7 @@ export function buildProgram(out: Output, argv: readonly string[]): Command {
       'git log -1 --format=%B | memory remember lesson "Flaky push test" -m -',
       'memory add decision "Cache for 120 s" --supersedes 01M8JD --expires 90d',
     ))
-    .action(async (type: string, title: string, o: { message?: string; tags?: string; supersedes?: string; related?: string[]; expires?: string; private?: boolean; persona?: string; json?: boolean }) => {
-      const { addCommand } = await import("../commands/add.js");
-      if (o.message === "-" && io.stdinIsTTY) out.info("reading the body from the terminal: type it, then Ctrl-D on a line of its own");
-      const body = o.message === "-" ? await io.readStdin() : o.message;
-      await addCommand({ ...where, type, title, body, tags: o.tags ? [o.tags] : [], supersedes: o.supersedes, related: o.related, expires: o.expires, private: !!o.private, persona: o.persona }, out, !!o.json);
-    });
+    .action((type: string, title: string, o: AddFlags) => addAction(out, type, title, o));
 
   program
     .command("start")
