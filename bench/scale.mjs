@@ -100,8 +100,21 @@ function rawGit({ box, a, otherSaves }) {
  * The five rows for both layouts at one size; `make(layout)` builds a sandbox. Per row, a node start, the
  * floor's git and the command in each layout are timed in turn (see `medians`).
  */
+/**
+ * The least a node program can do for a sync with nothing to push: start, then run the fetch and the merge
+ * through `child_process` (an async spawn, as memory runs git), and end. Its node pays for the process
+ * modules and the spawns, which the floor's node start does not.
+ */
+const LEAST_SYNC = `const { spawn } = require("node:child_process");
+const run = (args) => new Promise((done, fail) => spawn("git", args, { stdio: ["ignore", "pipe", "pipe"] }).on("close", (code) => (code ? fail(new Error(args.join(" "))) : done())));
+run(["fetch", "-q", "origin"]).then(() => run(["merge", "-q", "--ff-only", "origin/main"]));`;
+
 function table(title, size, make) {
   const s = Object.fromEntries(LAYOUTS.map((layout) => [layout, make(layout)]));
+  const least = join(s.current.box.root, "least-sync.cjs");
+  writeFileSync(least, LEAST_SYNC);
+  let leastMs = null;
+  const quiet = [];
   // A user's commands come seconds or more after the last write: files written in the last 2 s are always
   // read again (ADR-021), which a row timed right after the sandbox was made would show instead.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
@@ -110,8 +123,16 @@ function table(title, size, make) {
   for (const c of COMMANDS) {
     const node = { fn: () => s.current.box.run(s.current.a, process.execPath, ["-e", ""]) };
     const mem = LAYOUTS.map((layout) => ({ before: () => c.before?.(s[layout]), fn: () => s[layout].box.memory(s[layout].a, ...c.args) }));
-    const [nodeMs, gitMs, ...memMs] = medians([node, raw[c.floor], ...mem], RUNS);
+    // (The quiet rows are also timed against the least node program that syncs: see LEAST_SYNC.)
+    const extra = c.floor === "sync" ? [{ fn: () => s.current.box.run(s.current.a, process.execPath, [least]) }] : [];
+    const [nodeMs, gitMs, ...rest] = medians([node, raw[c.floor], ...extra, ...mem], RUNS);
+    const rowLeast = extra.length ? rest.shift() : null;
+    const memMs = rest;
     const floor = nodeMs + gitMs;
+    if (rowLeast !== null) {
+      leastMs = rowLeast;
+      quiet.push(...LAYOUTS.map((layout, i) => `${c.label} (${layout}) ${(memMs[i] / rowLeast).toFixed(2)}x`));
+    }
     LAYOUTS.forEach((layout, i) => rows.push([num(size), layout, c.label, fmt(memMs[i]), fmt(floor), fmt(gitMs), `${(memMs[i] / floor).toFixed(2)}x`]));
   }
   for (const layout of LAYOUTS) {
@@ -120,15 +141,17 @@ function table(title, size, make) {
     if (box.git(a, "rev-parse", branch) !== box.git(origin, "rev-parse", branch)) throw new Error(`${layout}: clone a did not end in sync with origin`);
     rmSync(box.root, { recursive: true, force: true });
   }
-  return { title, rows };
+  const note = leastMs === null ? "" : `the least node program that fetches and merges (async spawns): ${fmt(leastMs)}; against it: ${quiet.join(", ")}`;
+  return { title, rows, note };
 }
 
-function print({ title, rows }) {
+function print({ title, rows, note }) {
   const head = ["entries", "layout", "command", "memory", "floor", "its git", "ratio"];
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   console.log(title);
   for (const r of all) console.log(`  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("   ")}`);
+  if (note) console.log(`  ${note}`);
   console.log("");
 }
 

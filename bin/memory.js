@@ -14,6 +14,12 @@ globalThis.__memoryImport = (specifier) => import(specifier);
 
 /** Caches to write once the command is done: compiling a bundle costs ~60 KB a millisecond, reading V8's cache far less. */
 const pending = [];
+/**
+ * A cache holds the functions that had run when it was made, and a function it lacks is compiled in every
+ * run. So the first runs after a build each make it again, from what they found plus what they ran, and keep
+ * it when it grew: a cache first made by a `status` then learns `start` and `save`. `<cache>.runs` counts them.
+ */
+const GROWING_RUNS = 16;
 
 /**
  * Runs a CommonJS bundle as `require` would, through V8's code cache kept beside it
@@ -41,19 +47,34 @@ function requireBundle(rel) {
   const module = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   module.loaded = true;
-  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) pending.push({ script, file, cacheFile });
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  let runs = GROWING_RUNS;
+  try {
+    if (used) runs = Number(readFileSync(`${cacheFile}.runs`, "utf8")) || 0;
+  } catch {
+    runs = 0;
+  }
+  if (cacheFile && (!used || runs < GROWING_RUNS)) pending.push({ script, file, cacheFile, had: used ? cachedData.length : 0, runs: used ? runs : 0 });
   return module.exports;
 }
 
 function writeCaches() {
-  for (const { script, file, cacheFile } of pending.splice(0)) {
+  for (const { script, file, cacheFile, had, runs } of pending.splice(0)) {
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cacheFile);
+      const data = script.createCachedData();
+      // (Kept when it grew by more than a function or two: the same command again makes it anew much the same.)
+      if (data.length > had + Math.max(1024, had / 50)) {
+        writeFileSync(tmp, data);
+        renameSync(tmp, cacheFile);
+      }
+      writeFileSync(tmp, String(runs + 1));
+      renameSync(tmp, `${cacheFile}.runs`);
+      if (had > 0) continue;
       const name = basename(file);
       for (const other of readdirSync(dirname(file))) {
-        if (other.startsWith(`${name}.`) && other.endsWith(".cache") && join(dirname(file), other) !== cacheFile) unlinkSync(join(dirname(file), other));
+        const path = join(dirname(file), other);
+        if (other.startsWith(`${name}.`) && (other.endsWith(".cache") || other.endsWith(".cache.runs")) && path !== cacheFile && path !== `${cacheFile}.runs`) unlinkSync(path);
       }
     } catch {
       try {

@@ -292,7 +292,7 @@ describe("add on the fast path", () => {
       }),
       { numRuns: 500 },
     );
-    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeGreaterThan(50);
   });
 });
 
@@ -326,6 +326,35 @@ describe("the hot bundles' code cache", () => {
     expect(status().persona).toBe("dev");
     expect(caches()).toHaveLength(1);
     expect(caches()[0]).not.toBe(basename(cache));
+    expect(readdirSync(join(pkg, "dist", "bundle")).filter((f) => f.endsWith(".runs"))).toEqual([`${caches()[0]}.runs`]);
+  });
+
+  it("made by one command, grows with what the next commands run, in the first runs after a build", async () => {
+    const { sb, repo } = await initialized();
+    const pkg = join(sb.dir, "pkg");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
+    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+    copyFileSync(join(ROOT, "dist", "bundle", "fast.cjs"), join(pkg, "dist", "bundle", "fast.cjs"));
+    const run = (args: string[], input = "") => {
+      const res = spawnSync(process.execPath, [join(pkg, "bin", "memory.js"), ...args], { cwd: repo, env: sb.env(), encoding: "utf8", input });
+      expect(res.status, res.stderr).toBe(0);
+    };
+    const cache = () => {
+      const name = readdirSync(join(pkg, "dist", "bundle")).find((f) => f.endsWith(".cache"))!;
+      return { size: statSync(join(pkg, "dist", "bundle", name)).size, runs: readFileSync(join(pkg, "dist", "bundle", `${name}.runs`), "utf8") };
+    };
+    run(["context", "--hook"], "{}");
+    const first = cache();
+    expect(first.runs).toBe("1");
+    // A save runs code the briefing did not: the cache made again holds both, and is kept.
+    run(["save", "--no-push"]);
+    const second = cache();
+    expect(second.size).toBeGreaterThan(first.size);
+    expect(second.runs).toBe("2");
+    // The same command again adds next to nothing: the cache stays as it is.
+    run(["save", "--no-push"]);
+    expect(cache()).toEqual({ size: second.size, runs: "3" });
   });
 });
 
