@@ -5,6 +5,7 @@ import { bufferConfig, bufferLabel, bufferNames } from "../core/config.js";
 import { diffItems, type Item } from "../core/query.js";
 import type { BufferStatus } from "../core/thresholds.js";
 import { headCommit } from "../git/repo.js";
+import { ObjectSession } from "../git/run.js";
 import { commitExists } from "../git/history.js";
 import { replacedContext, type ContextChange } from "../bank/context-history.js";
 import { loadBufferStatus } from "../bank/files.js";
@@ -70,10 +71,13 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
     const docsBefore = ws.line.bank ? (docsRef ? await revParse(ws, docsRef.ref) : "") || (await headCommit(ws)) : "";
     // The fetch runs while the bank is checked (and committed, when it holds changes): the sync below takes it.
     const early = await fetchEarly(ws, ws.line, { alsoFetch, retryNow: options.retryNow, command: "start" });
+    // What the merge and the digest read from the object store goes through one process, started when needed.
+    const objects = new ObjectSession(ws.root);
     try {
-      return await startLocked(session, options, { docsRef, alsoFetch, docsBefore, early });
+      return await startLocked(session, options, { docsRef, alsoFetch, docsBefore, early, objects });
     } finally {
       early?.cancel();
+      objects.close();
     }
   });
 }
@@ -81,10 +85,10 @@ export async function start(options: StartOptions = {}): Promise<StartResult> {
 async function startLocked(
   session: Session,
   options: StartOptions,
-  fetch: { docsRef: Awaited<ReturnType<typeof defaultDocsRef>>; alsoFetch: string[] | undefined; docsBefore: string; early: EarlyFetch | null },
+  fetch: { docsRef: Awaited<ReturnType<typeof defaultDocsRef>>; alsoFetch: string[] | undefined; docsBefore: string; early: EarlyFetch | null; objects: ObjectSession },
 ): Promise<StartResult> {
   const { ws, persona, files } = session;
-  const { docsRef, alsoFetch, docsBefore, early } = fetch;
+  const { docsRef, alsoFetch, docsBefore, early, objects } = fetch;
   const status = await checkBank(session);
   // Uncommitted bank changes go into a commit first, with the start line: dirty bank files would block
   // the merge of incoming ones, and the tree is left clean. With nothing of its own to publish, start
@@ -102,7 +106,7 @@ async function startLocked(
   // (Where this clone last looked is most often where the bank is now: that commit needs no look-up.)
   const seenValid = seen !== null && (seen.commit === before || (await commitExists(ws.root, seen.commit)));
 
-  const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow, early });
+  const sync = await syncWithRemote(ws, ws.line, { persona, push: true, progress: options.progress, command: "start", onlyIfAhead: !commit, alsoFetch, retryNow: options.retryNow, early, objects });
 
   // A harvest of ours whose docs never reached the remote is finished first (the bank on its own branch).
   await finishPendingDocs(session, options.progress);
@@ -130,7 +134,7 @@ async function startLocked(
   const { then, now: now_ } = unchanged
     ? { then: [], now: [] }
     : since
-      ? await readDigest(ws, since, docsSince, head, docsTip)
+      ? await readDigest(ws, since, docsSince, head, docsTip, objects)
       : { then: [], now: await readItemsWithDefaultDocs(ws, docsTip) };
   const changes = diffItems(then, now_);
   const newEntries = changes.added.filter((e) => e.author !== persona).map((e) => toNewEntry(ws, e));

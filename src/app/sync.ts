@@ -14,7 +14,7 @@ import { bankUpstream, type BankLine } from "../bank/line.js";
 import { checkAttr, droppedTip, headCommit, headIsAt, holdsDropped, isAncestor, remoteCounts, revParse } from "../git/repo.js";
 import { driverName } from "../git/drivers.js";
 import { mergeRef } from "../git/merge.js";
-import { networkTimeoutMs } from "../git/run.js";
+import { networkTimeoutMs, type ObjectSession } from "../git/run.js";
 import { mergedFiles, type MergedFile, type Workspace, signsCommits } from "../bank/workspace.js";
 import { undoStaleHarvests } from "./harvest-undo.js";
 import { ensureBankAttributes } from "./setup.js";
@@ -76,6 +76,8 @@ export interface SyncOptions {
   made?: { commit: string; on: string | null };
   /** The first fetch, started before the caller's own checks (`fetchEarly`): taken as this sync's first. */
   early?: EarlyFetch | null;
+  /** The caller's object store session: the merge reads incoming trees through it. */
+  objects?: ObjectSession;
 }
 
 /** A fetch started early, with what was read before it that the sync needs. */
@@ -223,7 +225,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
     if (fetched.kind === "ok" && writers) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, tips);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
-    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips, headWas);
+    if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips, headWas, options.objects);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that
     // came with the merge (the archive, another clone's notes) gets its line now, not at the next commit.
     if (line.bank && report.merged !== "none") await ensureBankAttributes(ws);
@@ -324,10 +326,10 @@ async function refuseHistoryTheRemoteDropped(ws: Workspace, up: Upstream, line: 
   }
 }
 
-async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[], headWas = ""): Promise<void> {
+async function mergeRemote(ws: Workspace, up: Upstream, line: BankLine, persona: string, report: SyncReport, tips: readonly WriterTip[], headWas = "", objects?: ObjectSession): Promise<void> {
   const remote = `${up.remote}/${up.branch}`;
   const message = `memory: merge ${remote} (${persona})`;
-  const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws), ...(line.bank ? { mergePath: await pathMerger(ws) } : {}) };
+  const options = { sign: signsCommits(ws), beforeMerge: () => refuseForeignMergeAttributes(ws), ...(line.bank ? { mergePath: await pathMerger(ws) } : {}), ...(objects ? { objects } : {}) };
   let merged;
   // (The bank branch where the remote's was before the fetch, and still, with no writer ref to take in: a
   // fast-forward, with no look at the ancestry.)

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { bufferConfig, defaultType, type HarvestKind } from "../core/config.js";
 import { archiveItems, bufferItems, diffItems, docItem, filterItems, findItem, type Item, type ItemChanges, type ItemFilter } from "../core/query.js";
 import { changedBetween, readBlobs, revParse } from "../git/repo.js";
+import type { ObjectSession } from "../git/run.js";
 import { defaultBranch } from "../git/remote.js";
 import { listTree, openDiff, type CommitDiff } from "../git/blobs.js";
 import { countsAfter, digestItems, type FileVersions } from "../core/digest.js";
@@ -141,7 +142,7 @@ export async function readItems(ws: Workspace, at: Moment = "worktree", options:
  * and tasks listed, they give what the two full readings give; when that cannot be told, they are those readings.
  * `head`: the bank's tip, which the work tree holds.
  */
-export async function readDigest(ws: Workspace, since: string, docsSince: string | undefined, head: string, docsTip: string): Promise<{ then: Item[]; now: Item[] }> {
+export async function readDigest(ws: Workspace, since: string, docsSince: string | undefined, head: string, docsTip: string, objects?: ObjectSession): Promise<{ then: Item[]; now: Item[] }> {
   const r = readingOf(ws, { archive: true });
   const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
   // The docs' listing then (a process, unless kept) is asked while what changed is.
@@ -149,7 +150,7 @@ export async function readDigest(ws: Workspace, since: string, docsSince: string
   const listing = r.references.length || r.folders.length ? docsListing(ws, r, docsAt) : undefined;
   listing?.catch(() => undefined); // (told where it is awaited)
   // What changed and its earlier texts, from one git process.
-  const diff = head && head !== since ? await openDiff(ws.root, since, head, own) : null;
+  const diff = head && head !== since ? await openDiff(ws.root, since, head, own, objects) : null;
   try {
     return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff, listing);
   } finally {

@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "../infra/quick-fs.js";
 import { dirname, join, relative, sep } from "node:path";
 import { MemoryError } from "../core/errors.js";
-import { git, GitError, gitObjects, gitReason, type GitObject } from "./run.js";
+import { git, GitError, gitObjects, gitReason, type GitObject, type ObjectSession } from "./run.js";
 import { foldFiles, planFold, type FileVersion, type PathMerger } from "../core/fold.js";
 import type { MergeOptions, MergeResult } from "./merge.js";
 import { bankCommitFailed } from "./worktree.js";
@@ -33,8 +33,10 @@ export interface BankRef {
  * Refuses a commit whose tree holds more than the bank (a code branch that happens to be named `memory`, or
  * a `sync.branch` naming a code branch): committing the bank on it would delete the code, and push that.
  */
-export async function refuseForeignBank(b: BankRef, commit: string, name: string): Promise<void> {
-  const listed = (await git(["ls-tree", "--name-only", "-z", commit], { cwd: b.root })).stdout.split("\0").filter(Boolean);
+export async function refuseForeignBank(b: BankRef, commit: string, name: string, objects?: ObjectSession): Promise<void> {
+  // (Through a session the command has open, when it has one: its tree, read and parsed here.)
+  const tree = objects ? await objects.get().then((o) => o.read([`${commit}^{tree}`]), () => null).catch(() => null) : null;
+  const listed = tree?.[0]?.type === "tree" ? parseTree(tree[0].data).map((e) => e.name) : (await git(["ls-tree", "--name-only", "-z", commit], { cwd: b.root })).stdout.split("\0").filter(Boolean);
   refuseForeignNames(b, listed, name);
 }
 
@@ -348,11 +350,11 @@ async function foldHeads(b: BankRef, ours: string, targets: readonly string[], m
   const nameOf = (commit: string) => (targets[resolved.indexOf(commit)] ?? commit).replace(/^refs\/(heads|remotes)\//, "");
   // The commonest case, one incoming head: whether it holds only the bank is asked while the ancestry is.
   const other = heads.length === 2 ? heads[1]! : null;
-  const otherChecked = other ? refuseForeignBank(b, other, nameOf(other)).then(() => null, (err: unknown) => err) : null;
+  const otherChecked = other ? refuseForeignBank(b, other, nameOf(other), options.objects).then(() => null, (err: unknown) => err) : null;
   // One head holds all the others: nothing to merge, or a fast-forward to it.
   const takeAll = async (top: string): Promise<Advance> => {
     if (top === ours) return { kind: "moved", to: ours, fastForward: true };
-    const refused = top === other ? await otherChecked : await refuseForeignBank(b, top, nameOf(top)).then(() => null, (err: unknown) => err);
+    const refused = top === other ? await otherChecked : await refuseForeignBank(b, top, nameOf(top), options.objects).then(() => null, (err: unknown) => err);
     if (refused) throw refused;
     return (await writeStep(b, ours, top)) ?? { kind: "moved", to: top, fastForward: true };
   };

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from "../infra/quick-fs.js";
 import { join } from "node:path";
-import { git, gitObjects, type GitObjects } from "./run.js";
+import { git, gitObjects, type GitObjects, type ObjectSession } from "./run.js";
 import { readBlobs } from "./repo.js";
 
 /**
@@ -116,10 +116,10 @@ export interface CommitDiff {
  * from the same `cat-file --batch-command`: one process where `diff-tree` and a `cat-file` are two. Null when
  * git cannot (older than 2.36): the caller asks those two.
  */
-export async function openDiff(root: string, a: string, b: string, paths: readonly string[]): Promise<CommitDiff | null> {
+export async function openDiff(root: string, a: string, b: string, paths: readonly string[], session?: ObjectSession): Promise<CommitDiff | null> {
   let objects: GitObjects | null = null;
   try {
-    objects = await gitObjects(root, { command: true });
+    objects = session ? await session.get() : await gitObjects(root, { command: true });
     const ids = await objects.info(paths.flatMap((p) => [`${a}:${p}`, `${b}:${p}`]));
     const changed = paths.filter((_, i) => ids[2 * i]?.oid !== ids[2 * i + 1]?.oid);
     const open = objects;
@@ -132,10 +132,11 @@ export async function openDiff(root: string, a: string, b: string, paths: readon
         const got = await open.read(names);
         return new Map(names.map((n, i) => [n, got[i]?.type === "blob" ? got[i]!.data.toString("utf8") : null]));
       },
-      close: () => open.close(),
+      // (A session the command keeps open is its to end.)
+      close: () => (session ? undefined : open.close()),
     };
   } catch {
-    objects?.close();
+    if (!session) objects?.close();
     return null;
   }
 }

@@ -3,7 +3,7 @@ import type { PathMerger } from "../core/fold.js";
 import { join } from "node:path";
 import { MemoryError } from "../core/errors.js";
 import { exists } from "../infra/fs.js";
-import { git, GitError, gitReason } from "./run.js";
+import { git, GitError, gitReason, type ObjectSession } from "./run.js";
 import { unmergedPaths } from "./repo.js";
 
 export type MergeResult =
@@ -35,6 +35,8 @@ export interface MergeOptions {
    * the ref was before a fetch moved it on. A fast-forward, with no count or merge base asked.
    */
   behind?: boolean;
+  /** The object store session the command keeps open (the bank on its own branch reads incoming trees through it). */
+  objects?: ObjectSession;
 }
 
 export async function mergeRef(root: string, gitDir: string, ref: string, message: string, options: MergeOptions = {}): Promise<MergeResult> {

@@ -219,3 +219,22 @@ export async function gitObjects(cwd: string, options: { command?: boolean } = {
     },
   };
 }
+
+/**
+ * One `cat-file --batch-command` for the steps of one command that read the object store (the merge's look
+ * at an incoming tree, the digest's texts), started at the first use and ended by `close()`: one process
+ * where each step would start its own. Null from `get()` when git cannot run it (older than 2.36): each
+ * step then asks git its own way.
+ */
+export class ObjectSession {
+  private open: Promise<GitObjects> | null = null;
+  constructor(private readonly cwd: string) {}
+
+  get(): Promise<GitObjects> {
+    return (this.open ??= gitObjects(this.cwd, { command: true }));
+  }
+
+  close(): void {
+    this.open?.then((o) => o.close(), () => undefined);
+  }
+}
