@@ -9,6 +9,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Sandbox } from "./helpers.js";
 import { listTree, openDiff, readFilesAt, writeBlobs } from "../src/git/blobs.js";
+import { commitsTouchingLine } from "../src/git/history.js";
+import { gitObjects } from "../src/git/run.js";
 
 /** git's own id for these bytes, taken as they are. */
 function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
@@ -162,6 +164,43 @@ describe("openDiff", () => {
       expect([...texts.values()]).toEqual(["before\n", "after\r\nno final newline", null, null]);
     } finally {
       diff.close();
+    }
+  });
+});
+
+describe("commitsTouchingLine", () => {
+  it("lists the commits that changed a file as git log does, along a line of single commits, and leaves merges to git", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const commit = (edit: () => void, message: string) => {
+      edit();
+      sb.git(repo, "add", "-A");
+      sb.git(repo, "commit", "-qm", message, "--allow-empty");
+      return sb.git(repo, "rev-parse", "HEAD").trim();
+    };
+    const since = commit(() => sb.write(repo, "other.md", "0\n"), "start");
+    commit(() => sb.write(repo, "ctx.md", "one\n"), "adds it");
+    commit(() => sb.write(repo, "other.md", "1\n"), "leaves it");
+    commit(() => sb.write(repo, "ctx.md", "two\n"), "changes it");
+    commit(() => rmSync(join(repo, "ctx.md")), "removes it");
+    commit(() => sb.write(repo, "ctx.md", "two\n"), "brings it back");
+    commit(() => undefined, "empty");
+    const objects = await gitObjects(repo, { command: true });
+    try {
+      const log = (range: string) => sb.git(repo, "log", "--full-history", "--format=%H", range, "--", "ctx.md").split("\n").filter(Boolean);
+      expect(await commitsTouchingLine(objects, since, "HEAD", "ctx.md")).toEqual(log(`${since}..HEAD`));
+      expect(await commitsTouchingLine(objects, since, "HEAD", "ctx.md")).toHaveLength(4);
+      expect(await commitsTouchingLine(objects, since, "HEAD", "never.md")).toEqual([]);
+      // More commits than asked for, a range that does not end at `since`, a merge: git answers instead.
+      expect(await commitsTouchingLine(objects, since, "HEAD", "ctx.md", 3)).toBeNull();
+      expect(await commitsTouchingLine(objects, "0".repeat(40), "HEAD", "ctx.md")).toBeNull();
+      sb.git(repo, "checkout", "-q", "-b", "side", since);
+      commit(() => sb.write(repo, "side.md", "s\n"), "side");
+      sb.git(repo, "checkout", "-q", "-");
+      sb.git(repo, "merge", "-q", "--no-edit", "side");
+      expect(await commitsTouchingLine(objects, since, "HEAD", "ctx.md")).toBeNull();
+    } finally {
+      objects.close();
     }
   });
 });

@@ -132,6 +132,31 @@ describe("activeContext: the latest stamp wins", () => {
     expect(sb.read(dev, CONTEXT)).toBe(sb.read(qa, CONTEXT));
   });
 
+  it("start says where the replaced text is when the newer copy came in a line of commits (a fast-forward)", async () => {
+    const { sb, clones } = await team("dev", "qa");
+    const { dev, qa } = clones as { dev: string; qa: string };
+    edit(sb, qa, "qa works on search");
+    ok(await sb.memory(qa, ["save"], { env: { MEMORY_NOW: "2026-11-22T10:00:00Z" } }));
+    ok(await sb.memory(qa, ["start"]));
+    ok(await sb.memory(dev, ["start"]));
+    edit(sb, dev, "dev works on checkout");
+    ok(await sb.memory(dev, ["save"], { env: { MEMORY_NOW: "2026-11-22T11:00:00Z" } }));
+    // Two more saves of dev's that leave the context alone: the line has three commits.
+    for (const title of ["One", "Two"]) {
+      ok(await sb.memory(dev, ["add", "pattern", title, "-m", "x"]));
+      ok(await sb.memory(dev, ["save"], { env: { MEMORY_NOW: "2026-11-22T11:05:00Z" } }));
+    }
+    expect(sb.git(qa, "rev-list", "--merges", "--count", "HEAD..origin/main").trim()).toBe("0");
+    const replaced = JSON.parse(ok(await sb.memory(qa, ["start", "--json"])).stdout).contextReplaced;
+    expect(replaced).toMatchObject({ by: "dev", updated: "2026-11-22T11:00:00Z" });
+    const [, ref, path] = /^git show (\S+):(\S+)$/.exec(replaced.previous)!;
+    expect(sb.git(qa, "show", `${ref}:${path}`)).toContain("qa works on search");
+    // Nothing of qa's replaced since: the next start says nothing of it.
+    ok(await sb.memory(dev, ["add", "pattern", "Three", "-m", "x"]));
+    ok(await sb.memory(dev, ["save"]));
+    expect(JSON.parse(ok(await sb.memory(qa, ["start", "--json"])).stdout).contextReplaced).toBeNull();
+  });
+
   it("under a plain git pull --rebase, with the later stamp on either side", async () => {
     for (const [devTime, qaTime, winner] of [
       ["2026-11-22T09:00:00Z", "2026-11-22T12:00:00Z", "qa"],

@@ -128,7 +128,7 @@ async function startLocked(
   const unchanged = since !== "" && since === head && (docsSince === undefined || docsSince === code);
   // Whether a section of the context this persona wrote was replaced: its log runs while the digest is read.
   const context = files.find((f) => f.key === "context")!;
-  const replaced = since && !unchanged ? replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref) : null;
+  const replaced = since && !unchanged ? replacedContext(ws.root, context.rel, context.abs, since, persona, ws.line.ref, objects) : null;
   replaced?.catch(() => undefined); // (told below, once awaited)
   // (Read in proportion to what changed: the entries the two versions of a buffer share are left unread.)
   const { then, now: now_ } = unchanged

@@ -1,7 +1,8 @@
 /** Where this persona's text of activeContext went, when a newer copy from another clone replaced it. */
 import { parseContext, sectionBody, withoutStamp, type ContextDoc } from "../core/context.js";
 import { readBlobs } from "../git/repo.js";
-import { commitsTouching } from "../git/history.js";
+import { commitsTouching, commitsTouchingLine } from "../git/history.js";
+import type { ObjectSession } from "../git/run.js";
 import { readTextIfExists } from "../infra/fs.js";
 
 export interface SectionChange {
@@ -46,9 +47,11 @@ function parts(text: string | null): Map<string, Part> {
  * that, the copy at `since`, if it was this persona's section (or, for a file without sections, the file)
  * and differs now. Each found part is reported with the command that prints the text this clone had.
  */
-export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string, head = "HEAD"): Promise<ContextChange | null> {
+export async function replacedContext(root: string, rel: string, abs: string, since: string, persona: string, head = "HEAD", objects?: ObjectSession): Promise<ContextChange | null> {
   const current = parts(await readTextIfExists(abs));
-  const commits = await commitsTouching(root, `${since}..${head}`, rel);
+  // (Through the command's object store session, when the range is a line of single commits: no log.)
+  const walked = objects ? await objects.get().then((o) => commitsTouchingLine(o, since, head, rel)).catch(() => null) : null;
+  const commits = walked ?? (await commitsTouching(root, `${since}..${head}`, rel));
   // No commit since touched it: it is as this clone last saw it, so nothing of it was replaced. (Asked right
   // after a sync, with the bank committed first: the work tree holds the branch's copy.)
   if (commits.length === 0) return null;

@@ -1,5 +1,5 @@
 /** Questions about history: which commits are where, what changed on the other side. */
-import { git } from "./run.js";
+import { git, type GitObjects } from "./run.js";
 import { isoSeconds } from "../core/clock.js";
 
 export interface CommitInfo {
@@ -37,6 +37,30 @@ export async function commitExists(cwd: string, sha: string): Promise<boolean> {
 export async function commitsTouching(cwd: string, range: string, path: string, max = 50): Promise<string[]> {
   const res = await git(["log", "--full-history", "--format=%H", "-n", String(max), range, "--", path], { cwd });
   return res.stdout.split("\n").filter(Boolean);
+}
+
+/**
+ * `commitsTouching(since..head)` read through an object store session, when the range is a line of commits of
+ * one parent each (the commonest: other clones' saves, fast-forwarded): the commits whose blob at `path`
+ * differs from their parent's, newest first, as `git log --full-history -- path` lists them there. Null when
+ * the walk meets a merge, a root or a commit it cannot read, or more than `max` commits: git is asked then.
+ */
+export async function commitsTouchingLine(objects: GitObjects, since: string, head: string, path: string, max = 50): Promise<string[] | null> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(since)) return null;
+  const [tip] = await objects.info([`${head}^{commit}`]);
+  if (!tip) return null;
+  const out: string[] = [];
+  for (let at = tip.oid, steps = 0; at !== since; steps++) {
+    if (steps >= max) return null;
+    const [commit] = await objects.read([at]);
+    if (commit?.type !== "commit") return null;
+    const parents = commit.data.toString("latin1").split("\n\n", 1)[0]!.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice(7));
+    if (parents.length !== 1) return null;
+    const [here, before] = await objects.info([`${at}:${path}`, `${parents[0]}:${path}`]);
+    if (here?.oid !== before?.oid) out.push(at);
+    at = parents[0]!;
+  }
+  return out;
 }
 
 /**
