@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Sandbox } from "./helpers.js";
 import { listTree, openDiff, readFilesAt, writeBlobs } from "../src/git/blobs.js";
 import { commitsTouchingLine } from "../src/git/history.js";
-import { gitObjects } from "../src/git/run.js";
+import { gitObjects, ObjectSession } from "../src/git/run.js";
 
 /** git's own id for these bytes, taken as they are. */
 function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
@@ -133,6 +133,37 @@ describe("a commit's listing, kept", () => {
     // A damaged file of kept listings is asked of git again.
     writeFileSync(keep, "{ not json");
     expect(await listTree(repo, first, ["Docs"], keep)).toEqual(listed);
+  });
+
+  it("through an object store session, is kept by the folders' ids: a commit that left them as they were finds it", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    const commit = (path: string, text: string) => {
+      sb.write(repo, path, text);
+      sb.git(repo, "add", "-A");
+      sb.git(repo, "commit", "-q", "-m", path);
+      return sb.git(repo, "rev-parse", "HEAD").trim();
+    };
+    commit("Docs/a.md", "a\n");
+    const first = commit("notes.md", "1\n");
+    const second = commit("notes.md", "2\n"); // the docs as they were
+    const third = commit("Docs/b.md", "b\n");
+    const keep = join(sb.dir, "trees.json");
+    const objects = new ObjectSession(repo);
+    try {
+      const listed = await listTree(repo, first, ["Docs", "Docs/Patterns.md"], keep, objects);
+      expect([...listed!.keys()]).toEqual(["Docs/a.md"]);
+      // Kept by the ids, not the commit: a planted listing under that key is what the second commit gets.
+      const kept = JSON.parse(readFileSync(keep, "utf8")) as Record<string, unknown>;
+      const key = Object.keys(kept).find((k) => k.startsWith("ids "))!;
+      writeFileSync(keep, JSON.stringify({ [key]: [["Docs/planted.md", { type: "blob", id: "0".repeat(40) }]] }));
+      expect([...(await listTree(repo, second, ["Docs", "Docs/Patterns.md"], keep, objects))!.keys()]).toEqual(["Docs/planted.md"]);
+      // Docs that changed, and a commit the store lacks, are asked of git.
+      expect([...(await listTree(repo, third, ["Docs", "Docs/Patterns.md"], keep, objects))!.keys()].sort()).toEqual(["Docs/a.md", "Docs/b.md"]);
+      expect(await listTree(repo, "1".repeat(40), ["Docs"], keep, objects)).toBeNull();
+    } finally {
+      objects.close();
+    }
   });
 });
 

@@ -101,10 +101,10 @@ async function textsAt(ws: Workspace, r: Reading, commit: string, own: readonly 
 type Listing = ReturnType<typeof listTree>;
 
 /** The docs' files at a commit, as `textsAt` reads them (kept by commit id in `trees.json`). */
-function docsListing(ws: Workspace, r: Reading, at: string): Listing {
+function docsListing(ws: Workspace, r: Reading, at: string, objects?: ObjectSession): Listing {
   // A file at the top is named itself (its folder, the root, would list the whole tree).
   const specs = [...new Set([...r.references.map((p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : p)), ...r.folders.map((f) => f.dir)])];
-  return listTree(ws.root, at, specs, join(ws.gitDir, "memory", "trees.json"));
+  return listTree(ws.root, at, specs, join(ws.gitDir, "memory", "trees.json"), objects);
 }
 
 /** The items of the texts read: bank entries in buffer order, then the archive's, then docs by target and name. */
@@ -147,18 +147,18 @@ export async function readDigest(ws: Workspace, since: string, docsSince: string
   const own = [...r.buffers.map((f) => f.rel), ...(r.archive ? [r.archive] : [])];
   // The docs' listing then (a process, unless kept) is asked while what changed is.
   const docsAt = docsSince ?? since;
-  const listing = r.references.length || r.folders.length ? docsListing(ws, r, docsAt) : undefined;
+  const listing = r.references.length || r.folders.length ? docsListing(ws, r, docsAt, objects) : undefined;
   listing?.catch(() => undefined); // (told where it is awaited)
   // What changed and its earlier texts, from one git process.
   const diff = head && head !== since ? await openDiff(ws.root, since, head, own, objects) : null;
   try {
-    return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff, listing);
+    return await digestOf(ws, r, own, since, docsSince, head, docsTip, diff, listing, objects);
   } finally {
     diff?.close();
   }
 }
 
-async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since: string, docsSince: string | undefined, head: string, docsTip: string, diff: CommitDiff | null, listing?: Listing): Promise<{ then: Item[]; now: Item[] }> {
+async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since: string, docsSince: string | undefined, head: string, docsTip: string, diff: CommitDiff | null, listing?: Listing, objects?: ObjectSession): Promise<{ then: Item[]; now: Item[] }> {
   const changed = head ? (head === since ? [] : (diff?.changed ?? (await changedBetween(ws.root, since, head, own)))) : [...own];
   const docsAt = docsSince ?? since;
   const [here, thenTexts] = await Promise.all([worktreeTexts(ws, r), textsAt(ws, r, since, changed, docsAt, diff?.read, listing)]);
@@ -166,7 +166,7 @@ async function digestOf(ws: Workspace, r: Reading, own: readonly string[], since
   const docsOnly: Reading = { ...r, buffers: [], archive: null };
   const docsThen = itemsOf(ws, docsOnly, thenTexts);
   // The docs on the default branch: those read for `then` when it is the same commit.
-  const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip, diff?.read));
+  const there = !docsTip ? null : docsTip === docsAt ? docsThen : itemsOf(ws, docsOnly, await textsAt(ws, docsOnly, docsTip, [], docsTip, diff?.read, docsListing(ws, docsOnly, docsTip, objects)));
   // Earlier texts found sound by an earlier command (the checks before the sync took their files' kept counts).
   const before = new Map<string, BufferCounts>();
   for (const p of changed) {

@@ -39,10 +39,12 @@ export async function writeBlobs(root: string, gitDir: string, contents: readonl
 /**
  * Every file under `specs` (folders, listed to the bottom, or files) in `commit`, by path: its type and object
  * id; null when there is no such commit. A commit named by its id never changes, so with `keep` (a file in the
- * git dir) the last few listings are kept there and not asked of git again.
+ * git dir) the last few listings are kept there and not asked of git again. With an object store session
+ * they are kept by what the specs are at the commit (their tree and blob ids, one question to the session):
+ * a commit that left the docs as they were finds its listing too.
  */
-export async function listTree(root: string, commit: string, specs: readonly string[], keep?: string): Promise<Map<string, { type: string; id: string }> | null> {
-  const key = keep && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) ? `${commit} ${JSON.stringify(specs)}` : null;
+export async function listTree(root: string, commit: string, specs: readonly string[], keep?: string, objects?: ObjectSession): Promise<Map<string, { type: string; id: string }> | null> {
+  const key = keep && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) ? await listingKey(commit, specs, objects) : null;
   const kept = key ? await readKeptTrees(keep!) : null;
   const hit = key ? kept?.[key] : undefined;
   if (hit) return new Map(hit);
@@ -56,6 +58,14 @@ export async function listTree(root: string, commit: string, specs: readonly str
       .catch(() => rm(`${keep}.${process.pid}.tmp`, { force: true }));
   }
   return out;
+}
+
+/** What a listing is kept by: the specs' ids at the commit when a session tells them, else the commit. */
+async function listingKey(commit: string, specs: readonly string[], objects?: ObjectSession): Promise<string> {
+  const ids = objects ? await objects.get().then((o) => o.info([`${commit}^{commit}`, ...specs.map((p) => `${commit}:${p}`)])).catch(() => null) : null;
+  // (No session, or a commit the store lacks: kept by the commit, and asked of git, which says so.)
+  if (!ids?.[0]) return `${commit} ${JSON.stringify(specs)}`;
+  return `ids ${JSON.stringify(specs.map((p, i) => [p, ids[i + 1]?.oid ?? null]))}`;
 }
 
 const KEPT_TREES = 8;
