@@ -353,7 +353,8 @@ describe("the bank branch rewritten to purge a secret", () => {
 });
 
 describe("a secret that reached only writer refs", () => {
-  it("is not pushed back by a clone that took it in, once the team deleted those refs; the README's steps mend the clone", async () => {
+  /** qa's secret reaches a writer ref; dev takes it in, and its merge goes to dev's own writer ref. */
+  async function leakedToWriterRefs(): Promise<{ sb: Sandbox; origin: string; dev: string }> {
     const { sb, origin } = world();
     const [dev, qa, ops] = ["dev", "qa", "ops"].map((p) => sb.clone(origin, p)) as [string, string, string];
     ok(await sb.memory(dev, ["init", "--persona", "dev"]));
@@ -368,6 +369,11 @@ describe("a secret that reached only writer refs", () => {
     ok(await sb.memory(dev, ["add", "pattern", "From dev"]));
     onceBeforePush(dev, `git -C "${ops}" push -q origin refs/heads/memory:refs/heads/memory`);
     expect(JSON.parse(ok(await sb.memory(dev, ["save", "--json"])).stdout).sync.writerRef).toBeTruthy();
+    return { sb, origin, dev };
+  }
+
+  it("is not pushed back by a clone that took it in, once the team deleted those refs; the README's steps mend the clone", async () => {
+    const { sb, origin, dev } = await leakedToWriterRefs();
     // The team purges: every writer ref goes (the branch never held the secret).
     for (const r of writerRefs(sb, origin)) sb.git(origin, "update-ref", "-d", r);
     ok(await sb.memory(dev, ["add", "pattern", "Later"]));
@@ -388,5 +394,22 @@ describe("a secret that reached only writer refs", () => {
     ok(await sb.memory(dev, ["save"]));
     expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
     expect(onRemote(sb, origin, "memory").sort()).toEqual(["From ops", "Later"]);
+  });
+
+  it("is seen deleted by a start its checks refuse too: the fetch it began beside them leaves no writer ref gone unseen", async () => {
+    const { sb, origin, dev } = await leakedToWriterRefs();
+    for (const r of writerRefs(sb, origin)) sb.git(origin, "update-ref", "-d", r);
+    const lessons = `${BANK}/lessons-buffer.md`;
+    const good = sb.read(dev, lessons);
+    sb.write(dev, lessons, `${good}\n<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n`);
+    const broken = await sb.memory(dev, ["start"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("git conflict markers");
+    sb.write(dev, lessons, good);
+    ok(await sb.memory(dev, ["add", "pattern", "Later"]));
+    const refused = await sb.memory(dev, ["save"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("a writer ref was deleted on origin without being taken into origin/memory");
+    expect(sb.git(origin, "log", "-p", "--all")).not.toContain("purge-me-4711");
   });
 });

@@ -103,7 +103,13 @@ export async function fetchEarly(ws: Workspace, line: BankLine, options: Pick<Sy
   const writers = line.bank ? { remote: up.remote, branch: line.branch! } : null;
   const { known, headWas, also } = await beforeFetch(ws, up, line, writers, options.alsoFetch);
   const stop = new AbortController();
-  const fetched = fetchUpstream(ws.root, up, networkTimeoutMs(ws.env), also, writers !== null, stop.signal);
+  const fetched = fetchUpstream(ws.root, up, networkTimeoutMs(ws.env), also, writers !== null, stop.signal).then(async (result) => {
+    // Writer refs the fetch pruned are looked at as soon as it ends, whether the sync takes it or a refused
+    // check lets it go: one deleted by hand (a purge) is never missed. (Pruned with the rest in one
+    // transaction: a fetch that is stopped moves no ref.)
+    if (result.kind === "ok" && writers) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, await writerTips(ws, writers.remote, writers.branch));
+    return result;
+  });
   // (A fetch stopped or failed is told when the sync takes it; one nobody takes is let go.)
   fetched.catch(() => undefined);
   return { fetched, known, headWas, cancel: () => stop.abort() };
@@ -223,7 +229,7 @@ async function syncOnce(ws: Workspace, line: BankLine, options: SyncOptions): Pr
     else if (breaker) await closeBreaker(ws.commonDir);
     if (fetched.kind === "rewritten") refuseRewrittenRemote(ws, up, line);
     const tips = fetched.kind === "ok" && writers ? await writerTips(ws, writers.remote, writers.branch) : [];
-    if (fetched.kind === "ok" && writers) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, tips);
+    if (fetched.kind === "ok" && writers && !early) await recordDroppedWriters(ws.root, ws.commonDir, up.trackingRef, known, tips);
     if (fetched.kind === "ok") await refuseHistoryTheRemoteDropped(ws, up, line, tips);
     if (fetched.kind === "ok") await mergeRemote(ws, up, line, options.persona, report, tips, headWas, options.objects);
     // The bank on its own branch keeps its attribute lines in this clone's .git/info/attributes: a file that

@@ -41,7 +41,9 @@ export async function fetchUpstream(root: string, up: Upstream, timeoutMs: numbe
     // would hide the "[rejected] (non-fast-forward)" line that says the remote was rewritten. `also`: more
     // refspecs in the same round trip (forced ones, `+…`, so that they never read as a rewrite). `prune`:
     // a ref that `also` mirrors with a pattern goes when the remote's goes (writer refs taken in).
-    ["fetch", "--no-tags", "--no-recurse-submodules", ...(prune ? ["--prune"] : []), "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
+    // (`--atomic` with `prune`: the refs pruned and updated move together, or none do, so a fetch stopped
+    // half way never leaves a writer ref gone unseen.)
+    ["fetch", "--no-tags", "--no-recurse-submodules", ...(prune ? ["--prune", "--atomic"] : []), "--refmap=", up.remote, `refs/heads/${up.branch}:${up.trackingRef}`, ...also],
     { cwd: root, okCodes: [1, 128], timeoutMs, ...(signal ? { signal } : {}) },
   ).catch((err: unknown) => {
     if (err instanceof MemoryError && !(err instanceof GitError)) return { code: -1, stdout: "", stderr: err.message };
