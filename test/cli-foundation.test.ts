@@ -296,15 +296,20 @@ describe("add on the fast path", () => {
   });
 });
 
+/** A copy of the package's entry and one of its bundles, in `dir`: the cache tests damage caches the other tests use. */
+function packageCopy(dir: string, bundle: string): string {
+  const pkg = join(dir, "pkg");
+  mkdirSync(join(pkg, "bin"), { recursive: true });
+  mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
+  for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+  copyFileSync(join(ROOT, "dist", "bundle", bundle), join(pkg, "dist", "bundle", bundle));
+  return pkg;
+}
+
 describe("the hot bundles' code cache", () => {
   it("is written beside the bundle after a first run, used after, and a damaged one is refused and written anew", async () => {
     const { sb, repo } = await initialized();
-    // A copy of the package's entry and the status bundle: this test damages caches the other tests use.
-    const pkg = join(sb.dir, "pkg");
-    mkdirSync(join(pkg, "bin"), { recursive: true });
-    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
-    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
-    copyFileSync(join(ROOT, "dist", "bundle", "status.cjs"), join(pkg, "dist", "bundle", "status.cjs"));
+    const pkg = packageCopy(sb.dir, "status.cjs");
     const status = () => {
       const res = spawnSync(process.execPath, [join(pkg, "bin", "memory.js"), "status", "--json"], { cwd: repo, env: sb.env(), encoding: "utf8" });
       expect(res.status, res.stderr).toBe(0);
@@ -331,11 +336,7 @@ describe("the hot bundles' code cache", () => {
 
   it("made by one command, grows with what the next commands run, in the first runs after a build", async () => {
     const { sb, repo } = await initialized();
-    const pkg = join(sb.dir, "pkg");
-    mkdirSync(join(pkg, "bin"), { recursive: true });
-    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
-    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
-    copyFileSync(join(ROOT, "dist", "bundle", "fast.cjs"), join(pkg, "dist", "bundle", "fast.cjs"));
+    const pkg = packageCopy(sb.dir, "fast.cjs");
     const run = (args: string[], input = "") => {
       const res = spawnSync(process.execPath, [join(pkg, "bin", "memory.js"), ...args], { cwd: repo, env: sb.env(), encoding: "utf8", input });
       expect(res.status, res.stderr).toBe(0);
@@ -361,12 +362,8 @@ describe("the hot bundles' code cache", () => {
 describe("the hot bundles' code cache, where it cannot be written", () => {
   it("leaves the command as it was: same answer, nothing left behind", async () => {
     const { sb, repo } = await initialized();
-    const pkg = join(sb.dir, "pkg");
-    mkdirSync(join(pkg, "bin"), { recursive: true });
-    mkdirSync(join(pkg, "dist", "bundle"), { recursive: true });
-    for (const f of ["memory.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+    const pkg = packageCopy(sb.dir, "status.cjs");
     const bundle = join(pkg, "dist", "bundle", "status.cjs");
-    copyFileSync(join(ROOT, "dist", "bundle", "status.cjs"), bundle);
     // The cache's place is taken by a folder with something in it: the write's rename fails, as in a folder
     // the user may not write to.
     const st = statSync(bundle);

@@ -69,20 +69,26 @@ describe.each([
   }, 20_000);
 });
 
+/** dev's bank saved; then qa adds one entry (`add` its words) and saves it: dev has not seen it yet. */
+async function qaSaved(layout: "branch" | "current", add: string[]): Promise<{ sb: Sandbox; origin: string; dev: string }> {
+  const sb = new Sandbox({ layout });
+  const origin = sb.origin();
+  const dev = sb.clone(origin, "dev");
+  const qa = sb.clone(origin, "qa");
+  ok(await sb.memory(dev, ["init", "--persona", "dev"]));
+  ok(await sb.memory(dev, ["save"]));
+  ok(await sb.memory(qa, ["init", "--persona", "qa"]));
+  ok(await sb.memory(qa, ["add", ...add]));
+  ok(await sb.memory(qa, ["save"]));
+  return { sb, origin, dev };
+}
+
 describe.each([
   { layout: "branch" as const, branch: "memory", look: "add", merge: ["read-tree", "ls-files"] },
   { layout: "current" as const, branch: "main", look: "status", merge: ["merge", "status"] },
 ])("a start that merged another clone's save, synced on $branch", ({ layout, branch, look, merge }) => {
   it("leaves the bank looked at, so the next command hands nothing to git, and an edit after it is still saved", async () => {
-    const sb = new Sandbox({ layout });
-    const origin = sb.origin();
-    const dev = sb.clone(origin, "dev");
-    const qa = sb.clone(origin, "qa");
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
-    ok(await sb.memory(qa, ["add", "pattern", "Retry with jitter", "-m", "spread the herd"]));
-    ok(await sb.memory(qa, ["save"]));
+    const { sb, origin, dev } = await qaSaved(layout, ["pattern", "Retry with jitter", "-m", "spread the herd"]);
 
     const merged = await traced(sb, dev, ["start"]);
     for (const step of merge) expect(merged.gits).toContain(step);
@@ -108,15 +114,7 @@ describe.each([
 
 describe.each([{ layout: "branch" as const }, { layout: "current" as const }])("a save with nothing of its own ($layout)", ({ layout }) => {
   it("brings in what another clone pushed, with one fetch begun while its files are checked", async () => {
-    const sb = new Sandbox({ layout });
-    const origin = sb.origin();
-    const dev = sb.clone(origin, "dev");
-    const qa = sb.clone(origin, "qa");
-    ok(await sb.memory(dev, ["init", "--persona", "dev"]));
-    ok(await sb.memory(dev, ["save"]));
-    ok(await sb.memory(qa, ["init", "--persona", "qa"]));
-    ok(await sb.memory(qa, ["add", "lesson", "Pin the toolchain", "-m", "builds drift"]));
-    ok(await sb.memory(qa, ["save"]));
+    const { sb, dev } = await qaSaved(layout, ["lesson", "Pin the toolchain", "-m", "builds drift"]);
     const saved = await traced(sb, dev, ["save"]);
     expect(saved.out.commit).toBeNull();
     expect(saved.gits.filter((g) => g === "fetch")).toEqual(["fetch"]);
