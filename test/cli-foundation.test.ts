@@ -380,6 +380,17 @@ describe("the hot bundles' code cache, where it cannot be written", () => {
   });
 });
 
+/** A clone whose patterns buffer holds 700 entries (over 64 KB: a big buffer), written a moment ago. */
+async function bigBuffer(): Promise<{ repo: string; rel: string; path: string; gitDir: string }> {
+  const { sb, repo } = await initialized();
+  const rel = `${BANK}/patterns-buffer.md`;
+  const path = join(repo, rel);
+  const entries = Array.from({ length: 700 }, (_, k) =>
+    `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
+  writeFileSync(path, `${sb.read(repo, rel)}\n${entries.join("\n")}`);
+  return { repo, rel, path, gitDir: join(repo, ".git") };
+}
+
 describe("a buffer checked once", () => {
   it("is not scanned again while its text is the same, and any change to it is checked again", async () => {
     const { sb, repo } = await initialized();
@@ -401,13 +412,7 @@ describe("a buffer checked once", () => {
   });
 
   it("is not even read while its file is the one found sound, and is read again once the file changes in any way", async () => {
-    const { sb, repo } = await initialized();
-    const rel = `${BANK}/patterns-buffer.md`;
-    const path = join(repo, rel);
-    const entries = Array.from({ length: 700 }, (_, k) =>
-      `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
-    writeFileSync(path, `${sb.read(repo, rel)}\n${entries.join("\n")}`);
-    const gitDir = join(repo, ".git");
+    const { rel, path, gitDir } = await bigBuffer();
     // A file changed a moment ago is always read: a same-size edit in the same tick of the file system's
     // clock would keep its times. Once the tick is over (2 s covers the coarsest clock), its identity is kept.
     expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
@@ -425,13 +430,7 @@ describe("a buffer checked once", () => {
   });
 
   it("written a moment ago, is kept by its identity once the file system's clock has moved on, under git's own id for its text", async () => {
-    const { sb, repo } = await initialized();
-    const rel = `${BANK}/patterns-buffer.md`;
-    const path = join(repo, rel);
-    const entries = Array.from({ length: 700 }, (_, k) =>
-      `<!-- entry id=01M8K0000000000000000${String(k).padStart(5, "0")} type=pattern by=dev at=2026-11-22T10:00:00Z -->\n## Pattern ${k}\n\nWhat was found, with enough words to make the buffer big.\n`);
-    writeFileSync(path, `${sb.read(repo, rel)}\n${entries.join("\n")}`);
-    const gitDir = join(repo, ".git");
+    const { repo, rel, path, gitDir } = await bigBuffer();
     await new Promise((r) => setTimeout(r, 30)); // well under the 100 ms a file waits by the clock alone
     expect((await checkedBuffer(gitDir, path, rel))!.text).not.toBeNull();
     expect(await checkedBuffer(gitDir, path, rel)).toEqual({ text: null, counts: { lines: 2100, items: 700, unmarked: 0 } });
