@@ -235,3 +235,27 @@ describe("commitsTouchingLine", () => {
     }
   });
 });
+
+describe("an object store session git cannot keep (a git older than 2.36 has no --batch-command)", () => {
+  it("leaves each reader to ask git its own way, with the same answers", async () => {
+    const sb = new Sandbox();
+    const repo = sb.repo();
+    sb.write(repo, "Docs/a.md", "a\n");
+    sb.git(repo, "add", "-A");
+    sb.git(repo, "commit", "-q", "-m", "one");
+    const one = sb.git(repo, "rev-parse", "HEAD").trim();
+    sb.write(repo, "Docs/a.md", "b\n");
+    sb.git(repo, "commit", "-q", "-am", "two");
+    const two = sb.git(repo, "rev-parse", "HEAD").trim();
+    // A session whose process ends at once: started where git finds no repository.
+    const dead = new ObjectSession(sb.dir);
+    try {
+      expect(await openDiff(repo, one, two, ["Docs/a.md"], dead)).toBeNull();
+      const keep = join(sb.dir, "trees.json");
+      expect([...(await listTree(repo, one, ["Docs"], keep, dead))!.keys()]).toEqual(["Docs/a.md"]);
+      expect(Object.keys(JSON.parse(readFileSync(keep, "utf8")))).toEqual([`${one} ${JSON.stringify(["Docs"])}`]);
+    } finally {
+      dead.close();
+    }
+  });
+});
