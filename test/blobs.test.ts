@@ -18,6 +18,14 @@ function hashOf(sb: Sandbox, repo: string, bytes: Buffer): string {
   return res.stdout.toString().trim();
 }
 
+/** Makes `edit`, records everything in the work tree as one commit (empty if nothing changed), and returns its id. */
+function commitAll(sb: Sandbox, repo: string, message: string, edit: () => void = () => {}): string {
+  edit();
+  sb.git(repo, "add", "-A");
+  sb.git(repo, "commit", "-q", "--allow-empty", "-m", message);
+  return sb.git(repo, "rev-parse", "HEAD").trim();
+}
+
 /** The bytes of each blob, from one `cat-file --batch`. */
 function blobBytes(sb: Sandbox, repo: string, ids: readonly string[]): Buffer[] {
   const out = spawnSync("git", ["cat-file", "--batch"], { cwd: repo, env: sb.env(), input: `${ids.join("\n")}\n` }).stdout;
@@ -138,12 +146,7 @@ describe("a commit's listing, kept", () => {
   it("through an object store session, is kept by the folders' ids: a commit that left them as they were finds it", async () => {
     const sb = new Sandbox();
     const repo = sb.repo();
-    const commit = (path: string, text: string) => {
-      sb.write(repo, path, text);
-      sb.git(repo, "add", "-A");
-      sb.git(repo, "commit", "-q", "-m", path);
-      return sb.git(repo, "rev-parse", "HEAD").trim();
-    };
+    const commit = (path: string, text: string) => commitAll(sb, repo, path, () => sb.write(repo, path, text));
     commit("Docs/a.md", "a\n");
     const first = commit("notes.md", "1\n");
     const second = commit("notes.md", "2\n"); // the docs as they were
@@ -172,17 +175,13 @@ describe("openDiff", () => {
     const sb = new Sandbox();
     const repo = sb.repo();
     const files = { "a/same.md": "same\n", "a/changed.md": "before\n", "a/gone.md": "gone\n", "mode.md": "x\n" };
-    for (const [p, text] of Object.entries(files)) sb.write(repo, p, text);
-    sb.git(repo, "add", "-A");
-    sb.git(repo, "commit", "-qm", "one");
-    const one = sb.git(repo, "rev-parse", "HEAD").trim();
-    sb.write(repo, "a/changed.md", "after\r\nno final newline");
-    sb.write(repo, "a/new.md", "new\n");
-    rmSync(join(repo, "a/gone.md"));
-    sb.git(repo, "update-index", "--chmod=+x", "mode.md");
-    sb.git(repo, "add", "-A");
-    sb.git(repo, "commit", "-qm", "two");
-    const two = sb.git(repo, "rev-parse", "HEAD").trim();
+    const one = commitAll(sb, repo, "one", () => Object.entries(files).forEach(([p, text]) => sb.write(repo, p, text)));
+    const two = commitAll(sb, repo, "two", () => {
+      sb.write(repo, "a/changed.md", "after\r\nno final newline");
+      sb.write(repo, "a/new.md", "new\n");
+      rmSync(join(repo, "a/gone.md"));
+      sb.git(repo, "update-index", "--chmod=+x", "mode.md");
+    });
     const paths = ["a/same.md", "a/changed.md", "a/gone.md", "a/new.md", "mode.md", "never.md"];
     const diff = (await openDiff(repo, one, two, paths))!;
     try {
@@ -203,12 +202,7 @@ describe("commitsTouchingLine", () => {
   it("lists the commits that changed a file as git log does, along a line of single commits, and leaves merges to git", async () => {
     const sb = new Sandbox();
     const repo = sb.repo();
-    const commit = (edit: () => void, message: string) => {
-      edit();
-      sb.git(repo, "add", "-A");
-      sb.git(repo, "commit", "-qm", message, "--allow-empty");
-      return sb.git(repo, "rev-parse", "HEAD").trim();
-    };
+    const commit = (edit: () => void, message: string) => commitAll(sb, repo, message, edit);
     const since = commit(() => sb.write(repo, "other.md", "0\n"), "start");
     commit(() => sb.write(repo, "ctx.md", "one\n"), "adds it");
     commit(() => sb.write(repo, "other.md", "1\n"), "leaves it");
@@ -240,13 +234,8 @@ describe("an object store session git cannot keep (a git older than 2.36 has no 
   it("leaves each reader to ask git its own way, with the same answers", async () => {
     const sb = new Sandbox();
     const repo = sb.repo();
-    sb.write(repo, "Docs/a.md", "a\n");
-    sb.git(repo, "add", "-A");
-    sb.git(repo, "commit", "-q", "-m", "one");
-    const one = sb.git(repo, "rev-parse", "HEAD").trim();
-    sb.write(repo, "Docs/a.md", "b\n");
-    sb.git(repo, "commit", "-q", "-am", "two");
-    const two = sb.git(repo, "rev-parse", "HEAD").trim();
+    const one = commitAll(sb, repo, "one", () => sb.write(repo, "Docs/a.md", "a\n"));
+    const two = commitAll(sb, repo, "two", () => sb.write(repo, "Docs/a.md", "b\n"));
     // A session whose process ends at once: started where git finds no repository.
     const dead = new ObjectSession(sb.dir);
     try {
