@@ -110,8 +110,9 @@ async function textKey(text: string | Buffer): Promise<string> {
  * the earlier text is known by its size and key, and only what came after it is read (`appendedCounts`).
  */
 async function appendedTo(earlier: KeptFile | undefined, text: string): Promise<BufferCounts | null> {
+  // (The earlier text's size in bytes is part of its file's identity.)
   const size = Number(earlier?.id.split(":")[1]);
-  if (!earlier?.key || !Number.isInteger(size) || size <= 0 || text.length <= size / 4) return null;
+  if (!earlier?.key || !Number.isInteger(size) || size <= 0) return null;
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= size || bytes[size - 1] !== 10 || (await textKey(bytes.subarray(0, size))) !== earlier.key) return null;
   // (Cut after a line break: the tail's first character starts there in the text too.)

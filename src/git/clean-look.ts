@@ -6,8 +6,8 @@
  */
 import { join, sep } from "node:path";
 import type { BigIntStats } from "node:fs";
-import { lstat, readdir, readFile, rm, writeFile } from "../infra/quick-fs.js";
-import { coarseTimes, fileIdentity } from "../infra/fs.js";
+import { lstat, readdir, readFile, rm } from "../infra/quick-fs.js";
+import { coarseTimes, fileIdentity, fileSystemNow } from "../infra/fs.js";
 
 export interface LookStamp {
   key: string;
@@ -65,10 +65,7 @@ export async function lookedClean(file: string, stamp: LookStamp | null): Promis
 export async function keepClean(file: string, before: LookStamp | null, after: LookStamp | null): Promise<void> {
   if (!before || !after || before.key !== after.key) return;
   if (after.coarse && after.newestNs / 1_000_000n >= BigInt(Date.now() - 2000)) return;
-  try {
-    await writeFile(file, after.key);
-    if ((await lstat(file, { bigint: true })).mtimeNs <= after.newestNs) await rm(file, { force: true });
-  } catch {
-    // (a git dir we may not write to: the next look asks git again)
-  }
+  // (A git dir we may not write to keeps nothing: the next look asks git again.)
+  const now = await fileSystemNow(file, after.key);
+  if (now !== null && now <= after.newestNs) await rm(file, { force: true }).catch(() => undefined);
 }

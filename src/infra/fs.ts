@@ -59,15 +59,15 @@ export const fileIdentity = (s: BigIntStats): string => `${s.ino}:${s.size}:${s.
 export const coarseTimes = (s: BigIntStats): boolean => s.mtimeNs % 1_000_000_000n === 0n || s.ctimeNs % 1_000_000_000n === 0n;
 
 /**
- * The time the file system gives a file written now (the tick its clock is in), by writing `probe`; null
- * when it cannot be written or its clock is coarse. A file whose times are older than this cannot be edited
- * from now on without its times moving: its identity stands for the bytes read after this call.
+ * The time the file system gives a file written now (the tick its clock is in), by writing `text` to `file`;
+ * null when it cannot be written. A file whose times are older than this cannot be edited from now on without
+ * its times moving: its identity stands for the bytes read after this call. (On a coarse clock the tick may
+ * be 2 s: callers wait that out first.)
  */
-export async function fileSystemNow(probe: string): Promise<bigint | null> {
+export async function fileSystemNow(file: string, text = ""): Promise<bigint | null> {
   try {
-    await writeFile(probe, "");
-    const s = await lstat(probe, { bigint: true });
-    return coarseTimes(s) ? null : s.mtimeNs;
+    await writeFile(file, text);
+    return (await lstat(file, { bigint: true })).mtimeNs;
   } catch {
     return null;
   }
